@@ -1,0 +1,9 @@
+// Every command group of the CLI. Adding a part's commands is one line here.
+import type { Command } from "commander";
+import { registerConfigCommands } from "./config";
+
+export type RegisterCommands = (program: Command) => void;
+
+export const commandGroups: RegisterCommands[] = [
+  registerConfigCommands,
+];
