@@ -28,7 +28,7 @@ export interface MeterValues {
 export class MeterLinkError extends Error {
   constructor(
     message: string,
-    readonly cause?: unknown,
+    readonly detail?: unknown,
   ) {
     super(message);
     this.name = "MeterLinkError";
