@@ -4,7 +4,9 @@ import { deploymentPath } from "../protocol";
 import { deployAll } from "./deploy/deploy-all";
 
 deployAll(hre)
-  .then((book) => console.log(`address book: ${deploymentPath(book.network)} (${Object.keys(book.contracts).length} contracts)`))
+  .then((book) =>
+    console.log(`address book: ${deploymentPath(book.network)} (${Object.keys(book.contracts).length} contracts)`),
+  )
   .catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

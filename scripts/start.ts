@@ -3,11 +3,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { createLogger, loadConfig, FlexGridError } from "../protocol";
-import {
-  startLocalChain,
-  rpcBlockNumber,
-  type LocalChain,
-} from "./stack/chain";
+import { startLocalChain, rpcBlockNumber, type LocalChain } from "./stack/chain";
 import { stackServices } from "./stack/services";
 import type { RunningService, StackContext } from "./stack/types";
 
@@ -43,11 +39,7 @@ async function main(): Promise<void> {
   try {
     await startStack();
   } catch (error) {
-    console.error(
-      error instanceof FlexGridError
-        ? `flexgrid start: ${error.message}`
-        : error,
-    );
+    console.error(error instanceof FlexGridError ? `flexgrid start: ${error.message}` : error);
     await stopAll("start-up failure", 1);
   }
 
@@ -71,13 +63,10 @@ async function main(): Promise<void> {
     process.env.HARDHAT_NETWORK = "localhost";
     process.env.RPC_PORT = String(config.ports.rpc);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const hre =
-      (require("hardhat") as typeof import("hardhat")).default ??
-      require("hardhat");
+    const hre = require("hardhat") as import("hardhat/types").HardhatRuntimeEnvironment;
     await hre.run("compile", { quiet: true });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { deployAll } =
-      require("./deploy/deploy-all") as typeof import("./deploy/deploy-all");
+    const { deployAll } = require("./deploy/deploy-all") as typeof import("./deploy/deploy-all");
     const deployment = await deployAll(hre, {
       network: config.network,
       log: (m) => log.debug(m),
@@ -99,9 +88,7 @@ async function main(): Promise<void> {
     for (const service of stackServices) {
       const started = await service.start(ctx);
       running.push(started);
-      log.info(
-        `started ${started.name}${started.url ? ` at ${started.url}` : ""}`,
-      );
+      log.info(`started ${started.name}${started.url ? ` at ${started.url}` : ""}`);
     }
 
     const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
@@ -111,21 +98,12 @@ async function main(): Promise<void> {
   }
 }
 
-function formatTable(
-  services: RunningService[],
-  contracts: Record<string, { address: string }>,
-): string {
+function formatTable(services: RunningService[], contracts: Record<string, { address: string }>): string {
   const rows = [
     ...services.map((s) => [s.name, s.url ?? "", s.details ?? ""]),
-    ...Object.entries(contracts).map(([name, { address }]) => [
-      `contract ${name}`,
-      address,
-      "",
-    ]),
+    ...Object.entries(contracts).map(([name, { address }]) => [`contract ${name}`, address, ""]),
   ];
-  const widths = [0, 1, 2].map((i) =>
-    Math.max(...rows.map((r) => r[i]!.length)),
-  );
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows
     .map((r) =>
       r
@@ -137,8 +115,6 @@ function formatTable(
 }
 
 main().catch((error: unknown) => {
-  console.error(
-    error instanceof FlexGridError ? `flexgrid start: ${error.message}` : error,
-  );
+  console.error(error instanceof FlexGridError ? `flexgrid start: ${error.message}` : error);
   process.exit(1);
 });

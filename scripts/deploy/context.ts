@@ -56,10 +56,25 @@ export function writeBook(book: Deployment, dir?: string): string {
 export async function namedAccounts(hre: HardhatRuntimeEnvironment): Promise<NamedAccounts> {
   const [admin, dso, dsoOracle, tso, marketOperator, balAnchor, aceae, aceae2] = await hre.ethers.getSigners();
   if (!aceae2) throw new Error("the network needs at least 8 accounts for the named roles");
-  return { admin: admin!, dso: dso!, dsoOracle: dsoOracle!, tso: tso!, marketOperator: marketOperator!, balAnchor: balAnchor!, aggregators: { ACEAE: aceae!, ACEAE_2: aceae2 } };
+  return {
+    admin: admin!,
+    dso: dso!,
+    dsoOracle: dsoOracle!,
+    tso: tso!,
+    marketOperator: marketOperator!,
+    balAnchor: balAnchor!,
+    aggregators: { ACEAE: aceae!, ACEAE_2: aceae2 },
+  };
 }
 
-export function createDeployContext(hre: HardhatRuntimeEnvironment, deployer: Signer, accounts: NamedAccounts, book: Deployment, log: (m: string) => void, dir?: string): DeployContext {
+export function createDeployContext(
+  hre: HardhatRuntimeEnvironment,
+  deployer: Signer,
+  accounts: NamedAccounts,
+  book: Deployment,
+  log: (m: string) => void,
+  dir?: string,
+): DeployContext {
   return {
     hre,
     deployer,

@@ -4,7 +4,10 @@ import type { Deployment } from "../../protocol";
 import { createDeployContext, namedAccounts, readBook, writeBook } from "./context";
 import { deploySteps } from "./steps";
 
-export async function deployAll(hre: HardhatRuntimeEnvironment, options: { network?: string; dir?: string; log?: (m: string) => void } = {}): Promise<Deployment> {
+export async function deployAll(
+  hre: HardhatRuntimeEnvironment,
+  options: { network?: string; dir?: string; log?: (m: string) => void } = {},
+): Promise<Deployment> {
   const network = options.network ?? hre.network.name;
   const log = options.log ?? ((m: string) => console.log(m));
   const accounts = await namedAccounts(hre);

@@ -13,7 +13,9 @@ export const rolesStep: DeployStep = {
       ["TSO", "tso", accounts.tso],
       ["MARKET_OPERATOR", "marketOperator", accounts.marketOperator],
       ["BAL_ANCHOR", "balAnchor", accounts.balAnchor],
-      ...Object.entries(accounts.aggregators).map(([name, signer]) => ["AGGREGATOR", `aggregator:${name}`, signer] as [string, string, import("ethers").Signer]),
+      ...Object.entries(accounts.aggregators).map(
+        ([name, signer]) => ["AGGREGATOR", `aggregator:${name}`, signer] as [string, string, import("ethers").Signer],
+      ),
     ];
     ctx.recordAccount("admin", await accounts.admin.getAddress());
     for (const [roleName, accountName, signer] of grants) {

@@ -4,6 +4,4 @@ import { rolesStep } from "./roles";
 
 export type { DeployContext, DeployStep } from "./context";
 
-export const deploySteps: DeployStep[] = [
-  rolesStep,
-];
+export const deploySteps: DeployStep[] = [rolesStep];

@@ -13,7 +13,8 @@ export async function rpcBlockNumber(rpcUrl: string): Promise<number> {
     signal: AbortSignal.timeout(2_000),
   });
   const body = (await response.json()) as { result?: string };
-  if (typeof body.result !== "string") throw new FlexGridError(`${rpcUrl} answered eth_blockNumber without a result`, "RPC");
+  if (typeof body.result !== "string")
+    throw new FlexGridError(`${rpcUrl} answered eth_blockNumber without a result`, "RPC");
   return Number(BigInt(body.result));
 }
 
@@ -31,24 +32,32 @@ export async function startLocalChain(port: number, cwd: string): Promise<LocalC
   } catch (error) {
     if (error instanceof FlexGridError) throw error;
   }
-  const child: ChildProcess = spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-    cwd,
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, RPC_URL: undefined },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd,
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, RPC_URL: undefined },
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new FlexGridError(`hardhat node exited with code ${child.exitCode}: ${stderr}`, "CHAIN");
+    if (child.exitCode !== null)
+      throw new FlexGridError(`hardhat node exited with code ${child.exitCode}: ${stderr}`, "CHAIN");
     try {
       await rpcBlockNumber(rpcUrl);
       break;
     } catch {
       if (Date.now() > deadline) {
         child.kill("SIGKILL");
-        throw new FlexGridError(`hardhat node did not answer on ${rpcUrl} within ${START_TIMEOUT_MS / 1000} s`, "CHAIN");
+        throw new FlexGridError(
+          `hardhat node did not answer on ${rpcUrl} within ${START_TIMEOUT_MS / 1000} s`,
+          "CHAIN",
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
