@@ -4,6 +4,4 @@ import { registerConfigCommands } from "./config";
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandGroups: RegisterCommands[] = [
-  registerConfigCommands,
-];
+export const commandGroups: RegisterCommands[] = [registerConfigCommands];
