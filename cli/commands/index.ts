@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { registerConfigCommands } from "./config";
 import { registerGridCommands } from "./grid";
+import { registerMarketCommands } from "./market";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -9,4 +10,5 @@ export type RegisterCommands = (program: Command) => void;
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
   registerGridCommands,
+  registerMarketCommands,
 ];
