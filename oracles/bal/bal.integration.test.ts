@@ -12,7 +12,9 @@ import { LightNode } from "../../light-node/client/lightNode";
 import { loadOrCreateNodeKey } from "../../light-node/client/keyStore";
 import { CredentialStore } from "./broker/credentials";
 import { startBalService, type BalService } from "./balService";
-import { certificateSchema } from "./certificate";
+import { certificateSchema, type Certificate } from "./certificate";
+import { verifyCertificate } from "./verifyReading";
+import { buildBatchTree } from "../../protocol";
 import { deployBalContracts } from "./testing/chain";
 import { waitFor } from "./testing/wait";
 import { createLogger } from "../../protocol";
@@ -106,6 +108,54 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
       const check = await chain.anchor.checkReading(cert.batch!.root, cert.proof!, podIdToBytes32(packet.pod), encodePacketData("measurement", packet.data), r, s, x, y);
       expect(check).to.equal(0n); // Valid
     }
+  });
+
+  describe("verifyCertificate (what `flexgrid verify` runs)", () => {
+    let cert: Certificate;
+    before(async () => {
+      const anchored = (await bal.store.packetsOfPod(PODS[0]!, 0, Date.now() + 60_000)).find((p) => p.batch?.status === "anchored")!;
+      cert = await certificate(anchored.id);
+    });
+    const verify = (c: Certificate) => verifyCertificate(c, chain.hre.ethers.provider, chain.anchorAddress);
+
+    it("passes every check for an anchored reading", async () => {
+      const report = await verify(cert);
+      expect(report.checks.map((c) => [c.check, c.ok])).to.deep.equal([
+        ["packet", true],
+        ["root-anchored", true],
+        ["proof", true],
+        ["key-valid-at-time", true],
+        ["signature", true],
+      ]);
+      expect(report.ok).to.equal(true);
+    });
+
+    it("names the root when it was never anchored", async () => {
+      const report = await verify({ ...cert, batch: { ...cert.batch!, root: ethers.keccak256("0x1234") } });
+      expect(report.firstFailure).to.equal("root-anchored");
+    });
+
+    it("names the proof when it does not lead to the root", async () => {
+      const report = await verify({ ...cert, proof: [ethers.keccak256("0x99"), ...cert.proof!.slice(1)] });
+      expect(report.firstFailure).to.equal("proof");
+    });
+
+    it("names the packet and the signature when the data was changed", async () => {
+      const data = { ...(cert.packet.data as Measurement), activePowerW: 1 };
+      const report = await verify({ ...cert, packet: { ...cert.packet, data } });
+      expect(report.firstFailure).to.equal("packet");
+      expect(report.checks.find((c) => c.check === "signature")?.ok).to.equal(false);
+    });
+
+    it("names the key when a rogue key signed a reading that got anchored", async () => {
+      const rogue = generateLightNodeKey();
+      const packet = signPacket("measurement", { ...(cert.packet.data as Measurement), sequence: 99_999_999 }, rogue.privateKey);
+      const tree = buildBatchTree([packet.hash, cert.packet.hash]);
+      await (await chain.anchor.connect(chain.bal).anchorBatch(tree.root, 1, 2, 2)).wait();
+      const report = await verify({ ...cert, packet, batch: { ...cert.batch!, root: tree.root }, proof: tree.proofOf(packet.hash) });
+      expect(report.firstFailure).to.equal("key-valid-at-time");
+      expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).to.deep.equal(["key-valid-at-time"]);
+    });
   });
 
   it("stores each node sequence number at most once", async () => {
