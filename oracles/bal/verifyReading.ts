@@ -3,7 +3,7 @@
 // run and reported; the first failure is what `flexgrid verify` names.
 import type { Provider } from "ethers";
 import type { Hex } from "viem";
-import { encodePacketData, podIdToBytes32, publicKeyXY, signatureRS, verifyBatchProof, verifyPacket, type SignedPacket } from "../../protocol";
+import { encodePacketData, FlexGridError, podIdToBytes32, publicKeyXY, signatureRS, verifyBatchProof, verifyPacket, type SignedPacket } from "../../protocol";
 import { IMeasurementAnchor__factory } from "../../typechain-types/factories/contracts/interfaces/IMeasurementAnchor__factory";
 import { ILightNodeRegistry__factory } from "../../typechain-types/factories/contracts/interfaces/ILightNodeRegistry__factory";
 import { keyHashOf } from "./chain/keyRegister";
@@ -34,7 +34,9 @@ const CHECK_NAMES = ["Valid", "RootNotAnchored", "NotInBatch", "MalformedPacket"
 export async function verifyCertificate(cert: Certificate, provider: Provider, anchorAddress: string): Promise<VerificationReport> {
   const checks: CheckResult[] = [];
   const anchor = IMeasurementAnchor__factory.connect(anchorAddress, provider);
-  const registryAddress = await anchor.lightNodeRegistry();
+  const registryAddress = await anchor.lightNodeRegistry().catch((error: Error) => {
+    throw new FlexGridError(`${anchorAddress} does not answer as a MeasurementAnchor (${error.message.split("\n")[0]})`, "NOT_AN_ANCHOR");
+  });
   const registry = ILightNodeRegistry__factory.connect(registryAddress, provider);
 
   const local = verifyPacket(cert.packet);
