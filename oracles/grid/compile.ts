@@ -162,13 +162,20 @@ export function compileNetwork(network: Network): CompiledNetwork {
     if (gen.inService && gen.vSetPu !== undefined) pvSet.set(busNode[busIndex.get(gen.bus)!], gen.vSetPu);
 
   const subnetworks = network.slacks.map((slack, s) =>
-    compileSubnetwork(slack.bus, Int32Array.from(members[s]), slackNodes[s], slack.vPu, (slack.angleDeg * Math.PI) / 180, {
-      nodeLocal,
-      branches,
-      shuntG,
-      shuntB,
-      pvSet,
-    }),
+    compileSubnetwork(
+      slack.bus,
+      Int32Array.from(members[s]),
+      slackNodes[s],
+      slack.vPu,
+      (slack.angleDeg * Math.PI) / 180,
+      {
+        nodeLocal,
+        branches,
+        shuntG,
+        shuntB,
+        pvSet,
+      },
+    ),
   );
   const loadBus = Int32Array.from(network.loads, (l) => busIndex.get(l.bus)!);
   const generatorBus = Int32Array.from(network.generators, (g) => busIndex.get(g.bus)!);

@@ -126,7 +126,8 @@ export function evaluate(sub: Subnetwork, w: Work, jValue: Float64Array | undefi
 function denseStep(sub: Subnetwork, w: Work): void {
   const m = sub.unknowns;
   const a = new Float64Array(m * m);
-  for (let r = 0; r < m; r++) for (let p = sub.jStart[r]; p < sub.jStart[r + 1]; p++) a[r * m + sub.jCol[p]] = w.jValue[p];
+  for (let r = 0; r < m; r++)
+    for (let p = sub.jStart[r]; p < sub.jStart[r + 1]; p++) a[r * m + sub.jCol[p]] = w.jValue[p];
   w.dx.set(w.mismatch);
   denseSolveInPlace(m, a, w.dx);
 }

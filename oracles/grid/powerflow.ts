@@ -172,7 +172,8 @@ export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = 
       } else if (podGens) {
         // A PoD with no load element is a pure producer: its net consumption is minus its generation.
         for (const i of podGens) genP[i] = -netKw / podGens.length;
-      } else throw new GridModelError(`slot names PoD ${pod}, which no load or generator carries`, pod, "GRID_UNKNOWN_POD");
+      } else
+        throw new GridModelError(`slot names PoD ${pod}, which no load or generator carries`, pod, "GRID_UNKNOWN_POD");
     }
   }
   return { loadP, loadQ, genP, genQ };
@@ -216,7 +217,11 @@ export function solveCompiled(
       : flatState(compiled);
   const injections = nodeInjections(compiled, powers);
   const reports = compiled.subnetworks.map((sub) =>
-    solveSubnetwork(compiled, sub, injections, state, { tolerancePu, maxIterations, linearSolver: options.linearSolver }),
+    solveSubnetwork(compiled, sub, injections, state, {
+      tolerancePu,
+      maxIterations,
+      linearSolver: options.linearSolver,
+    }),
   );
   const failed = reports.find((r) => !r.converged);
   if (failed && (options.onDivergence ?? "throw") === "throw")

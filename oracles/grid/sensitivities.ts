@@ -5,7 +5,13 @@ import { compileNetwork, NodeType, type CompiledNetwork } from "./compile";
 import { GridModelError } from "./errors";
 import type { Network } from "./model";
 import { factorisedJacobian } from "./newton";
-import { elementPowers, solveCompiled, type PowerFlowOptions, type PowerFlowResult, type SlotInjections } from "./powerflow";
+import {
+  elementPowers,
+  solveCompiled,
+  type PowerFlowOptions,
+  type PowerFlowResult,
+  type SlotInjections,
+} from "./powerflow";
 import { luSolve } from "./sparse/lu";
 
 export interface InjectionSensitivity {
@@ -39,7 +45,10 @@ export interface SensitivityRequest {
 }
 
 /** Solves the operating point and returns voltage and current sensitivities to each requested injection. */
-export function computeSensitivities(network: Network | CompiledNetwork, request: SensitivityRequest): SensitivityReport {
+export function computeSensitivities(
+  network: Network | CompiledNetwork,
+  request: SensitivityRequest,
+): SensitivityReport {
   const compiled = "subnetworks" in network ? network : compileNetwork(network);
   const result = solveCompiled(compiled, elementPowers(compiled, request.slot), { ...request.options, detail: "full" });
   const state = result.state;
@@ -48,7 +57,8 @@ export function computeSensitivities(network: Network | CompiledNetwork, request
 
   const targets = new Map<string, string[]>();
   for (const bus of request.buses ?? []) {
-    if (!busIndex.has(bus)) throw new GridModelError(`sensitivity requested at unknown bus "${bus}"`, bus, "GRID_UNKNOWN_BUS");
+    if (!busIndex.has(bus))
+      throw new GridModelError(`sensitivity requested at unknown bus "${bus}"`, bus, "GRID_UNKNOWN_BUS");
     if (!targets.has(bus)) targets.set(bus, []);
   }
   for (const pod of request.pods ?? []) {

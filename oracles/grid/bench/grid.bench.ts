@@ -41,7 +41,9 @@ export function runGridBench(): void {
       `${(rome.iterations / 96).toFixed(2)} Newton iterations per slot), goal < 2000 ms: ` +
       `${rome.solveMs < 2000 ? "met" : "NOT met"}; compile once ${rome.compileMs.toFixed(0)} ms`,
   );
-  console.log(`  peak load ${peakLoadMw.toFixed(0)} MW, lowest voltage of the day ${minV.toFixed(4)} pu, ${rome.violations} violations`);
+  console.log(
+    `  peak load ${peakLoadMw.toFixed(0)} MW, lowest voltage of the day ${minV.toFixed(4)} pu, ${rome.violations} violations`,
+  );
 
   // Reference in the same run: one primary substation, the same Newton–Raphson with a dense LU per step.
   const one: RomeOptions = { primarySubstations: 1, feeders: 9, secondarySubstations: 186 };

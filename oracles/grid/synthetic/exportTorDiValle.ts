@@ -4,4 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { torDiValleNetworkInput } from "./torDiValle";
 
-writeFileSync(join(__dirname, "..", "cases", "tor-di-valle.json"), JSON.stringify(torDiValleNetworkInput(), null, 2) + "\n");
+writeFileSync(
+  join(__dirname, "..", "cases", "tor-di-valle.json"),
+  JSON.stringify(torDiValleNetworkInput(), null, 2) + "\n",
+);

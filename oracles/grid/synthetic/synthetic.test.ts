@@ -51,15 +51,23 @@ describe("buildTorDiValleNetwork", () => {
     expect(Math.max(head.iFromA, head.iToA)).to.be.closeTo(259.54, 0.05);
     expect(head.limitA).to.equal(212.8);
     expect(base.violations).to.have.length(1);
-    expect(base.violations[0]).to.include({ kind: "overload", element: MOSTACCIANO_CONGESTED_BRANCH, limit: 212.8, unit: "A" });
+    expect(base.violations[0]).to.include({
+      kind: "overload",
+      element: MOSTACCIANO_CONGESTED_BRANCH,
+      limit: 212.8,
+      unit: "A",
+    });
     expect(base.violations[0].value).to.be.closeTo(259.54, 0.05);
   });
 
   it("overloads the 19.60 A Nanchino spur when IT002E60550189 takes a +500 kW TSO award", () => {
     expect(branch(base, NANCHINO_LIMITED_BRANCH).iFromA).to.be.below(19.6);
-    const withAward = solvePowerFlow(
-      { ...network, loads: network.loads.map((l) => (l.pod === "IT002E60550189" ? { ...l, pKw: l.pKw + 500, qKvar: (l.pKw + 500) * Math.tan(Math.acos(0.9)) } : l)) },
-    );
+    const withAward = solvePowerFlow({
+      ...network,
+      loads: network.loads.map((l) =>
+        l.pod === "IT002E60550189" ? { ...l, pKw: l.pKw + 500, qKvar: (l.pKw + 500) * Math.tan(Math.acos(0.9)) } : l,
+      ),
+    });
     const spur = branch(withAward, NANCHINO_LIMITED_BRANCH);
     expect(spur.limitA).to.equal(19.6);
     expect(spur.iFromA).to.be.above(19.6);
@@ -82,11 +90,15 @@ describe("computeSensitivities", () => {
       report.branchIds.forEach((id, k) => {
         const before = report.result.branches[k].iFromA >= report.result.branches[k].iToA ? "iFromA" : "iToA";
         const delta = stepped.branches[k][before] - report.result.branches[k][before];
-        if (report.result.branches[k].kind === "line") expect(injection.dIdPAPerKw[k] * step, `${pod} ${id}`).to.be.closeTo(delta, 2e-3 + 0.02 * Math.abs(delta));
+        if (report.result.branches[k].kind === "line")
+          expect(injection.dIdPAPerKw[k] * step, `${pod} ${id}`).to.be.closeTo(delta, 2e-3 + 0.02 * Math.abs(delta));
       });
       report.busIds.forEach((id, b) => {
         const delta = stepped.buses[b].vPu - report.result.buses[b].vPu;
-        expect(injection.dVdPPuPerKw[b] * step, `${pod} V at ${id}`).to.be.closeTo(delta, 1e-7 + 0.02 * Math.abs(delta));
+        expect(injection.dVdPPuPerKw[b] * step, `${pod} V at ${id}`).to.be.closeTo(
+          delta,
+          1e-7 + 0.02 * Math.abs(delta),
+        );
       });
     }
   });

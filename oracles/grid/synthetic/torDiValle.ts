@@ -27,7 +27,13 @@ export const NANCHINO_LIMITED_BRANCH = "NAN/spur-12157";
  * figure of the DSO's request in the field report); the test checks it.
  */
 export const MOSTACCIANO_BACKGROUND_SCALE = 1.709022;
-const MOSTACCIANO_SUBSTATIONS: { code: string; backgroundKw: number; parent: string; cable: Parameters<typeof cableLine>[3]; km: number }[] = [
+const MOSTACCIANO_SUBSTATIONS: {
+  code: string;
+  backgroundKw: number;
+  parent: string;
+  cable: Parameters<typeof cableLine>[3];
+  km: number;
+}[] = [
   { code: "80580", backgroundKw: 120, parent: "MOS/J1", cable: "Al 3x1x185 mm2", km: 0.45 },
   { code: "80586", backgroundKw: 60, parent: "80580", cable: "Al 3x1x185 mm2", km: 0.6 },
   { code: "80591", backgroundKw: 95, parent: "80586", cable: "Al 3x1x150 mm2", km: 0.35 },
@@ -36,7 +42,13 @@ const MOSTACCIANO_SUBSTATIONS: { code: string; backgroundKw: number; parent: str
   { code: "81823", backgroundKw: 70, parent: "81810", cable: "Al 3x1x150 mm2", km: 0.55 },
   { code: "81830", backgroundKw: 90, parent: "81823", cable: "Al 3x1x95 mm2", km: 0.3 },
 ];
-const NANCHINO_SUBSTATIONS: { code: string; backgroundKw: number; parent: string; cable: Parameters<typeof cableLine>[3]; km: number }[] = [
+const NANCHINO_SUBSTATIONS: {
+  code: string;
+  backgroundKw: number;
+  parent: string;
+  cable: Parameters<typeof cableLine>[3];
+  km: number;
+}[] = [
   { code: "12140", backgroundKw: 180, parent: "NAN/J1", cable: "Al 3x1x150 mm2", km: 0.4 },
   { code: "12145", backgroundKw: 150, parent: "12140", cable: "Al 3x1x150 mm2", km: 0.35 },
   { code: "12150", backgroundKw: 140, parent: "12145", cable: "Al 3x1x95 mm2", km: 0.5 },
@@ -64,8 +76,24 @@ export function torDiValleNetworkInput(mostaccianoBackgroundScale = MOSTACCIANO_
       { id: "NAN/J1", name: "Nanchino junction", nominalKv: 8.4 },
     ],
     transformers: [
-      { id: `${TOR_DI_VALLE_POM}/TR1`, hvBus: hv, lvBus: mv20, ratedMva: 40, vkPercent: 13, vkrPercent: 0.35, tapRatio: 0.975 },
-      { id: `${TOR_DI_VALLE_POM}/TR2`, hvBus: hv, lvBus: mv84, ratedMva: 16, vkPercent: 10, vkrPercent: 0.5, tapRatio: 0.975 },
+      {
+        id: `${TOR_DI_VALLE_POM}/TR1`,
+        hvBus: hv,
+        lvBus: mv20,
+        ratedMva: 40,
+        vkPercent: 13,
+        vkrPercent: 0.35,
+        tapRatio: 0.975,
+      },
+      {
+        id: `${TOR_DI_VALLE_POM}/TR2`,
+        hvBus: hv,
+        lvBus: mv84,
+        ratedMva: 16,
+        vkPercent: 10,
+        vkrPercent: 0.5,
+        tapRatio: 0.975,
+      },
     ],
     lines: [
       // An old section at the head of Mostacciano, derated by its laying conditions to 212.80 A.
@@ -77,20 +105,27 @@ export function torDiValleNetworkInput(mostaccianoBackgroundScale = MOSTACCIANO_
     slacks: [{ bus: hv, vPu: 1.0 }],
     primarySubstations: [{ id: TOR_DI_VALLE_POM, name: "Tor di Valle", hvBus: hv }],
     feeders: [
-      { id: "Mostacciano", name: "Mostacciano (20 kV)", primarySubstation: TOR_DI_VALLE_POM, headBranch: MOSTACCIANO_CONGESTED_BRANCH },
+      {
+        id: "Mostacciano",
+        name: "Mostacciano (20 kV)",
+        primarySubstation: TOR_DI_VALLE_POM,
+        headBranch: MOSTACCIANO_CONGESTED_BRANCH,
+      },
       { id: "Nanchino", name: "Nanchino (8.4 kV)", primarySubstation: TOR_DI_VALLE_POM, headBranch: "NAN/head" },
     ],
   };
-  const addSubstations = (
-    list: typeof MOSTACCIANO_SUBSTATIONS,
-    kv: number,
-    scale: number,
-  ) => {
+  const addSubstations = (list: typeof MOSTACCIANO_SUBSTATIONS, kv: number, scale: number) => {
     for (const ss of list) {
-      input.buses.push({ id: ss.code, name: `secondary substation ${ss.code}`, nominalKv: kv, secondarySubstation: ss.code });
+      input.buses.push({
+        id: ss.code,
+        name: `secondary substation ${ss.code}`,
+        nominalKv: kv,
+        secondarySubstation: ss.code,
+      });
       const parent = ss.parent;
       const prefix = kv === 20 ? "MOS" : "NAN";
-      const id = ss.code === "12157" ? NANCHINO_LIMITED_BRANCH : `${prefix}/${parent.replace(`${prefix}/`, "")}-${ss.code}`;
+      const id =
+        ss.code === "12157" ? NANCHINO_LIMITED_BRANCH : `${prefix}/${parent.replace(`${prefix}/`, "")}-${ss.code}`;
       const line = cableLine(id, parent, ss.code, ss.cable, ss.km);
       // The spur to 12157 is protected at 19.60 A (the limit of the field report).
       input.lines!.push(ss.code === "12157" ? { ...line, ampacityA: 19.6 } : line);
