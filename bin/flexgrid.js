@@ -5,4 +5,4 @@ const path = require("node:path");
 process.env.TS_NODE_TRANSPILE_ONLY = "true";
 process.env.TS_NODE_PROJECT ??= path.join(__dirname, "..", "tsconfig.json");
 require("ts-node/register/transpile-only");
-require(path.join(__dirname, "..", "cli", "index.ts"));
+void require(path.join(__dirname, "..", "cli", "index.ts")).main();

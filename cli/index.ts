@@ -1,7 +1,7 @@
 // The `flexgrid` command line: one sub-command group per part of the system, each registered by its own module.
 import { Command, CommanderError } from "commander";
 import { commandGroups } from "./commands";
-import { FlexGridError } from "../protocol/src/errors";
+import { FlexGridError } from "../protocol";
 
 export function buildProgram(): Command {
   const program = new Command("flexgrid")
@@ -12,9 +12,10 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(): Promise<void> {
+/** Runs the CLI; a FlexGridError (bad input, bad config) ends with its message and exit code 1, never a stack. */
+export async function main(argv: string[] = process.argv): Promise<void> {
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) process.exit(error.exitCode);
     if (error instanceof FlexGridError) {
@@ -24,5 +25,3 @@ async function main(): Promise<void> {
     throw error;
   }
 }
-
-if (require.main === module) void main();

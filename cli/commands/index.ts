@@ -2,10 +2,13 @@
 import type { Command } from "commander";
 import { registerConfigCommands } from "./config";
 import { registerGridCommands } from "./grid";
+import { registerMarketCommands } from "./market";
 
 export type RegisterCommands = (program: Command) => void;
 
+// prettier-ignore
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
   registerGridCommands,
+  registerMarketCommands,
 ];
