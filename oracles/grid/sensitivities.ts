@@ -12,7 +12,7 @@ import {
   type PowerFlowResult,
   type SlotInjections,
 } from "./powerflow";
-import { luSolve } from "./sparse/lu";
+import { blockLuSolve } from "./sparse/blockLu";
 
 export interface InjectionSensitivity {
   /** Bus of the injection, and the PoDs attached there when the target was given as a PoD. */
@@ -91,7 +91,7 @@ export function computeSensitivities(
       if (row >= 0) {
         const rhs = new Float64Array(sub.unknowns);
         rhs[row] = perKw;
-        const dx = luSolve(jacobian!.lu, rhs);
+        const dx = blockLuSolve(jacobian!.lu, rhs);
         sub.nodes.forEach((n, i) => {
           if (sub.thetaIndex[i] >= 0) dTheta[n] = dx[sub.thetaIndex[i]];
           if (sub.vIndex[i] >= 0) dV[n] = dx[sub.vIndex[i]];
