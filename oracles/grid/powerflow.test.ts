@@ -102,6 +102,17 @@ describe("solvePowerFlow", () => {
       expect(gen2.qGenKvar).to.be.closeTo(6654, 5);
     });
 
+    it("gives the same answer with the dense reference solver as with the sparse block LU", () => {
+      const network = loadCase("case9.m");
+      const sparse = solvePowerFlow(network);
+      const dense = solvePowerFlow(network, { linearSolver: "dense" });
+      sparse.buses.forEach((bus, i) => {
+        expect(dense.buses[i].vPu).to.be.closeTo(bus.vPu, 1e-10);
+        expect(dense.buses[i].angleDeg).to.be.closeTo(bus.angleDeg, 1e-8);
+      });
+      expect(dense.iterations).to.equal(sparse.iterations);
+    });
+
     it("solves case33bw with all five tie lines closed and balances power at every bus", () => {
       const radial = loadCase("case33bw.m");
       const meshed = parseNetwork({ ...radial, lines: radial.lines.map((l) => ({ ...l, inService: true })) });

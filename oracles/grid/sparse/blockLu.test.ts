@@ -36,7 +36,8 @@ function randomBlockSystem(seed: number, m: number, density: number) {
         for (let c = 0; c < 2; c++) {
           // Diagonal blocks: dominant but with a small (1,1) entry, so only block pivoting is safe.
           let v = rand() - 0.5;
-          if (i === j) v = r === c ? (r === 0 ? 1e-3 : 4 + 2 * m * density) : r === 0 ? 3 + m * density : -(3 + m * density);
+          if (i === j)
+            v = r === c ? (r === 0 ? 1e-3 : 4 + 2 * m * density) : r === 0 ? 3 + m * density : -(3 + m * density);
           values[4 * p + 2 * r + c] = v;
           dense.set(2 * i + r, 2 * j + c, v);
         }
