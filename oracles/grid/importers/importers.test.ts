@@ -5,6 +5,7 @@ import { parsePandapowerJson } from "./pandapower";
 import { parseCase } from "./load";
 import { solvePowerFlow } from "../powerflow";
 import { GridImportError } from "../errors";
+import { ValidationError } from "../../../protocol/src/errors";
 
 const matpowerInPu = `
 mpc.baseMVA = 10;
@@ -152,5 +153,12 @@ describe("parsePandapowerJson", () => {
       sgen: [],
     });
     expect(network.lines[1].inService).to.equal(false);
+  });
+});
+
+describe("parseCase", () => {
+  it("rejects a FlexGrid model with a bad field, naming the field", () => {
+    const bad = JSON.stringify({ buses: [{ id: "A", nominalKv: -20 }], slacks: [{ bus: "A" }] });
+    expect(() => parseCase(bad, "bad.json")).to.throw(ValidationError, /buses\.0\.nominalKv/);
   });
 });

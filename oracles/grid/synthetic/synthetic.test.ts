@@ -6,6 +6,7 @@ import { parseCase } from "../importers/load";
 import { locateBuses, mapPodsToPoms } from "../mapping";
 import { solvePowerFlow } from "../powerflow";
 import { computeSensitivities } from "../sensitivities";
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol/src/paths";
 import { buildRomeNetwork } from "./rome";
 import {
   buildTorDiValleNetwork,
@@ -15,7 +16,7 @@ import {
   torDiValleNetworkInput,
 } from "./torDiValle";
 
-const field = JSON.parse(readFileSync("/work/shared/domain/tor-di-valle-2021-06-23.json", "utf8")) as {
+const field = JSON.parse(readFileSync(TOR_DI_VALLE_SCENARIO, "utf8")) as {
   pods: { pod: string; feeder: string; secondarySubstation: string; baseline: number }[];
 };
 
