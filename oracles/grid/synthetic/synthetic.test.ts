@@ -63,12 +63,9 @@ describe("buildTorDiValleNetwork", () => {
 
   it("overloads the 19.60 A Nanchino spur when IT002E60550189 takes a +500 kW TSO award", () => {
     expect(branch(base, NANCHINO_LIMITED_BRANCH).iFromA).to.be.below(19.6);
-    const withAward = solvePowerFlow({
-      ...network,
-      loads: network.loads.map((l) =>
-        l.pod === "IT002E60550189" ? { ...l, pKw: l.pKw + 500, qKvar: (l.pKw + 500) * Math.tan(Math.acos(0.9)) } : l,
-      ),
-    });
+    const withAward = solvePowerFlow(buildTorDiValleNetwork({ IT002E60550189: 70.38 + 500 }));
+    const pod = withAward.buses.find((b) => b.id === "12157")!;
+    expect(pod.pLoadKw).to.be.closeTo(570.38 + 35, 1e-9); // the PoD plus the LV background of 12157
     const spur = branch(withAward, NANCHINO_LIMITED_BRANCH);
     expect(spur.limitA).to.equal(19.6);
     expect(spur.iFromA).to.be.above(19.6);

@@ -147,7 +147,15 @@ export function torDiValleNetworkInput(mostaccianoBackgroundScale = MOSTACCIANO_
   return input;
 }
 
-/** The Tor di Valle demo network with its loads at the 23 June 2021 slot-50 values. */
-export function buildTorDiValleNetwork(): Network {
-  return parseNetwork(torDiValleNetworkInput());
+/**
+ * The Tor di Valle demo network with its loads at the 23 June 2021 slot-50 values; `podPowersKw` replaces
+ * some PoDs' consumption (kW, load convention, reactive power at their cos φ 0.9).
+ */
+export function buildTorDiValleNetwork(podPowersKw: Record<string, number> = {}): Network {
+  const input = torDiValleNetworkInput();
+  input.loads = input.loads!.map((load) => {
+    const pKw = load.pod !== undefined ? podPowersKw[load.pod] : undefined;
+    return pKw === undefined ? load : { ...load, pKw, qKvar: pKw * TAN_PHI_09 };
+  });
+  return parseNetwork(input);
 }
