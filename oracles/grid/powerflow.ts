@@ -260,6 +260,30 @@ export function solveBatch(
   return results;
 }
 
+/** Per-network work arrays reused by every result of a batch (the results copy what they keep). */
+const scratches = new WeakMap<CompiledNetwork, Record<string, Float64Array>>();
+function scratchOf(compiled: CompiledNetwork) {
+  let scratch = scratches.get(compiled);
+  if (!scratch) {
+    const buses = compiled.network.buses.length;
+    const nodes = compiled.nodeCount;
+    scratch = {
+      busLoadP: new Float64Array(buses),
+      busLoadQ: new Float64Array(buses),
+      busGenP: new Float64Array(buses),
+      busGenQ: new Float64Array(buses),
+      specifiedPvQ: new Float64Array(nodes),
+      re: new Float64Array(nodes),
+      im: new Float64Array(nodes),
+    };
+    scratches.set(compiled, scratch);
+  } else for (const array of Object.values(scratch)) array.fill(0);
+  return scratch as Record<
+    "busLoadP" | "busLoadQ" | "busGenP" | "busGenQ" | "specifiedPvQ" | "re" | "im",
+    Float64Array
+  >;
+}
+
 function buildResult(
   compiled: CompiledNetwork,
   powers: ElementPowers,
@@ -303,10 +327,7 @@ function buildResult(
   const kw = baseMva * 1000;
 
   // Loads and generation as specified, then the slack's and PV generators' computed outputs.
-  const busLoadP = new Float64Array(network.buses.length);
-  const busLoadQ = new Float64Array(network.buses.length);
-  const busGenP = new Float64Array(network.buses.length);
-  const busGenQ = new Float64Array(network.buses.length);
+  const { busLoadP, busLoadQ, busGenP, busGenQ, specifiedPvQ, re, im } = scratchOf(compiled);
   for (let i = 0; i < compiled.loadBus.length; i++) {
     busLoadP[compiled.loadBus[i]] += powers.loadP[i];
     busLoadQ[compiled.loadBus[i]] += powers.loadQ[i];
@@ -314,7 +335,6 @@ function buildResult(
 
   // Generators holding a voltage: their reactive output is a result, so their specified Q is left out.
   const pvBusOfNode = new Map<number, number>();
-  const specifiedPvQ = new Float64Array(compiled.nodeCount);
   network.generators.forEach((gen, i) => {
     const b = compiled.generatorBus[i];
     busGenP[b] += powers.genP[i];
@@ -395,8 +415,6 @@ function buildResult(
   const branchResults: BranchResult[] = [];
   let maxLoading = { branch: "", loadingPercent: -Infinity, currentA: 0 };
   // Rectangular node voltages once, rather than trigonometry per branch end.
-  const re = new Float64Array(compiled.nodeCount);
-  const im = new Float64Array(compiled.nodeCount);
   for (let node = 0; node < compiled.nodeCount; node++) {
     re[node] = state.vm[node] * Math.cos(state.va[node]);
     im[node] = state.vm[node] * Math.sin(state.va[node]);
