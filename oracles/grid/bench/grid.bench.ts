@@ -1,6 +1,7 @@
 // Benchmark: a day-ahead run (96 quarter-hour power flows) on the synthetic Rome-scale network, with a dense
 // Jacobian solve of the same Newton–Raphson on one primary substation as the in-run reference, and a
 // scaling table. Run: `npm run bench:grid` (or `npm run bench -- grid`).
+import { cpus, loadavg } from "node:os";
 import { compileNetwork, type CompiledNetwork } from "../compile";
 import { forecastLoadsKw } from "../forecast/profiles";
 import { solveBatch, type PowerFlowOptions, type PowerFlowResult, type SlotInjections } from "../powerflow";
@@ -70,10 +71,15 @@ export function runGridBench(): void {
     `grid: ${slots} slots on the Rome-scale network (${network.primarySubstations.length} primary substations, ` +
       `${network.feeders.length} feeders, ${network.loads.length} MV/LV substations, ${network.buses.length} buses)`,
   );
+  const [load1] = loadavg();
   console.log(
-    `  96-slot day: ${ms(day.wallMs)} wall (CPU ${ms(day.cpuMs)}), ${(day.wallMs / slots).toFixed(1)} ms per slot, ` +
-      `${(day.iterations / slots).toFixed(2)} Newton iterations per slot — goal < 2000 ms: ` +
-      `${day.wallMs < 2000 ? "met" : "NOT met"}`,
+    `  96-slot day: ${ms(day.wallMs)} wall, ${ms(day.cpuMs)} CPU, ${(day.wallMs / slots).toFixed(1)} ms per slot, ` +
+      `${(day.iterations / slots).toFixed(2)} Newton iterations per slot`,
+  );
+  // Wall time counts the time other processes hold the cores; CPU time is what the solve itself costs.
+  console.log(
+    `  goal < 2000 ms: wall ${day.wallMs < 2000 ? "met" : "NOT met"}, CPU ${day.cpuMs < 2000 ? "met" : "NOT met"} ` +
+      `(load average ${load1.toFixed(1)} on ${cpus().length} cores while measuring)`,
   );
   console.log(
     `  first run after compiling: ${ms(first.wallMs)} wall (CPU ${ms(first.cpuMs)}); compile once ${ms(rome.compileMs)}`,
