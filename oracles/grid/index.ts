@@ -41,6 +41,7 @@ export {
   type SensitivityRequest,
 } from "./sensitivities";
 export { locateBuses, mapPodsToPoms, type PodLocation } from "./mapping";
+export { solveRadialSweep, type SweepOptions, type SweepResult } from "./sweep";
 export { parseMatpowerCase } from "./importers/matpower";
 export { parsePandapowerJson } from "./importers/pandapower";
 export { loadCaseFile, parseCase } from "./importers/load";

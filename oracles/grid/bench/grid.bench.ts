@@ -4,7 +4,14 @@
 import { cpus, loadavg } from "node:os";
 import { compileNetwork, type CompiledNetwork } from "../compile";
 import { forecastLoadsKw } from "../forecast/profiles";
-import { solveBatch, type PowerFlowOptions, type PowerFlowResult, type SlotInjections } from "../powerflow";
+import {
+  elementPowers,
+  solveBatch,
+  type PowerFlowOptions,
+  type PowerFlowResult,
+  type SlotInjections,
+} from "../powerflow";
+import { solveRadialSweep } from "../sweep";
 import { buildRomeNetwork, type RomeOptions } from "../synthetic/rome";
 
 const DATE = "2021-06-23";
@@ -104,6 +111,22 @@ export function runGridBench(): void {
   console.log(
     `  the dense solver on all ${network.primarySubstations.length} substations would need ~${(denseDayMs / 1000).toFixed(0)} s ` +
       `for the day: ${(denseDayMs / day.wallMs).toFixed(0)}x the sparse figure`,
+  );
+
+  // Second reference: the classic backward/forward sweep (radial only, flat start) on the whole network.
+  const sweepSlots = rome.slots.slice(40, 44);
+  const sweepCpu0 = process.cpuUsage();
+  const sweepT0 = performance.now();
+  let sweepIterations = 0;
+  for (const slot of sweepSlots)
+    sweepIterations += solveRadialSweep(rome.compiled, elementPowers(rome.compiled, slot)).iterations;
+  const sweepPerSlot = (performance.now() - sweepT0) / sweepSlots.length;
+  const sweepCpu = process.cpuUsage(sweepCpu0);
+  console.log(
+    `  reference (backward/forward sweep, whole network, flat start, ${sweepSlots.length} slots): ` +
+      `${sweepPerSlot.toFixed(0)} ms/slot (CPU ${((sweepCpu.user + sweepCpu.system) / 1000 / sweepSlots.length).toFixed(0)}), ` +
+      `${(sweepIterations / sweepSlots.length).toFixed(0)} sweeps — Newton batch is ` +
+      `${(sweepPerSlot / (day.wallMs / slots)).toFixed(0)}x faster per slot`,
   );
 
   console.log("  scaling (96 slots, best of 2):");
