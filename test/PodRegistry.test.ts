@@ -16,28 +16,25 @@ async function withPod() {
 }
 
 describe("PodRegistry", function () {
-  shouldBehaveLikeRoleGuarded(
-    async () => {
-      const p = await loadFixture(withPod);
-      return { ...p, guarded: p.registry };
+  shouldBehaveLikeRoleGuarded(async () => {
+    const p = await loadFixture(withPod);
+    return { ...p, guarded: p.registry };
+  }, [
+    { fn: "registerPod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).registerPod(POD_A, podData()) },
+    { fn: "mapPodsToPoms", role: "DSO_ORACLE", send: (f, s) => f.registry.connect(s).mapPodsToPoms([POD_A], [POM]) },
+    { fn: "confirmQualification", role: "DSO", send: (f, s) => f.registry.connect(s).confirmQualification(POD_A) },
+    {
+      fn: "modulateQualification",
+      role: "DSO",
+      send: (f, s) => f.registry.connect(s).modulateQualification(POD_A, 1, 1),
     },
-    [
-      { fn: "registerPod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).registerPod(POD_A, podData()) },
-      { fn: "mapPodsToPoms", role: "DSO_ORACLE", send: (f, s) => f.registry.connect(s).mapPodsToPoms([POD_A], [POM]) },
-      { fn: "confirmQualification", role: "DSO", send: (f, s) => f.registry.connect(s).confirmQualification(POD_A) },
-      {
-        fn: "modulateQualification",
-        role: "DSO",
-        send: (f, s) => f.registry.connect(s).modulateQualification(POD_A, 1, 1),
-      },
-      {
-        fn: "invalidateQualification",
-        role: "DSO",
-        send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
-      },
-      { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
-    ],
-  );
+    {
+      fn: "invalidateQualification",
+      role: "DSO",
+      send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
+    },
+    { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
+  ]);
 
   describe("registerPod", function () {
     it("records the PoD for the calling aggregator with a pending static traffic light", async function () {

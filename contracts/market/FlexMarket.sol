@@ -6,14 +6,38 @@ pragma solidity 0.8.28;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {RoleGuarded} from "../access/RoleGuarded.sol";
 import {Roles} from "../libraries/Roles.sol";
-import {PodId, PomId, SessionId, RequestId, OfferId, SessionKind, Direction, ValidationVerdict} from "../libraries/Types.sol";
+import {
+    PodId,
+    PomId,
+    SessionId,
+    RequestId,
+    OfferId,
+    SessionKind,
+    Direction,
+    ValidationVerdict
+} from "../libraries/Types.sol";
 import {SlotTime} from "../libraries/SlotTime.sol";
 import {OfferCurve} from "../libraries/OfferCurve.sol";
 import {PodSet} from "../libraries/PodSet.sol";
 import {AwardPacking} from "../libraries/AwardPacking.sol";
 import {IPodRegistry, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
-import {IFlexMarket, SessionStatus, RequestKind, TargetKind, OfferKind, EntryStatus, RequestInput, OfferInput, AwardInput, ValidationInput, SessionView, RequestView, OfferView, AwardView} from "../interfaces/IFlexMarket.sol";
+import {
+    IFlexMarket,
+    SessionStatus,
+    RequestKind,
+    TargetKind,
+    OfferKind,
+    EntryStatus,
+    RequestInput,
+    OfferInput,
+    AwardInput,
+    ValidationInput,
+    SessionView,
+    RequestView,
+    OfferView,
+    AwardView
+} from "../interfaces/IFlexMarket.sol";
 
 /// @title FlexMarket
 /// @notice See IFlexMarket for the guarantees. Curves and PoD sets ride in events; only their hashes are stored.
@@ -479,7 +503,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (!SlotTime.contains(s.firstSlot, s.slotCount, input.slotIndex)) {
             revert FlexMarketSlotOutsideSession(sessionId, input.slotIndex);
         }
-        if (!_isValidTarget(input)) revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
+        if (!_isValidTarget(input))
+            revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
         requestId = RequestId.wrap(++_requestCount);
         _requests[requestId] = Request(
             RequestCore({
@@ -533,11 +558,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @dev Single slot: one slot, no energy. Block: a window inside the session and a positive energy.
     function _checkOfferWindow(OfferInput calldata input, uint8 firstSlot, uint8 slotCount) private pure {
-        bool inSession = SlotTime.contains(firstSlot, slotCount, input.firstSlot) &&
-            SlotTime.contains(firstSlot, slotCount, input.lastSlot);
-        bool valid = input.kind == OfferKind.SingleSlot
-            ? input.firstSlot == input.lastSlot && input.energyKwh == 0
-            : input.firstSlot <= input.lastSlot && input.energyKwh > 0;
+        bool inSession =
+            SlotTime.contains(firstSlot, slotCount, input.firstSlot) &&
+                SlotTime.contains(firstSlot, slotCount, input.lastSlot);
+        bool valid =
+            input.kind == OfferKind.SingleSlot
+                ? input.firstSlot == input.lastSlot && input.energyKwh == 0
+                : input.firstSlot <= input.lastSlot && input.energyKwh > 0;
         if (!inSession || !valid) {
             revert FlexMarketInvalidOfferWindow(input.kind, input.firstSlot, input.lastSlot, input.energyKwh);
         }
@@ -554,10 +581,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     }
 
     /// @dev Marks an active offer of an open session as withdrawn by its aggregator.
-    function _withdrawOffer(
-        OfferId offerId,
-        EntryStatus newStatus
-    ) private returns (SessionId sessionId, PodId podId) {
+    function _withdrawOffer(OfferId offerId, EntryStatus newStatus) private returns (SessionId sessionId, PodId podId) {
         OfferCore storage o = _offers[offerId].core;
         if (o.sessionId == 0) revert FlexMarketUnknownOffer(offerId);
         PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
@@ -682,9 +706,10 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         ValidationInput calldata v,
         uint32 quantityKw
     ) private pure returns (uint32) {
-        bool valid = v.verdict == ValidationVerdict.Partial
-            ? v.reducedQuantityKw > 0 && v.reducedQuantityKw < quantityKw
-            : v.verdict != ValidationVerdict.Pending && v.reducedQuantityKw == 0;
+        bool valid =
+            v.verdict == ValidationVerdict.Partial
+                ? v.reducedQuantityKw > 0 && v.reducedQuantityKw < quantityKw
+                : v.verdict != ValidationVerdict.Pending && v.reducedQuantityKw == 0;
         if (!valid) revert FlexMarketInvalidValidation(sessionId, v.awardIndex, v.verdict, v.reducedQuantityKw);
         if (v.verdict == ValidationVerdict.Ok) return quantityKw;
         return v.verdict == ValidationVerdict.Partial ? v.reducedQuantityKw : 0;

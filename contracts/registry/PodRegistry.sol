@@ -100,10 +100,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     /// @inheritdoc IPodRegistry
-    function mapPodsToPoms(
-        PodId[] calldata podIds,
-        PomId[] calldata poms
-    ) external onlyRole(Roles.DSO_ORACLE) {
+    function mapPodsToPoms(PodId[] calldata podIds, PomId[] calldata poms) external onlyRole(Roles.DSO_ORACLE) {
         if (podIds.length != poms.length) revert PodRegistryLengthMismatch(podIds.length, poms.length);
         for (uint256 i = 0; i < podIds.length; ++i) {
             _poms[podIds[i]] = poms[i];
@@ -250,6 +247,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         uint32 index,
         Flexibility memory f
     ) private pure returns (PodFlexibility memory) {
-        return PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
+        return
+            PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
     }
 }
