@@ -233,8 +233,11 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         uint32 first = s.awardCount;
         uint32 day = s.day;
         uint128[] storage stored = _awards[sessionId];
+        // Consecutive awards of one PoD registration read the registry once (it cannot change within the call),
+        // so an operator posting awards grouped by PoD pays one registry call per PoD.
+        PodFlexibility memory cached;
         for (uint256 i = 0; i < awards.length; ++i) {
-            stored.push(_checkAward(sessionId, day, first + uint32(i), awards[i]));
+            stored.push(_checkAward(sessionId, day, first + uint32(i), awards[i], cached));
         }
         s.awardCount = (first + awards.length).toUint32();
     }
@@ -600,12 +603,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         SessionId sessionId,
         uint32 day,
         uint32 awardIndex,
-        AwardInput calldata a
+        AwardInput calldata a,
+        PodFlexibility memory f
     ) private returns (uint128) {
         OfferCore memory o = _offers[a.offerId].core;
         RequestCore memory r = _requests[a.requestId].core;
         _checkAwardTerms(sessionId, a, o, r);
-        PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
+        if (f.index != o.registrationIndex) _load(f, _podRegistry.flexibilityAt(o.registrationIndex));
         _checkQualifiedFor(f, o.direction, a.quantityKw);
         if (r.kind == RequestKind.Tso) {
             PomId pom = PomId.wrap(_requests[a.requestId].target);
@@ -630,6 +634,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 a.quantityKw,
                 a.priceMilliEurPerKw
             );
+    }
+
+    /// @dev Overwrites the cache `into` in place (the caller keeps its reference).
+    function _load(PodFlexibility memory into, PodFlexibility memory from) private pure {
+        (into.podId, into.index, into.aggregator) = (from.podId, from.index, from.aggregator);
+        (into.status, into.qualification) = (from.status, from.qualification);
+        (into.qualifiedUpKw, into.qualifiedDownKw) = (from.qualifiedUpKw, from.qualifiedDownKw);
     }
 
     /// @dev Offer and request are active entries of this session, agree on slot and direction; the quantity is
