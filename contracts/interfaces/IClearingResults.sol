@@ -21,11 +21,13 @@ interface IClearingResults {
         uint256 paymentMicroEur;
     }
 
-    /// @notice A PoD that could not serve in a slot for reasons outside the book (sold in an earlier session,
-    /// red dynamic traffic light, perimeter capability used up); checkable against those sessions and lights.
+    /// @notice A PoD that could not serve one operator (0 = DSO, 1 = TSO) in a slot for reasons outside the book
+    /// (sold in an earlier session, red dynamic traffic light, perimeter capability); checkable against those
+    /// sessions and lights.
     struct Unavailability {
         PodId podId;
         uint16 slot;
+        uint8 operator;
     }
 
     /// @notice A single-slot offer as committed in the book (steps: increments of power and their prices).

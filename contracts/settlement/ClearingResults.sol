@@ -33,6 +33,7 @@ contract ClearingResults is RoleGuarded, IClearingResults {
     mapping(bytes32 roundRequestOfferStepKey => int256 powerW) private _acceptedW;
     mapping(bytes32 roundOfferStepKey => int256 powerW) private _offerStepW;
     mapping(bytes32 roundPodSlotKey => bool busy) private _podSlotBusy;
+    mapping(bytes32 roundPodSlotOperatorKey => bool unavailable) private _unavailable;
 
     /// @param roleRegistry_ The platform's RoleRegistry.
     /// @param offerBook_ Where offers and requests are committed (FlexMarket or an adapter).
@@ -69,7 +70,8 @@ contract ClearingResults is RoleGuarded, IClearingResults {
             _podSlotBusy[_podSlotKey(sessionId, round, a.podId, a.slot)] = true;
         }
         for (uint256 i = 0; i < unavailable.length; ++i) {
-            _podSlotBusy[_podSlotKey(sessionId, round, unavailable[i].podId, unavailable[i].slot)] = true;
+            Unavailability calldata u = unavailable[i];
+            _unavailable[keccak256(abi.encode(_podSlotKey(sessionId, round, u.podId, u.slot), u.operator))] = true;
         }
         emit ClearingResultPosted(sessionId, round, inputHash, awardsHash, awards, unavailable);
     }
@@ -116,7 +118,8 @@ contract ClearingResults is RoleGuarded, IClearingResults {
         uint256 acceptedPrice = accepted.stepPriceMicroEurPerKw[acceptedStep];
         if (rejectedPrice >= acceptedPrice) revert ClearingResultsNotCheaper(acceptedPrice, rejectedPrice);
         // ... and its PoD idle in that slot: no award, not declared unavailable. So nothing but price decided.
-        if (_podSlotBusy[_podSlotKey(sessionId, round, rejected.podId, rejected.slot)])
+        bytes32 podSlot = _podSlotKey(sessionId, round, rejected.podId, rejected.slot);
+        if (_podSlotBusy[podSlot] || _unavailable[keccak256(abi.encode(podSlot, request.operator))])
             revert ClearingResultsPodBusy(rejected.podId, rejected.slot);
 
         result.voided = true;

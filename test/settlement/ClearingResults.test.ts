@@ -115,10 +115,21 @@ describe("ClearingResults", function () {
       const f = await loadFixture(deploySettlementFixture);
       await f.results
         .connect(f.operator)
-        .postResult(SESSION, INPUT_HASH, WRONG_AWARDS, [{ podId: POD.p796, slot: 50 }]);
+        .postResult(SESSION, INPUT_HASH, WRONG_AWARDS, [{ podId: POD.p796, slot: 50, operator: DSO_REQUEST.operator }]);
       await expect(f.results.challengeMeritOrder(SESSION, DSO_REQUEST, OFFERS.o469, 0, OFFERS.o796))
         .to.be.revertedWithCustomError(f.results, "ClearingResultsPodBusy")
         .withArgs(POD.p796, 50);
+    });
+
+    it("still voids when the PoD was unavailable only to the other operator", async function () {
+      const f = await loadFixture(deploySettlementFixture);
+      await f.results
+        .connect(f.operator)
+        .postResult(SESSION, INPUT_HASH, WRONG_AWARDS, [{ podId: POD.p796, slot: 50, operator: TSO_REQUEST.operator }]);
+      await expect(f.results.challengeMeritOrder(SESSION, DSO_REQUEST, OFFERS.o469, 0, OFFERS.o796)).to.emit(
+        f.results,
+        "ClearingResultVoided",
+      );
     });
 
     it("refuses re-supplied data that does not match the committed hash", async function () {

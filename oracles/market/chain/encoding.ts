@@ -36,6 +36,7 @@ export interface ChainRequest {
 export interface ChainUnavailability {
   podId: Hex;
   slot: number;
+  operator: number;
 }
 
 const awardComponents = [
