@@ -1,26 +1,16 @@
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 // Exact clearing with HiGHS: equal to the merit order on random books without blocks (fast-check), flexible
 // blocks cleared whole at their best start, and mutual unavailability carried from DA into RT.
 import { expect } from "chai";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { parseBook, type BookFile } from "./book";
 import { clearMeritOrder } from "./meritOrder";
 import { clearExact } from "./exact";
 import { clearBook, soldFlexibility, withAlreadySold } from "./index";
 import type { ClearingResult } from "./types";
 
-const TOR_DI_VALLE = path.join(
-  __dirname,
-  "..",
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "domain",
-  "tor-di-valle-2021-06-23.json",
-);
+const TOR_DI_VALLE = TOR_DI_VALLE_SCENARIO;
 
 const awardSet = (r: ClearingResult) =>
   r.awards.map((a) => `${a.requestId}:${a.offerId}:${a.stepIndex}:${a.powerW}`).sort();

@@ -1,24 +1,15 @@
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 // Merit-order clearing: the Tor di Valle field-test inputs worked out by hand, then each rule on small books.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import { parseBook, bookHash, type BookFile } from "./book";
 import { clearMeritOrder } from "./meritOrder";
 import { InvalidBookError } from "../errors";
 import type { ClearingResult } from "./types";
 
-const TOR_DI_VALLE = path.join(
-  __dirname,
-  "..",
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "domain",
-  "tor-di-valle-2021-06-23.json",
-);
-const torDiValleFile = (): BookFile => JSON.parse(readFileSync(TOR_DI_VALLE, "utf8")) as BookFile;
+const TOR_DI_VALLE = TOR_DI_VALLE_SCENARIO;
+const torDiValleFile = (): BookFile =>
+  JSON.parse(readFileSync(TOR_DI_VALLE, "utf8")) as BookFile;
 
 const awardsOf = (result: ClearingResult, requestId: string) =>
   result.awards.filter((a) => a.requestId === requestId).map((a) => ({ pod: a.pod, powerW: a.powerW }));
