@@ -9,3 +9,4 @@ export * from "./src/setpoints";
 export * from "./src/config";
 export * from "./src/logger";
 export * from "./src/deployment";
+export * from "./src/paths";

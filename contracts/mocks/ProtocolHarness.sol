@@ -29,7 +29,13 @@ contract ProtocolHarness {
     /// @param s Signature s (low half of the order).
     /// @param qx Public key x.
     /// @param qy Public key y.
-    function verifySignature(bytes32 packetHash, bytes32 r, bytes32 s, bytes32 qx, bytes32 qy) external view returns (bool) {
+    function verifySignature(
+        bytes32 packetHash,
+        bytes32 r,
+        bytes32 s,
+        bytes32 qx,
+        bytes32 qy
+    ) external view returns (bool) {
         return P256.verify(packetHash, r, s, qx, qy);
     }
 

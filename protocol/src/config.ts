@@ -8,7 +8,10 @@ const url = (protocols: string[]) =>
   z
     .string()
     .url()
-    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), `protocol must be one of ${protocols.join(", ")}`);
+    .refine(
+      (value) => URL.canParse(value) && protocols.includes(new URL(value).protocol),
+      `protocol must be one of ${protocols.join(", ")}`,
+    );
 const port = z.coerce.number().int().min(1).max(65535);
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
 
@@ -18,7 +21,10 @@ const variables = {
   MQTT_URL: url(["mqtt:", "mqtts:", "ws:", "wss:", "tcp:"]).optional(),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   CHAIN_ID: z.coerce.number().int().positive().default(31337),
-  NETWORK: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes").default("localhost"),
+  NETWORK: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes")
+    .default("localhost"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   FLEXGRID_DATA_DIR: z.string().min(1).default(".flexgrid"),
   RPC_PORT: port.default(8545),
@@ -43,7 +49,12 @@ export interface FlexGridConfig {
   logLevel: Variables["LOG_LEVEL"];
   dataDir: string;
   ports: { rpc: number; mqtt: number; bal: number; subgraph: number; dapp: number };
-  keys: { deployer?: `0x${string}`; dsoOracle?: `0x${string}`; marketOperator?: `0x${string}`; balAnchor?: `0x${string}` };
+  keys: {
+    deployer?: `0x${string}`;
+    dsoOracle?: `0x${string}`;
+    marketOperator?: `0x${string}`;
+    balAnchor?: `0x${string}`;
+  };
 }
 
 /** Reads and checks every FlexGrid variable; throws a ConfigError naming the first bad one. */
@@ -52,7 +63,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [name, schema] of Object.entries(variables)) {
     const raw = env[name];
     const result = (schema as z.ZodType).safeParse(raw === "" ? undefined : raw);
-    if (!result.success) throw new ConfigError(name, `${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join("; ")}`);
+    if (!result.success)
+      throw new ConfigError(name, `${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join("; ")}`);
     values[name] = result.data;
   }
   const v = values as Variables;

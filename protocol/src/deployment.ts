@@ -27,7 +27,10 @@ export function deploymentPath(network: string, dir = DEPLOYMENTS_DIR): string {
 
 export class DeploymentNotFoundError extends FlexGridError {
   constructor(file: string) {
-    super(`no deployment at ${file}: run \`npm run deploy -- --network <network>\` (or \`npm start\`) first`, "NO_DEPLOYMENT");
+    super(
+      `no deployment at ${file}: run \`npm run deploy -- --network <network>\` (or \`npm start\`) first`,
+      "NO_DEPLOYMENT",
+    );
   }
 }
 
@@ -40,6 +43,7 @@ export function loadDeployment(network: string, dir = DEPLOYMENTS_DIR): Deployme
 /** Address of a deployed contract by name; throws naming the contract when it is not in the book. */
 export function contractAddress(deployment: Deployment, name: string): `0x${string}` {
   const entry = deployment.contracts[name];
-  if (!entry) throw new FlexGridError(`contract ${name} is not in the ${deployment.network} address book`, "NO_CONTRACT");
+  if (!entry)
+    throw new FlexGridError(`contract ${name} is not in the ${deployment.network} address book`, "NO_CONTRACT");
   return entry.address as `0x${string}`;
 }

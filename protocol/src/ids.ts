@@ -20,7 +20,8 @@ export const bytes32Schema = z
 /** Encodes a PoD or PoM id as bytes32 (right-padded ASCII). */
 export function podIdToBytes32(id: string): Hex {
   const parsed = gridIdSchema.safeParse(id);
-  if (!parsed.success) throw new ValidationError("grid id", [`${JSON.stringify(id)}: ${parsed.error.issues[0]?.message}`]);
+  if (!parsed.success)
+    throw new ValidationError("grid id", [`${JSON.stringify(id)}: ${parsed.error.issues[0]?.message}`]);
   return stringToHex(id, { size: MAX_ID_BYTES });
 }
 

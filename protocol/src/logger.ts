@@ -8,6 +8,13 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
   return pino({
     name,
     level,
-    ...(pretty ? { transport: { target: "pino-pretty", options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" } } } : {}),
+    ...(pretty
+      ? {
+          transport: {
+            target: "pino-pretty",
+            options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" },
+          },
+        }
+      : {}),
   });
 }

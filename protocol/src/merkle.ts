@@ -31,7 +31,12 @@ function wrap(tree: StandardMerkleTree<[string]>): BatchTree {
 
 export function buildBatchTree(hashes: readonly Hex[]): BatchTree {
   if (hashes.length === 0) throw new Error("a Merkle batch needs at least one packet hash");
-  return wrap(StandardMerkleTree.of(hashes.map((h) => [h.toLowerCase()] as [string]), LEAF_ENCODING));
+  return wrap(
+    StandardMerkleTree.of(
+      hashes.map((h) => [h.toLowerCase()] as [string]),
+      LEAF_ENCODING,
+    ),
+  );
 }
 
 export function loadBatchTree(dump: unknown): BatchTree {

@@ -94,10 +94,19 @@ const HEADER_TYPES = [
 ] as const;
 
 function headerValues(kind: PacketKind, data: { pod: string; timestampMs: number; sequence: number }) {
-  return [PACKET_ENCODING_VERSION, KIND_TAG[kind], podIdToBytes32(data.pod), BigInt(data.timestampMs), BigInt(data.sequence)] as const;
+  return [
+    PACKET_ENCODING_VERSION,
+    KIND_TAG[kind],
+    podIdToBytes32(data.pod),
+    BigInt(data.timestampMs),
+    BigInt(data.sequence),
+  ] as const;
 }
 
-const ANOMALY_CODE: Record<AnomalyType, number> = Object.fromEntries(anomalyTypes.map((t, i) => [t, i + 1])) as Record<AnomalyType, number>;
+const ANOMALY_CODE: Record<AnomalyType, number> = Object.fromEntries(anomalyTypes.map((t, i) => [t, i + 1])) as Record<
+  AnomalyType,
+  number
+>;
 const OUTCOME_CODE = { forwarded: 1, rejected: 2, "ems-unreachable": 3 } as const;
 
 /**
@@ -109,19 +118,50 @@ export function encodePacketData<K extends PacketKind>(kind: K, data: PacketData
     case "measurement": {
       const m = data as Measurement;
       return encodeAbiParameters(
-        [...HEADER_TYPES, { type: "int64" }, { type: "int64" }, { type: "uint64" }, { type: "uint64" }, { type: "uint16" }],
-        [...headerValues(kind, m), BigInt(m.activePowerW), BigInt(m.reactivePowerVar), BigInt(m.importedEnergyWh), BigInt(m.exportedEnergyWh), m.meterStatus],
+        [
+          ...HEADER_TYPES,
+          { type: "int64" },
+          { type: "int64" },
+          { type: "uint64" },
+          { type: "uint64" },
+          { type: "uint16" },
+        ],
+        [
+          ...headerValues(kind, m),
+          BigInt(m.activePowerW),
+          BigInt(m.reactivePowerVar),
+          BigInt(m.importedEnergyWh),
+          BigInt(m.exportedEnergyWh),
+          m.meterStatus,
+        ],
       );
     }
     case "anomaly": {
       const a = data as Anomaly;
-      return encodeAbiParameters([...HEADER_TYPES, { type: "uint8" }, { type: "string" }], [...headerValues(kind, a), ANOMALY_CODE[a.anomaly], a.detail]);
+      return encodeAbiParameters(
+        [...HEADER_TYPES, { type: "uint8" }, { type: "string" }],
+        [...headerValues(kind, a), ANOMALY_CODE[a.anomaly], a.detail],
+      );
     }
     case "activation": {
       const a = data as Activation;
       return encodeAbiParameters(
-        [...HEADER_TYPES, { type: "bytes32" }, { type: "uint64" }, { type: "uint64" }, { type: "uint64" }, { type: "uint8" }],
-        [...headerValues(kind, a), a.setpointId, BigInt(a.dsoSentMs), BigInt(a.nodeReceivedMs), BigInt(a.emsReceivedMs ?? 0), OUTCOME_CODE[a.outcome]],
+        [
+          ...HEADER_TYPES,
+          { type: "bytes32" },
+          { type: "uint64" },
+          { type: "uint64" },
+          { type: "uint64" },
+          { type: "uint8" },
+        ],
+        [
+          ...headerValues(kind, a),
+          a.setpointId,
+          BigInt(a.dsoSentMs),
+          BigInt(a.nodeReceivedMs),
+          BigInt(a.emsReceivedMs ?? 0),
+          OUTCOME_CODE[a.outcome],
+        ],
       );
     }
     default:

@@ -16,7 +16,11 @@ const unsignedSetpointShape = {
   setpointId: bytes32Schema,
   pod: gridIdSchema,
   /** Start of the first quarter-hour, aligned to 15 minutes. */
-  windowStartMs: z.number().int().min(0).refine((t) => t % SLOT_MS === 0, "must be aligned to a 15-minute slot"),
+  windowStartMs: z
+    .number()
+    .int()
+    .min(0)
+    .refine((t) => t % SLOT_MS === 0, "must be aligned to a 15-minute slot"),
   slots: z.array(setpointSlotSchema).length(SLOTS_PER_SETPOINT),
   dsoSentMs: z.number().int().min(0),
 };
@@ -31,7 +35,14 @@ export type SetpointMessage = z.infer<typeof setpointMessageSchema>;
 export function setpointDigest(message: UnsignedSetpoint): Hex {
   return keccak256(
     encodeAbiParameters(
-      [{ type: "bytes32" }, { type: "bytes32" }, { type: "uint64" }, { type: "int64[]" }, { type: "int64[]" }, { type: "uint64" }],
+      [
+        { type: "bytes32" },
+        { type: "bytes32" },
+        { type: "uint64" },
+        { type: "int64[]" },
+        { type: "int64[]" },
+        { type: "uint64" },
+      ],
       [
         message.setpointId,
         podIdToBytes32(message.pod),

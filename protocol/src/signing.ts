@@ -6,7 +6,15 @@ import { p256 } from "@noble/curves/nist.js";
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { z } from "zod";
 import { bytes32Schema, gridIdSchema, hexSchema } from "./ids";
-import { encodePacketData, packetDataSchemas, packetHash, packetKinds, sha256Hex, type PacketDataByKind, type PacketKind } from "./packets";
+import {
+  encodePacketData,
+  packetDataSchemas,
+  packetHash,
+  packetKinds,
+  sha256Hex,
+  type PacketDataByKind,
+  type PacketKind,
+} from "./packets";
 
 const P256_ORDER = p256.Point.CURVE().n;
 const HALF_ORDER = P256_ORDER >> 1n;
@@ -18,7 +26,10 @@ export const signedPacketSchema = z
     pod: gridIdSchema,
     hash: bytes32Schema,
     signature: hexSchema.refine((s) => s.length === 2 + 128, "must be 64 bytes r||s"),
-    publicKey: hexSchema.refine((k) => k.length === 2 + 130 && k.startsWith("0x04"), "must be an uncompressed P-256 key (65 bytes, 0x04...)"),
+    publicKey: hexSchema.refine(
+      (k) => k.length === 2 + 130 && k.startsWith("0x04"),
+      "must be an uncompressed P-256 key (65 bytes, 0x04...)",
+    ),
     data: z.unknown(),
   })
   .strict();
@@ -60,10 +71,21 @@ export function signatureRS(signature: Hex): { r: Hex; s: Hex } {
 }
 
 /** Signs a packet's canonical encoding (ECDSA P-256 over its SHA-256) and wraps it for publication. */
-export function signPacket<K extends PacketKind>(kind: K, data: PacketDataByKind[K], privateKey: Uint8Array): SignedPacket<K> {
+export function signPacket<K extends PacketKind>(
+  kind: K,
+  data: PacketDataByKind[K],
+  privateKey: Uint8Array,
+): SignedPacket<K> {
   const encoded = hexToBytes(encodePacketData(kind, data));
   const signature = p256.sign(encoded, privateKey, { lowS: true });
-  return { kind, pod: data.pod, hash: sha256Hex(encoded), signature: bytesToHex(signature), publicKey: publicKeyOf(privateKey), data };
+  return {
+    kind,
+    pod: data.pod,
+    hash: sha256Hex(encoded),
+    signature: bytesToHex(signature),
+    publicKey: publicKeyOf(privateKey),
+    data,
+  };
 }
 
 export type VerifyFailure = "malformed" | "hash-mismatch" | "bad-key" | "bad-signature" | "pod-mismatch";
@@ -79,7 +101,12 @@ function toKeyObject(publicKey: Hex): KeyObject {
     const { x, y } = publicKeyXY(publicKey);
     key = createPublicKey({
       format: "jwk",
-      key: { kty: "EC", crv: "P-256", x: Buffer.from(hexToBytes(x)).toString("base64url"), y: Buffer.from(hexToBytes(y)).toString("base64url") },
+      key: {
+        kty: "EC",
+        crv: "P-256",
+        x: Buffer.from(hexToBytes(x)).toString("base64url"),
+        y: Buffer.from(hexToBytes(y)).toString("base64url"),
+      },
     });
     if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
     keyCache.set(publicKey, key);
@@ -94,14 +121,26 @@ function toKeyObject(publicKey: Hex): KeyObject {
  */
 export function verifyPacket(input: unknown): VerifyResult {
   const shape = signedPacketSchema.safeParse(input);
-  if (!shape.success) return { ok: false, reason: "malformed", detail: shape.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  if (!shape.success)
+    return {
+      ok: false,
+      reason: "malformed",
+      detail: shape.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    };
   const { kind } = shape.data;
   const data = packetDataSchemas[kind].safeParse(shape.data.data);
-  if (!data.success) return { ok: false, reason: "malformed", detail: data.error.issues.map((i) => `data.${i.path.join(".")}: ${i.message}`).join("; ") };
-  if (data.data.pod !== shape.data.pod) return { ok: false, reason: "pod-mismatch", detail: `packet pod ${shape.data.pod} but data pod ${data.data.pod}` };
+  if (!data.success)
+    return {
+      ok: false,
+      reason: "malformed",
+      detail: data.error.issues.map((i) => `data.${i.path.join(".")}: ${i.message}`).join("; "),
+    };
+  if (data.data.pod !== shape.data.pod)
+    return { ok: false, reason: "pod-mismatch", detail: `packet pod ${shape.data.pod} but data pod ${data.data.pod}` };
   const encoded = hexToBytes(encodePacketData(kind, data.data as never));
   const hash = sha256Hex(encoded);
-  if (hash !== shape.data.hash.toLowerCase()) return { ok: false, reason: "hash-mismatch", detail: `hash ${shape.data.hash} but data hashes to ${hash}` };
+  if (hash !== shape.data.hash.toLowerCase())
+    return { ok: false, reason: "hash-mismatch", detail: `hash ${shape.data.hash} but data hashes to ${hash}` };
   let key: KeyObject;
   try {
     key = toKeyObject(shape.data.publicKey);
@@ -110,9 +149,11 @@ export function verifyPacket(input: unknown): VerifyResult {
   }
   const signature = hexToBytes(shape.data.signature);
   const s = BigInt(bytesToHex(signature.slice(32)));
-  if (s === 0n || s > HALF_ORDER) return { ok: false, reason: "bad-signature", detail: "s is zero or not in the lower half of the curve order" };
+  if (s === 0n || s > HALF_ORDER)
+    return { ok: false, reason: "bad-signature", detail: "s is zero or not in the lower half of the curve order" };
   const valid = cryptoVerify("sha256", encoded, { key, dsaEncoding: "ieee-p1363" }, signature);
-  if (!valid) return { ok: false, reason: "bad-signature", detail: "signature does not verify against the packet's public key" };
+  if (!valid)
+    return { ok: false, reason: "bad-signature", detail: "signature does not verify against the packet's public key" };
   return { ok: true, packet: { ...shape.data, hash, data: data.data } as SignedPacket };
 }
 

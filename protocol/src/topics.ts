@@ -29,7 +29,8 @@ export class TopicError extends FlexGridError {
 /** Splits a FlexGrid topic into its PoD and channel; throws a TopicError for anything else. */
 export function parseTopic(topic: string): { pod: string; channel: Channel } {
   const parts = topic.split("/");
-  if (parts.length !== 3 || parts[0] !== TOPIC_ROOT) throw new TopicError(topic, `expected ${TOPIC_ROOT}/<pod>/<channel>`);
+  if (parts.length !== 3 || parts[0] !== TOPIC_ROOT)
+    throw new TopicError(topic, `expected ${TOPIC_ROOT}/<pod>/<channel>`);
   const [, pod, channel] = parts as [string, string, string];
   if (!gridIdSchema.safeParse(pod).success) throw new TopicError(topic, "invalid PoD id");
   if (!(channels as readonly string[]).includes(channel)) throw new TopicError(topic, `unknown channel ${channel}`);

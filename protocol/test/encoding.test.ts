@@ -1,13 +1,34 @@
 import { expect } from "chai";
 import { decodeAbiParameters } from "viem";
-import { bytes32ToPodId, encodePacketData, packetHash, podIdToBytes32, parseTopic, topics, ValidationError, TopicError, PACKET_ENCODING_VERSION } from "..";
+import {
+  bytes32ToPodId,
+  encodePacketData,
+  packetHash,
+  podIdToBytes32,
+  parseTopic,
+  topics,
+  ValidationError,
+  TopicError,
+  PACKET_ENCODING_VERSION,
+} from "..";
 import { sampleMeasurement } from "./fixtures";
 
 describe("canonical encoding", () => {
   it("encodes a measurement as ABI words a contract can decode", () => {
     const encoded = encodePacketData("measurement", sampleMeasurement);
     const decoded = decodeAbiParameters(
-      [{ type: "uint8" }, { type: "uint8" }, { type: "bytes32" }, { type: "uint64" }, { type: "uint64" }, { type: "int64" }, { type: "int64" }, { type: "uint64" }, { type: "uint64" }, { type: "uint16" }],
+      [
+        { type: "uint8" },
+        { type: "uint8" },
+        { type: "bytes32" },
+        { type: "uint64" },
+        { type: "uint64" },
+        { type: "int64" },
+        { type: "int64" },
+        { type: "uint64" },
+        { type: "uint64" },
+        { type: "uint16" },
+      ],
       encoded,
     );
     expect(decoded[0]).to.equal(PACKET_ENCODING_VERSION);
@@ -23,7 +44,13 @@ describe("canonical encoding", () => {
   });
 
   it("gives different kinds different hashes even for the same header", () => {
-    const asAnomaly = { pod: sampleMeasurement.pod, timestampMs: sampleMeasurement.timestampMs, sequence: sampleMeasurement.sequence, anomaly: "node-offline" as const, detail: "" };
+    const asAnomaly = {
+      pod: sampleMeasurement.pod,
+      timestampMs: sampleMeasurement.timestampMs,
+      sequence: sampleMeasurement.sequence,
+      anomaly: "node-offline" as const,
+      detail: "",
+    };
     expect(packetHash("anomaly", asAnomaly)).to.not.equal(packetHash("measurement", sampleMeasurement));
   });
 });
@@ -44,11 +71,19 @@ describe("MQTT topics", () => {
   it("names every channel under flexgrid/<pod>/", () => {
     expect(topics.measurements("IT002E61899978")).to.equal("flexgrid/IT002E61899978/measurements");
     expect(topics.allOf("setpoints")).to.equal("flexgrid/+/setpoints");
-    expect(parseTopic("flexgrid/IT002E61899978/activations")).to.deep.equal({ pod: "IT002E61899978", channel: "activations" });
+    expect(parseTopic("flexgrid/IT002E61899978/activations")).to.deep.equal({
+      pod: "IT002E61899978",
+      channel: "activations",
+    });
   });
 
   it("refuses topics outside the scheme", () => {
-    for (const bad of ["flexgrid/IT002E61899978", "other/IT002E61899978/measurements", "flexgrid/IT002E61899978/secrets", "flexgrid/a b/status"]) {
+    for (const bad of [
+      "flexgrid/IT002E61899978",
+      "other/IT002E61899978/measurements",
+      "flexgrid/IT002E61899978/secrets",
+      "flexgrid/a b/status",
+    ]) {
       expect(() => parseTopic(bad), bad).to.throw(TopicError);
     }
   });

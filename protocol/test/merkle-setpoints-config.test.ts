@@ -1,6 +1,18 @@
 import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
-import { buildBatchTree, loadBatchTree, verifyBatchProof, packetHash, signSetpoint, recoverSetpointSigner, setpointMessageSchema, loadConfig, ConfigError, parseWith, ValidationError } from "..";
+import {
+  buildBatchTree,
+  loadBatchTree,
+  verifyBatchProof,
+  packetHash,
+  signSetpoint,
+  recoverSetpointSigner,
+  setpointMessageSchema,
+  loadConfig,
+  ConfigError,
+  parseWith,
+  ValidationError,
+} from "..";
 import { sampleMeasurement } from "./fixtures";
 
 const hashes = Array.from({ length: 37 }, (_, i) => packetHash("measurement", { ...sampleMeasurement, sequence: i }));
@@ -38,7 +50,9 @@ describe("setpoint messages", () => {
 
   it("recovers the DSO oracle's address from a signed setpoint", async () => {
     const signed = await signSetpoint(unsigned, dsoKey);
-    expect(await recoverSetpointSigner(parseWith(setpointMessageSchema, signed, "setpoint"))).to.equal(privateKeyToAccount(dsoKey).address);
+    expect(await recoverSetpointSigner(parseWith(setpointMessageSchema, signed, "setpoint"))).to.equal(
+      privateKeyToAccount(dsoKey).address,
+    );
   });
 
   it("recovers another address when a slot was changed in transit", async () => {
@@ -48,8 +62,16 @@ describe("setpoint messages", () => {
   });
 
   it("rejects a setpoint with the wrong number of slots or an unaligned window", () => {
-    expect(() => parseWith(setpointMessageSchema, { ...unsigned, signature: "0x00", slots: unsigned.slots.slice(1) }, "setpoint")).to.throw(ValidationError, /slots/);
-    expect(() => parseWith(setpointMessageSchema, { ...unsigned, signature: "0x00", windowStartMs: unsigned.windowStartMs + 1 }, "setpoint")).to.throw(ValidationError, /windowStartMs/);
+    expect(() =>
+      parseWith(setpointMessageSchema, { ...unsigned, signature: "0x00", slots: unsigned.slots.slice(1) }, "setpoint"),
+    ).to.throw(ValidationError, /slots/);
+    expect(() =>
+      parseWith(
+        setpointMessageSchema,
+        { ...unsigned, signature: "0x00", windowStartMs: unsigned.windowStartMs + 1 },
+        "setpoint",
+      ),
+    ).to.throw(ValidationError, /windowStartMs/);
   });
 });
 
@@ -62,7 +84,11 @@ describe("loadConfig", () => {
   });
 
   it("reads real-service URLs", () => {
-    const config = loadConfig({ RPC_URL: "http://127.0.0.1:8545", MQTT_URL: "mqtt://127.0.0.1:1883", DATABASE_URL: "postgres://localhost/test" });
+    const config = loadConfig({
+      RPC_URL: "http://127.0.0.1:8545",
+      MQTT_URL: "mqtt://127.0.0.1:1883",
+      DATABASE_URL: "postgres://localhost/test",
+    });
     expect(config.mqttUrl).to.equal("mqtt://127.0.0.1:1883");
   });
 

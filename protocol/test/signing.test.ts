@@ -1,6 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { generateLightNodeKey, packetHash, signPacket, verifyPacket, verifyPacketPortable, type SignedPacket } from "..";
+import {
+  generateLightNodeKey,
+  packetHash,
+  signPacket,
+  verifyPacket,
+  verifyPacketPortable,
+  type SignedPacket,
+} from "..";
 import { sampleActivation, sampleAnomaly, sampleMeasurement } from "./fixtures";
 
 describe("Light Node packet signing", () => {
@@ -28,7 +35,11 @@ describe("Light Node packet signing", () => {
           fc.integer({ min: 0, max: 2 ** 40 }),
           fc.nat({ max: 2 ** 31 }),
           (activePowerW, importedEnergyWh, sequence) => {
-            const packet = signPacket("measurement", { ...sampleMeasurement, activePowerW, importedEnergyWh, sequence }, key.privateKey);
+            const packet = signPacket(
+              "measurement",
+              { ...sampleMeasurement, activePowerW, importedEnergyWh, sequence },
+              key.privateKey,
+            );
             return verifyPacket(packet).ok;
           },
         ),
@@ -53,7 +64,10 @@ describe("Light Node packet signing", () => {
 
     it("rejects a packet presented with another node's key", () => {
       const other = generateLightNodeKey();
-      expect(verifyPacket({ ...packet, publicKey: other.publicKey })).to.include({ ok: false, reason: "bad-signature" });
+      expect(verifyPacket({ ...packet, publicKey: other.publicKey })).to.include({
+        ok: false,
+        reason: "bad-signature",
+      });
     });
 
     it("rejects a key that is not on the curve", () => {
@@ -73,7 +87,14 @@ describe("Light Node packet signing", () => {
     });
 
     it("rejects malformed input with the bad field named, without throwing", () => {
-      for (const input of [null, 42, "packet", {}, { ...packet, signature: "0x1234" }, { ...packet, data: { ...packet.data, sequence: -1 } }]) {
+      for (const input of [
+        null,
+        42,
+        "packet",
+        {},
+        { ...packet, signature: "0x1234" },
+        { ...packet, data: { ...packet.data, sequence: -1 } },
+      ]) {
         const result = verifyPacket(input);
         expect(result.ok).to.equal(false);
         if (!result.ok) expect(result.reason).to.equal("malformed");

@@ -2,7 +2,16 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { buildBatchTree, encodePacketData, generateLightNodeKey, leafOf, packetHash, publicKeyXY, signPacket, signatureRS } from "../../protocol";
+import {
+  buildBatchTree,
+  encodePacketData,
+  generateLightNodeKey,
+  leafOf,
+  packetHash,
+  publicKeyXY,
+  signPacket,
+  signatureRS,
+} from "../../protocol";
 import { sampleMeasurement } from "../../protocol/test/fixtures";
 
 describe("protocol/ on chain (ProtocolHarness)", () => {
@@ -11,7 +20,11 @@ describe("protocol/ on chain (ProtocolHarness)", () => {
     return { harness };
   }
 
-  const readings = Array.from({ length: 25 }, (_, i) => ({ ...sampleMeasurement, sequence: i, activePowerW: 1000 * i }));
+  const readings = Array.from({ length: 25 }, (_, i) => ({
+    ...sampleMeasurement,
+    sequence: i,
+    activePowerW: 1000 * i,
+  }));
 
   it("computes the same Merkle leaf as protocol's leafOf", async () => {
     const { harness } = await loadFixture(deployHarness);
@@ -35,7 +48,9 @@ describe("protocol/ on chain (ProtocolHarness)", () => {
 
   it("hashes the canonical encoding to the same SHA-256", async () => {
     const { harness } = await loadFixture(deployHarness);
-    expect(await harness.sha256Of(encodePacketData("measurement", readings[3]!))).to.equal(packetHash("measurement", readings[3]!));
+    expect(await harness.sha256Of(encodePacketData("measurement", readings[3]!))).to.equal(
+      packetHash("measurement", readings[3]!),
+    );
   });
 
   it("verifies a Light Node's P-256 signature with OpenZeppelin's P256, and refuses a wrong key", async () => {

@@ -1,0 +1,104 @@
+// SCD schema migrations for the BAL's tables: plain PostgreSQL SQL that PGlite runs unchanged.
+import type { SqlClient } from "./sqlClient";
+
+/** Ordered migrations; never edit a released one, append a new version. */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "bal packets, batches, rejections, light-node status",
+    sql: `
+      create table if not exists bal_batches (
+        id            bigserial primary key,
+        root          text not null unique,
+        from_ms       bigint not null,
+        to_ms         bigint not null,
+        count         integer not null,
+        status        text not null check (status in ('pending', 'anchored')),
+        created_ms    bigint not null,
+        tx_hash       text,
+        block_number  bigint,
+        chain_batch_id bigint,
+        anchored_ms   bigint
+      );
+      create index if not exists bal_batches_status on bal_batches (status) where status = 'pending';
+
+      -- every accepted packet (measurement, anomaly, activation) as signed by its Light Node
+      create table if not exists bal_packets (
+        id           bigserial primary key,
+        hash         text not null unique,
+        kind         text not null check (kind in ('measurement', 'anomaly', 'activation')),
+        pod          text not null,
+        seq          bigint not null,
+        ts_ms        bigint not null,
+        public_key   text not null,
+        signature    text not null,
+        data         jsonb not null,
+        received_ms  bigint not null,
+        batch_id     bigint references bal_batches (id),
+        leaf_index   integer,
+        proof        jsonb
+      );
+      create index if not exists bal_packets_pod_ts on bal_packets (pod, kind, ts_ms);
+      create index if not exists bal_packets_unbatched on bal_packets (id) where batch_id is null;
+
+      create table if not exists bal_rejections (
+        reason  text primary key,
+        count   bigint not null
+      );
+      -- the most recent rejected packets with their reason, for operators (trimmed by the service)
+      create table if not exists bal_rejected_packets (
+        id        bigserial primary key,
+        at_ms     bigint not null,
+        reason    text not null,
+        topic     text,
+        pod       text,
+        detail    text
+      );
+
+      create table if not exists bal_light_nodes (
+        pod           text primary key,
+        online        boolean not null,
+        last_seen_ms  bigint not null,
+        last_seq      bigint,
+        status_reason text,
+        updated_ms    bigint not null
+      );
+
+      -- what was published to the aggregator per PoD and 15-min slot (a gap record when the PoD sent nothing)
+      create table if not exists bal_publications (
+        slot_start_ms bigint not null,
+        pod           text not null,
+        gap           boolean not null,
+        payload       jsonb not null,
+        published_ms  bigint not null,
+        primary key (slot_start_ms, pod)
+      );
+    `,
+  },
+];
+
+/** Applies pending migrations under an advisory lock so concurrent BAL instances migrate once. */
+export async function migrate(db: SqlClient): Promise<number[]> {
+  await db.exec(`create table if not exists bal_schema_migrations (version integer primary key, name text not null, applied_ms bigint not null)`);
+  return db.transaction(async (tx) => {
+    await tx.query(`select pg_advisory_xact_lock(7157001)`);
+    const { rows } = await tx.query<{ version: number }>(`select version from bal_schema_migrations`);
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const statement of splitStatements(m.sql)) await tx.query(statement);
+      await tx.query(`insert into bal_schema_migrations (version, name, applied_ms) values ($1, $2, $3)`, [m.version, m.name, Date.now()]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+/** Splits a migration on `;` at line ends (our migrations hold no procedural bodies). */
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/--[^\n]*\n/g, "\n").trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,350 @@
+// The BAL's part of the SCD: accepted packets with their batch/proof, batches and their anchoring, rejection
+// counts, Light Node status and the 15-min publications. Bulk paths use unnest() so 1,000 rows are one statement.
+import type { SqlClient, SqlQueryable } from "./sqlClient";
+import { migrate } from "./migrations";
+
+export type PacketKind = "measurement" | "anomaly" | "activation";
+
+export interface NewPacket {
+  hash: string;
+  kind: PacketKind;
+  pod: string;
+  seq: number;
+  timestampMs: number;
+  publicKey: string;
+  signature: string;
+  data: unknown;
+  receivedMs: number;
+}
+
+export interface StoredPacket extends NewPacket {
+  id: number;
+  batchId: number | null;
+  leafIndex: number | null;
+  proof: string[] | null;
+}
+
+export interface BatchRow {
+  id: number;
+  root: string;
+  fromMs: number;
+  toMs: number;
+  count: number;
+  status: "pending" | "anchored";
+  createdMs: number;
+  txHash: string | null;
+  blockNumber: number | null;
+  chainBatchId: number | null;
+  anchoredMs: number | null;
+}
+
+export interface StoredPacketWithBatch extends StoredPacket {
+  batch: BatchRow | null;
+}
+
+export interface LightNodeStatusRow {
+  pod: string;
+  online: boolean;
+  lastSeenMs: number;
+  lastSeq: number | null;
+  statusReason: string | null;
+  updatedMs: number;
+}
+
+export interface RejectedPacketRow {
+  id: number;
+  atMs: number;
+  reason: string;
+  topic: string | null;
+  pod: string | null;
+  detail: string | null;
+}
+
+/** Tree over a batch's packet hashes, in the order given: root and each leaf's proof. */
+export type BatchTreeBuilder = (hashes: string[]) => { root: string; proofs: string[][] };
+
+const PACKET_COLUMNS = `p.id, p.hash, p.kind, p.pod, p.seq, p.ts_ms, p.public_key, p.signature, p.data, p.received_ms,
+  p.batch_id, p.leaf_index, p.proof`;
+const BATCH_COLUMNS = `b.id as b_id, b.root, b.from_ms, b.to_ms, b.count, b.status, b.created_ms, b.tx_hash,
+  b.block_number, b.chain_batch_id, b.anchored_ms`;
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+
+function toPacket(r: Row): StoredPacket {
+  return {
+    id: num(r.id),
+    hash: String(r.hash),
+    kind: r.kind as PacketKind,
+    pod: String(r.pod),
+    seq: num(r.seq),
+    timestampMs: num(r.ts_ms),
+    publicKey: String(r.public_key),
+    signature: String(r.signature),
+    data: json(r.data),
+    receivedMs: num(r.received_ms),
+    batchId: numOrNull(r.batch_id),
+    leafIndex: numOrNull(r.leaf_index),
+    proof: r.proof === null || r.proof === undefined ? null : json<string[]>(r.proof),
+  };
+}
+
+function toBatch(r: Row, idColumn = "id"): BatchRow {
+  return {
+    id: num(r[idColumn]),
+    root: String(r.root),
+    fromMs: num(r.from_ms),
+    toMs: num(r.to_ms),
+    count: num(r.count),
+    status: r.status as BatchRow["status"],
+    createdMs: num(r.created_ms),
+    txHash: (r.tx_hash as string | null) ?? null,
+    blockNumber: numOrNull(r.block_number),
+    chainBatchId: numOrNull(r.chain_batch_id),
+    anchoredMs: numOrNull(r.anchored_ms),
+  };
+}
+
+export class ScdStore {
+  private constructor(readonly db: SqlClient) {}
+
+  /** Opens the store on a client and applies pending migrations. */
+  static async open(db: SqlClient): Promise<ScdStore> {
+    await migrate(db);
+    return new ScdStore(db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  /**
+   * Inserts accepted packets in one statement. A hash already stored is a replay: it is skipped and reported in
+   * `duplicates`, never stored twice (the unique index decides, so concurrent BAL instances agree).
+   */
+  async insertPackets(packets: readonly NewPacket[]): Promise<{ inserted: Map<string, number>; duplicates: string[] }> {
+    if (packets.length === 0) return { inserted: new Map(), duplicates: [] };
+    const { rows } = await this.db.query<{ id: number; hash: string }>(
+      `insert into bal_packets (hash, kind, pod, seq, ts_ms, public_key, signature, data, received_ms)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
+                            $8::jsonb[], $9::bigint[])
+       on conflict (hash) do nothing
+       returning id, hash`,
+      [
+        packets.map((p) => p.hash),
+        packets.map((p) => p.kind),
+        packets.map((p) => p.pod),
+        packets.map((p) => p.seq),
+        packets.map((p) => p.timestampMs),
+        packets.map((p) => p.publicKey),
+        packets.map((p) => p.signature),
+        packets.map((p) => JSON.stringify(p.data)),
+        packets.map((p) => p.receivedMs),
+      ],
+    );
+    const inserted = new Map(rows.map((r) => [String(r.hash), num(r.id)]));
+    return { inserted, duplicates: packets.filter((p) => !inserted.has(p.hash)).map((p) => p.hash) };
+  }
+
+  /** Highest accepted sequence number per PoD and packet kind (key `${pod}/${kind}`): the replay guard's memory. */
+  async lastSequences(): Promise<Map<string, number>> {
+    const { rows } = await this.db.query<Row>(`select pod, kind, max(seq) as seq from bal_packets group by pod, kind`);
+    return new Map(rows.map((r) => [`${String(r.pod)}/${String(r.kind)}`, num(r.seq)]));
+  }
+
+  /**
+   * Cuts the next batch of up to `limit` unbatched packets (oldest first) in one transaction: builds its tree,
+   * records the batch as pending and writes every packet's batch, leaf index and proof. Rows locked by another
+   * instance are skipped, so two BAL instances never put one packet in two batches.
+   */
+  async cutBatch(limit: number, buildTree: BatchTreeBuilder, nowMs = Date.now()): Promise<BatchRow | undefined> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<Row>(
+        `select id, hash, ts_ms from bal_packets where batch_id is null order by id limit $1 for update skip locked`,
+        [limit],
+      );
+      if (rows.length === 0) return undefined;
+      const hashes = rows.map((r) => String(r.hash));
+      const tree = buildTree(hashes);
+      const times = rows.map((r) => num(r.ts_ms));
+      const { rows: batchRows } = await tx.query<Row>(
+        `insert into bal_batches (root, from_ms, to_ms, count, status, created_ms)
+         values ($1, $2, $3, $4, 'pending', $5) returning *`,
+        [tree.root, Math.min(...times), Math.max(...times), rows.length, nowMs],
+      );
+      const batch = toBatch(batchRows[0]);
+      await tx.query(
+        `update bal_packets p set batch_id = $1, leaf_index = v.leaf_index, proof = v.proof
+         from unnest($2::bigint[], $3::integer[], $4::jsonb[]) as v(id, leaf_index, proof)
+         where p.id = v.id`,
+        [batch.id, rows.map((r) => num(r.id)), rows.map((_, i) => i), tree.proofs.map((p) => JSON.stringify(p))],
+      );
+      return batch;
+    });
+  }
+
+  async pendingBatches(): Promise<BatchRow[]> {
+    const { rows } = await this.db.query<Row>(`select * from bal_batches where status = 'pending' order by id`);
+    return rows.map((r) => toBatch(r));
+  }
+
+  async batch(id: number): Promise<BatchRow | undefined> {
+    const { rows } = await this.db.query<Row>(`select * from bal_batches where id = $1`, [id]);
+    return rows[0] ? toBatch(rows[0]) : undefined;
+  }
+
+  async batches(limit = 50): Promise<BatchRow[]> {
+    const { rows } = await this.db.query<Row>(`select * from bal_batches order by id desc limit $1`, [limit]);
+    return rows.map((r) => toBatch(r));
+  }
+
+  async markBatchAnchored(
+    id: number,
+    a: { txHash: string; blockNumber: number; chainBatchId: number; anchoredMs: number },
+  ): Promise<void> {
+    await this.db.query(
+      `update bal_batches set status = 'anchored', tx_hash = $2, block_number = $3, chain_batch_id = $4, anchored_ms = $5
+       where id = $1`,
+      [id, a.txHash, a.blockNumber, a.chainBatchId, a.anchoredMs],
+    );
+  }
+
+  /** A packet by numeric id or by hash, with its batch (null while unbatched). */
+  async packet(idOrHash: string | number): Promise<StoredPacketWithBatch | undefined> {
+    const byHash = typeof idOrHash === "string" && idOrHash.startsWith("0x");
+    const { rows } = await this.db.query<Row>(
+      `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from bal_packets p left join bal_batches b on b.id = p.batch_id
+       where ${byHash ? "p.hash = $1" : "p.id = $1"}`,
+      [byHash ? String(idOrHash).toLowerCase() : Number(idOrHash)],
+    );
+    const r = rows[0];
+    if (!r) return undefined;
+    return { ...toPacket(r), batch: r.b_id === null || r.b_id === undefined ? null : toBatch(r, "b_id") };
+  }
+
+  /** A PoD's packets of the given kinds with fromMs <= timestamp < toMs, in time order. */
+  async packetsOfPod(pod: string, fromMs: number, toMs: number, kinds: PacketKind[] = ["measurement"]): Promise<StoredPacketWithBatch[]> {
+    const { rows } = await this.db.query<Row>(
+      `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from bal_packets p left join bal_batches b on b.id = p.batch_id
+       where p.pod = $1 and p.kind = any($2::text[]) and p.ts_ms >= $3 and p.ts_ms < $4 order by p.ts_ms, p.seq`,
+      [pod, kinds, fromMs, toMs],
+    );
+    return rows.map((r) => ({ ...toPacket(r), batch: r.b_id === null || r.b_id === undefined ? null : toBatch(r, "b_id") }));
+  }
+
+  /** Latest anomaly packets, newest first (optionally of one PoD). */
+  async anomalies(opts: { pod?: string; limit?: number } = {}): Promise<StoredPacket[]> {
+    const { rows } = await this.db.query<Row>(
+      `select ${PACKET_COLUMNS} from bal_packets p where p.kind = 'anomaly' and ($1::text is null or p.pod = $1)
+       order by p.ts_ms desc, p.id desc limit $2`,
+      [opts.pod ?? null, opts.limit ?? 100],
+    );
+    return rows.map(toPacket);
+  }
+
+  async countPackets(): Promise<{ total: number; unbatched: number; pendingBatches: number; anchoredBatches: number }> {
+    const { rows } = await this.db.query<Row>(
+      `select (select count(*) from bal_packets) as total,
+              (select count(*) from bal_packets where batch_id is null) as unbatched,
+              (select count(*) from bal_batches where status = 'pending') as pending,
+              (select count(*) from bal_batches where status = 'anchored') as anchored`,
+    );
+    const r = rows[0];
+    return { total: num(r.total), unbatched: num(r.unbatched), pendingBatches: num(r.pending), anchoredBatches: num(r.anchored) };
+  }
+
+  /** Counts rejections per reason and keeps the latest `keep` rejected packets for inspection. */
+  async recordRejections(
+    items: readonly { reason: string; topic?: string; pod?: string; detail?: string; atMs: number }[],
+    keep = 1000,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const counts = new Map<string, number>();
+    for (const i of items) counts.set(i.reason, (counts.get(i.reason) ?? 0) + 1);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into bal_rejections (reason, count) select * from unnest($1::text[], $2::bigint[])
+         on conflict (reason) do update set count = bal_rejections.count + excluded.count`,
+        [[...counts.keys()], [...counts.values()]],
+      );
+      const logged = items.slice(-keep);
+      await tx.query(
+        `insert into bal_rejected_packets (at_ms, reason, topic, pod, detail)
+         select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])`,
+        [
+          logged.map((i) => i.atMs),
+          logged.map((i) => i.reason),
+          logged.map((i) => i.topic ?? null),
+          logged.map((i) => i.pod ?? null),
+          logged.map((i) => (i.detail ?? "").slice(0, 500)),
+        ],
+      );
+      await tx.query(`delete from bal_rejected_packets where id <= (select max(id) from bal_rejected_packets) - $1`, [keep]);
+    });
+  }
+
+  async rejectionCounts(): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<Row>(`select reason, count from bal_rejections order by reason`);
+    return Object.fromEntries(rows.map((r) => [String(r.reason), num(r.count)]));
+  }
+
+  async recentRejections(limit = 100): Promise<RejectedPacketRow[]> {
+    const { rows } = await this.db.query<Row>(`select * from bal_rejected_packets order by id desc limit $1`, [limit]);
+    return rows.map((r) => ({
+      id: num(r.id),
+      atMs: num(r.at_ms),
+      reason: String(r.reason),
+      topic: (r.topic as string | null) ?? null,
+      pod: (r.pod as string | null) ?? null,
+      detail: (r.detail as string | null) ?? null,
+    }));
+  }
+
+  /** Upserts a Light Node's status; `lastSeq` only moves forward. */
+  async setLightNodeStatus(s: { pod: string; online: boolean; lastSeenMs: number; lastSeq?: number; statusReason?: string }, nowMs = Date.now()): Promise<void> {
+    await this.db.query(
+      `insert into bal_light_nodes (pod, online, last_seen_ms, last_seq, status_reason, updated_ms)
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (pod) do update set online = excluded.online,
+         last_seen_ms = greatest(bal_light_nodes.last_seen_ms, excluded.last_seen_ms),
+         last_seq = greatest(bal_light_nodes.last_seq, excluded.last_seq),
+         status_reason = excluded.status_reason, updated_ms = excluded.updated_ms`,
+      [s.pod, s.online, s.lastSeenMs, s.lastSeq ?? null, s.statusReason ?? null, nowMs],
+    );
+  }
+
+  async lightNodes(): Promise<LightNodeStatusRow[]> {
+    const { rows } = await this.db.query<Row>(`select * from bal_light_nodes order by pod`);
+    return rows.map((r) => ({
+      pod: String(r.pod),
+      online: Boolean(r.online),
+      lastSeenMs: num(r.last_seen_ms),
+      lastSeq: numOrNull(r.last_seq),
+      statusReason: (r.status_reason as string | null) ?? null,
+      updatedMs: num(r.updated_ms),
+    }));
+  }
+
+  /** Records one 15-min publication row; idempotent per (slot, PoD) so a restart republishes nothing twice. */
+  async recordPublication(p: { slotStartMs: number; pod: string; gap: boolean; payload: unknown; publishedMs: number }, q: SqlQueryable = this.db): Promise<boolean> {
+    const { rows } = await q.query(
+      `insert into bal_publications (slot_start_ms, pod, gap, payload, published_ms) values ($1, $2, $3, $4, $5)
+       on conflict do nothing returning pod`,
+      [p.slotStartMs, p.pod, p.gap, JSON.stringify(p.payload), p.publishedMs],
+    );
+    return rows.length > 0;
+  }
+
+  async publications(slotStartMs: number): Promise<{ pod: string; gap: boolean; payload: unknown }[]> {
+    const { rows } = await this.db.query<Row>(`select pod, gap, payload from bal_publications where slot_start_ms = $1 order by pod`, [slotStartMs]);
+    return rows.map((r) => ({ pod: String(r.pod), gap: Boolean(r.gap), payload: json(r.payload) }));
+  }
+
+  /** Every PoD that ever sent a packet or has a Light Node status row (the set the publication covers). */
+  async knownPods(): Promise<string[]> {
+    const { rows } = await this.db.query<Row>(`select pod from bal_light_nodes union select distinct pod from bal_packets order by pod`);
+    return rows.map((r) => String(r.pod));
+  }
+}

@@ -1,0 +1,452 @@
+// Public power-flow API: one solve (solvePowerFlow) or a day of 96 slots on one compiled network (solveBatch),
+// results per bus and branch in physical units, losses, and violations of ampacity and voltage limits.
+import { compileNetwork, type CompiledNetwork } from "./compile";
+import { GridModelError, PowerFlowDivergedError } from "./errors";
+import type { Network } from "./model";
+import { powerAt, solveSubnetwork, type ConvergenceReport, type Injections, type VoltageState } from "./newton";
+
+export type { ConvergenceReport, Injections, VoltageState } from "./newton";
+
+export interface VoltageLimits {
+  minPu: number;
+  maxPu: number;
+}
+
+export interface PowerFlowOptions {
+  /** Largest P/Q mismatch accepted, pu on the system base (MATPOWER's default 1e-8). */
+  tolerancePu?: number;
+  maxIterations?: number;
+  /** "flat" starts every PQ bus at 1 pu and the slack angle; "warm" starts from `initialState`. */
+  start?: "flat" | "warm";
+  initialState?: VoltageState;
+  /** Default voltage band when a bus gives none (default ±10 %). */
+  voltageLimits?: VoltageLimits;
+  /** "throw" (default) raises PowerFlowDivergedError; "report" returns converged: false and no bus values. */
+  onDivergence?: "throw" | "report";
+  /** "full" (default) lists every bus and branch; "summary" keeps totals, extremes and violations only. */
+  detail?: "full" | "summary";
+  /** Linear solver of the Newton steps: "sparse" (default) or "dense" (a benchmark reference only). */
+  linearSolver?: "sparse" | "dense";
+}
+
+export interface BusResult {
+  id: string;
+  nominalKv: number;
+  vPu: number;
+  vKv: number;
+  angleDeg: number;
+  /** Load and generation at the bus (load convention for loads); slack/PV outputs included. */
+  pLoadKw: number;
+  qLoadKvar: number;
+  pGenKw: number;
+  qGenKvar: number;
+}
+
+export interface BranchResult {
+  id: string;
+  kind: "line" | "transformer";
+  from: string;
+  to: string;
+  pFromKw: number;
+  qFromKvar: number;
+  pToKw: number;
+  qToKvar: number;
+  iFromA: number;
+  iToA: number;
+  /** The limit at the more loaded end (A); 0 when the branch has none. */
+  limitA: number;
+  loadingPercent: number;
+  pLossKw: number;
+  qLossKvar: number;
+}
+
+export interface Violation {
+  kind: "overload" | "undervoltage" | "overvoltage";
+  element: string;
+  value: number;
+  limit: number;
+  unit: "A" | "pu";
+}
+
+export interface PowerFlowTotals {
+  loadKw: number;
+  loadKvar: number;
+  /** All generation, slack included. */
+  generationKw: number;
+  generationKvar: number;
+  slackKw: number;
+  slackKvar: number;
+  shuntKw: number;
+  shuntKvar: number;
+  lossKw: number;
+  lossKvar: number;
+}
+
+export interface PowerFlowResult {
+  converged: boolean;
+  iterations: number;
+  maxMismatchPu: number;
+  subnetworks: ConvergenceReport[];
+  buses: BusResult[];
+  branches: BranchResult[];
+  totals: PowerFlowTotals;
+  minVoltage: { bus: string; vPu: number };
+  maxVoltage: { bus: string; vPu: number };
+  maxLoading: { branch: string; loadingPercent: number; currentA: number };
+  violations: Violation[];
+  /** Node voltages, to warm-start the next solve of the same compiled network. */
+  state: VoltageState;
+}
+
+/** Per-slot changes to the network's loads and generators; anything not named keeps its model value. */
+export interface SlotInjections {
+  /** Active power per load id (kW, consumption), or an array aligned with network.loads. */
+  loadsKw?: Record<string, number> | ArrayLike<number>;
+  /** Reactive power per load id; a load given only P keeps its own power factor. */
+  loadsKvar?: Record<string, number> | ArrayLike<number>;
+  generatorsKw?: Record<string, number> | ArrayLike<number>;
+  generatorsKvar?: Record<string, number> | ArrayLike<number>;
+  /** Net consumption per PoD in kW (load convention), applied to the load(s) that carry the PoD. */
+  podsKw?: Record<string, number>;
+}
+
+const defaults = {
+  tolerancePu: 1e-8,
+  maxIterations: 30,
+  voltageLimits: { minPu: 0.9, maxPu: 1.1 },
+};
+
+function valueFor(
+  source: Record<string, number> | ArrayLike<number> | undefined,
+  index: number,
+  id: string,
+): number | undefined {
+  if (!source) return undefined;
+  if (typeof (source as ArrayLike<number>).length === "number") return (source as ArrayLike<number>)[index];
+  return (source as Record<string, number>)[id];
+}
+
+/** Load and generation per element (kW, kvar) after applying a slot's changes. */
+export interface ElementPowers {
+  loadP: Float64Array;
+  loadQ: Float64Array;
+  genP: Float64Array;
+  genQ: Float64Array;
+}
+
+export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = {}): ElementPowers {
+  const { network } = compiled;
+  const loadP = new Float64Array(network.loads.length);
+  const loadQ = new Float64Array(network.loads.length);
+  const genP = new Float64Array(network.generators.length);
+  const genQ = new Float64Array(network.generators.length);
+  const loads = network.loads;
+  for (let i = 0; i < loads.length; i++) {
+    const load = loads[i];
+    if (!load.inService) continue;
+    const pKw = valueFor(slot.loadsKw, i, load.id) ?? load.pKw;
+    loadP[i] = pKw;
+    // A load given only P keeps its power factor.
+    loadQ[i] = valueFor(slot.loadsKvar, i, load.id) ?? (load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar);
+  }
+  const generators = network.generators;
+  for (let i = 0; i < generators.length; i++) {
+    const gen = generators[i];
+    if (!gen.inService) continue;
+    genP[i] = valueFor(slot.generatorsKw, i, gen.id) ?? gen.pKw;
+    genQ[i] = valueFor(slot.generatorsKvar, i, gen.id) ?? gen.qKvar;
+  }
+  if (slot.podsKw) {
+    for (const [pod, netKw] of Object.entries(slot.podsKw)) {
+      const podLoads = compiled.podLoads.get(pod);
+      const podGens = compiled.podGenerators.get(pod);
+      if (podLoads) {
+        // The PoD's net consumption goes to its load(s), split in proportion to their model values.
+        const total = podLoads.reduce((s, i) => s + loads[i].pKw, 0);
+        for (const i of podLoads) {
+          const share = total !== 0 ? loads[i].pKw / total : 1 / podLoads.length;
+          const pKw = netKw * share;
+          loadP[i] = pKw;
+          loadQ[i] = loads[i].pKw !== 0 ? (loads[i].qKvar * pKw) / loads[i].pKw : loads[i].qKvar;
+        }
+      } else if (podGens) {
+        // A PoD with no load element is a pure producer: its net consumption is minus its generation.
+        for (const i of podGens) genP[i] = -netKw / podGens.length;
+      } else throw new GridModelError(`slot names PoD ${pod}, which no load or generator carries`, pod, "GRID_UNKNOWN_POD");
+    }
+  }
+  return { loadP, loadQ, genP, genQ };
+}
+
+/** Net injection (generation − load) per node in pu. */
+export function nodeInjections(compiled: CompiledNetwork, powers: ElementPowers): Injections {
+  const { loadNode, generatorNode, baseMva, nodeCount } = compiled;
+  const p = new Float64Array(nodeCount);
+  const q = new Float64Array(nodeCount);
+  const scale = 1 / (1000 * baseMva);
+  for (let i = 0; i < loadNode.length; i++) {
+    p[loadNode[i]] -= powers.loadP[i] * scale;
+    q[loadNode[i]] -= powers.loadQ[i] * scale;
+  }
+  for (let i = 0; i < generatorNode.length; i++) {
+    p[generatorNode[i]] += powers.genP[i] * scale;
+    q[generatorNode[i]] += powers.genQ[i] * scale;
+  }
+  return { p, q };
+}
+
+export function flatState(compiled: CompiledNetwork): VoltageState {
+  const vm = new Float64Array(compiled.nodeCount).fill(1);
+  const va = new Float64Array(compiled.nodeCount);
+  for (const sub of compiled.subnetworks) for (const node of sub.nodes) va[node] = sub.slackAngleRad;
+  return { vm, va };
+}
+
+/** Solves a compiled network for given element powers; the core of both the single and the batch API. */
+export function solveCompiled(
+  compiled: CompiledNetwork,
+  powers: ElementPowers,
+  options: PowerFlowOptions = {},
+): PowerFlowResult {
+  const tolerancePu = options.tolerancePu ?? defaults.tolerancePu;
+  const maxIterations = options.maxIterations ?? defaults.maxIterations;
+  const state: VoltageState =
+    options.start === "warm" && options.initialState
+      ? { vm: options.initialState.vm.slice(), va: options.initialState.va.slice() }
+      : flatState(compiled);
+  const injections = nodeInjections(compiled, powers);
+  const reports = compiled.subnetworks.map((sub) =>
+    solveSubnetwork(compiled, sub, injections, state, { tolerancePu, maxIterations, linearSolver: options.linearSolver }),
+  );
+  const failed = reports.find((r) => !r.converged);
+  if (failed && (options.onDivergence ?? "throw") === "throw")
+    throw new PowerFlowDivergedError(failed.subnetwork, failed.iterations, failed.maxMismatchPu, failed.worstBus);
+  return buildResult(compiled, powers, state, reports, options);
+}
+
+/** Compiles, validates and solves a network once. */
+export function solvePowerFlow(network: Network, options: PowerFlowOptions = {}): PowerFlowResult {
+  const compiled = compileNetwork(network);
+  return solveCompiled(compiled, elementPowers(compiled), options);
+}
+
+/**
+ * Solves consecutive slots (e.g. the 96 of a market day) on one compiled network: Ybus, Jacobian pattern and
+ * symbolic LU are built once, and each slot starts from the previous slot's voltages.
+ */
+export function solveBatch(
+  network: Network | CompiledNetwork,
+  slots: SlotInjections[],
+  options: PowerFlowOptions = {},
+): PowerFlowResult[] {
+  const compiled = "subnetworks" in network ? network : compileNetwork(network);
+  const results: PowerFlowResult[] = [];
+  let previous: VoltageState | undefined = options.start === "warm" ? options.initialState : undefined;
+  for (const slot of slots) {
+    const result = solveCompiled(compiled, elementPowers(compiled, slot), {
+      ...options,
+      start: previous ? "warm" : "flat",
+      initialState: previous,
+    });
+    results.push(result);
+    // A slot that did not converge is a poor starting point: the next one starts flat.
+    previous = result.converged ? result.state : undefined;
+  }
+  return results;
+}
+
+function buildResult(
+  compiled: CompiledNetwork,
+  powers: ElementPowers,
+  state: VoltageState,
+  reports: ConvergenceReport[],
+  options: PowerFlowOptions,
+): PowerFlowResult {
+  const { network, branches, busNode, baseMva } = compiled;
+  const converged = reports.every((r) => r.converged);
+  const iterations = Math.max(0, ...reports.map((r) => r.iterations));
+  const maxMismatchPu = Math.max(0, ...reports.map((r) => r.maxMismatchPu));
+  const totals: PowerFlowTotals = {
+    loadKw: 0,
+    loadKvar: 0,
+    generationKw: 0,
+    generationKvar: 0,
+    slackKw: 0,
+    slackKvar: 0,
+    shuntKw: 0,
+    shuntKvar: 0,
+    lossKw: 0,
+    lossKvar: 0,
+  };
+  const empty: PowerFlowResult = {
+    converged,
+    iterations,
+    maxMismatchPu,
+    subnetworks: reports,
+    buses: [],
+    branches: [],
+    totals,
+    minVoltage: { bus: "", vPu: NaN },
+    maxVoltage: { bus: "", vPu: NaN },
+    maxLoading: { branch: "", loadingPercent: NaN, currentA: NaN },
+    violations: [],
+    state,
+  };
+  if (!converged) return empty;
+  const full = (options.detail ?? "full") === "full";
+  const kw = baseMva * 1000;
+
+  // Loads and generation as specified, then the slack's and PV generators' computed outputs.
+  const busLoadP = new Float64Array(network.buses.length);
+  const busLoadQ = new Float64Array(network.buses.length);
+  const busGenP = new Float64Array(network.buses.length);
+  const busGenQ = new Float64Array(network.buses.length);
+  for (let i = 0; i < compiled.loadBus.length; i++) {
+    busLoadP[compiled.loadBus[i]] += powers.loadP[i];
+    busLoadQ[compiled.loadBus[i]] += powers.loadQ[i];
+  }
+
+  // Generators holding a voltage: their reactive output is a result, so their specified Q is left out.
+  const pvBusOfNode = new Map<number, number>();
+  const specifiedPvQ = new Float64Array(compiled.nodeCount);
+  network.generators.forEach((gen, i) => {
+    const b = compiled.generatorBus[i];
+    busGenP[b] += powers.genP[i];
+    if (gen.inService && gen.vSetPu !== undefined) {
+      pvBusOfNode.set(busNode[b], b);
+      specifiedPvQ[busNode[b]] += powers.genQ[i] / kw;
+    } else busGenQ[b] += powers.genQ[i];
+  });
+  for (let b = 0; b < network.buses.length; b++) {
+    totals.loadKw += busLoadP[b];
+    totals.loadKvar += busLoadQ[b];
+  }
+  // Slack and PV nodes: what the network draws there beyond the specified injections is their output.
+  const injections = nodeInjections(compiled, powers);
+  const slackBusOfNode = new Map(network.slacks.map((s) => [busNode[compiled.busIndex.get(s.bus)!], s.bus]));
+  for (const sub of compiled.subnetworks) {
+    sub.nodes.forEach((node, i) => {
+      if (sub.type[i] === 0) return;
+      const slackBus = slackBusOfNode.get(node);
+      const pvBus = pvBusOfNode.get(node);
+      if (slackBus === undefined && pvBus === undefined) return;
+      const computed = powerAt(sub, state, i);
+      const dq = (computed.q - injections.q[node] + specifiedPvQ[node]) * kw;
+      if (slackBus !== undefined) {
+        const dp = (computed.p - injections.p[node]) * kw;
+        const b = compiled.busIndex.get(slackBus)!;
+        busGenP[b] += dp;
+        busGenQ[b] += dq;
+        totals.slackKw += dp;
+        totals.slackKvar += dq;
+      } else busGenQ[pvBus!] += dq;
+    });
+  }
+  for (let b = 0; b < network.buses.length; b++) {
+    totals.generationKw += busGenP[b];
+    totals.generationKvar += busGenQ[b];
+  }
+  for (let node = 0; node < compiled.nodeCount; node++) {
+    const v2 = state.vm[node] * state.vm[node];
+    totals.shuntKw += compiled.shuntG[node] * v2 * kw;
+    totals.shuntKvar -= compiled.shuntB[node] * v2 * kw;
+  }
+
+  const limits = options.voltageLimits ?? defaults.voltageLimits;
+  const violations: Violation[] = [];
+  const buses: BusResult[] = [];
+  let minV = { bus: "", vPu: Infinity };
+  let maxV = { bus: "", vPu: -Infinity };
+  network.buses.forEach((bus, b) => {
+    const node = busNode[b];
+    const vPu = state.vm[node];
+    if (vPu < minV.vPu) minV = { bus: bus.id, vPu };
+    if (vPu > maxV.vPu) maxV = { bus: bus.id, vPu };
+    const vMin = bus.vMinPu ?? limits.minPu;
+    const vMax = bus.vMaxPu ?? limits.maxPu;
+    if (vPu < vMin) violations.push({ kind: "undervoltage", element: bus.id, value: vPu, limit: vMin, unit: "pu" });
+    if (vPu > vMax) violations.push({ kind: "overvoltage", element: bus.id, value: vPu, limit: vMax, unit: "pu" });
+    if (full)
+      buses.push({
+        id: bus.id,
+        nominalKv: bus.nominalKv,
+        vPu,
+        vKv: vPu * bus.nominalKv,
+        angleDeg: (state.va[node] * 180) / Math.PI,
+        pLoadKw: busLoadP[b],
+        qLoadKvar: busLoadQ[b],
+        pGenKw: busGenP[b],
+        qGenKvar: busGenQ[b],
+      });
+  });
+
+  const branchResults: BranchResult[] = [];
+  let maxLoading = { branch: "", loadingPercent: -Infinity, currentA: 0 };
+  // Rectangular node voltages once, rather than trigonometry per branch end.
+  const re = new Float64Array(compiled.nodeCount);
+  const im = new Float64Array(compiled.nodeCount);
+  for (let node = 0; node < compiled.nodeCount; node++) {
+    re[node] = state.vm[node] * Math.cos(state.va[node]);
+    im[node] = state.vm[node] * Math.sin(state.va[node]);
+  }
+  for (let k = 0; k < branches.count; k++) {
+    const f = branches.fromNode[k];
+    const t = branches.toNode[k];
+    const ef = re[f];
+    const ff = im[f];
+    const et = re[t];
+    const ft = im[t];
+    const ifRe = branches.yffRe[k] * ef - branches.yffIm[k] * ff + branches.yftRe[k] * et - branches.yftIm[k] * ft;
+    const ifIm = branches.yffRe[k] * ff + branches.yffIm[k] * ef + branches.yftRe[k] * ft + branches.yftIm[k] * et;
+    const itRe = branches.ytfRe[k] * ef - branches.ytfIm[k] * ff + branches.yttRe[k] * et - branches.yttIm[k] * ft;
+    const itIm = branches.ytfRe[k] * ff + branches.ytfIm[k] * ef + branches.yttRe[k] * ft + branches.yttIm[k] * et;
+    const pFrom = (ef * ifRe + ff * ifIm) * kw;
+    const qFrom = (ff * ifRe - ef * ifIm) * kw;
+    const pTo = (et * itRe + ft * itIm) * kw;
+    const qTo = (ft * itRe - et * itIm) * kw;
+    // Math.hypot is several times slower than the square root in V8, and overflow cannot happen here.
+    const iFromA = Math.sqrt(ifRe * ifRe + ifIm * ifIm) * branches.baseCurrentFromA[k];
+    const iToA = Math.sqrt(itRe * itRe + itIm * itIm) * branches.baseCurrentToA[k];
+    const limitFrom = branches.limitFromA[k];
+    const limitTo = branches.limitToA[k];
+    const loadFrom = limitFrom > 0 ? iFromA / limitFrom : 0;
+    const loadTo = limitTo > 0 ? iToA / limitTo : 0;
+    const fromGoverns = loadFrom >= loadTo;
+    const loadingPercent = 100 * Math.max(loadFrom, loadTo);
+    const limitA = fromGoverns ? limitFrom : limitTo;
+    const currentA = fromGoverns ? iFromA : iToA;
+    totals.lossKw += pFrom + pTo;
+    totals.lossKvar += qFrom + qTo;
+    if (limitA > 0 && loadingPercent > maxLoading.loadingPercent)
+      maxLoading = { branch: branches.id[k], loadingPercent, currentA };
+    if (limitA > 0 && currentA > limitA)
+      violations.push({ kind: "overload", element: branches.id[k], value: currentA, limit: limitA, unit: "A" });
+    if (full)
+      branchResults.push({
+        id: branches.id[k],
+        kind: branches.kind[k],
+        from: branches.fromBus[k],
+        to: branches.toBus[k],
+        pFromKw: pFrom,
+        qFromKvar: qFrom,
+        pToKw: pTo,
+        qToKvar: qTo,
+        iFromA,
+        iToA,
+        limitA,
+        loadingPercent,
+        pLossKw: pFrom + pTo,
+        qLossKvar: qFrom + qTo,
+      });
+  }
+  if (maxLoading.loadingPercent === -Infinity) maxLoading = { branch: "", loadingPercent: 0, currentA: 0 };
+  return {
+    ...empty,
+    buses,
+    branches: branchResults,
+    minVoltage: minV,
+    maxVoltage: maxV,
+    maxLoading,
+    violations,
+  };
+}

@@ -1,0 +1,7 @@
+// Every deploy step, in dependency order. Adding a part's contracts is one line here.
+import type { DeployStep } from "./context";
+import { rolesStep } from "./roles";
+
+export type { DeployContext, DeployStep } from "./context";
+
+export const deploySteps: DeployStep[] = [rolesStep];

@@ -1,0 +1,5 @@
+// The services of the local stack, started in this order after the chain and the deployment, stopped in reverse.
+// Adding a service is one line here.
+import type { StackService } from "./types";
+
+export const stackServices: StackService[] = [];

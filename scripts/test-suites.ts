@@ -1,0 +1,15 @@
+// The suites `npm test` runs, in order. Adding a suite is one line here.
+const node = process.execPath;
+
+export interface TestSuite {
+  name: string;
+  command: string[];
+  env?: Record<string, string>;
+  /** False for steps that build rather than test (their exit code still decides). */
+  countsTests?: boolean;
+}
+
+export const testSuites: TestSuite[] = [
+  { name: "contracts (hardhat)", command: [node, require.resolve("hardhat/internal/cli/cli"), "test"] },
+  { name: "typescript units (mocha)", command: [node, require.resolve("mocha/bin/mocha.js")] },
+];
