@@ -103,7 +103,7 @@ export class ChainFollower {
   async syncOnce(): Promise<number> {
     if (this.failed) throw this.failed;
     await this.handleReorg();
-    const head = Number(await this.client.getBlockNumber()) - this.confirmations;
+    const head = Number(await this.client.getBlockNumber({ cacheTime: 0 })) - this.confirmations;
     let next = (this.store.latestBlock()?.number ?? this.startBlock() - 1) + 1;
     const addresses = [...this.subgraph.byAddress.keys()] as Hex[];
     while (next <= head) {
