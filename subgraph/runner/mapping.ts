@@ -188,6 +188,8 @@ function isDynamic(type: string): boolean {
 export class MappingRunner {
   private memory: AscMemory | null = null;
   private environment: HostEnvironment | null = null;
+  /** Triggers run per `DataSource.handler` (for logs, the benchmark and the handler-coverage test). */
+  readonly handled = new Map<string, number>();
   /** Import objects per data source, bound to this runner's current instance and environment. */
   private readonly importsByDataSource = new Map<DataSource, WebAssembly.Imports>();
 
@@ -233,6 +235,8 @@ export class MappingRunner {
       const fn = exports[handler.handler];
       if (typeof fn !== "function") throw new MappingError(`handler ${handler.handler} is not exported by ${ds.name}`);
       fn(eventPtr);
+      const key = `${ds.name}.${handler.handler}`;
+      this.handled.set(key, (this.handled.get(key) ?? 0) + 1);
     } catch (error) {
       if (error instanceof MappingError) throw error;
       // WASM traps (unreachable, out of bounds) are deterministic handler failures too.

@@ -43,6 +43,7 @@ export interface RunnerOptions {
 
 export interface SubgraphRunner {
   url?: string;
+  mappings: MappingRunner;
   subgraph: LoadedSubgraph;
   store: EntityStore;
   query: QueryService;
@@ -200,6 +201,7 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
 
   return {
     url,
+    mappings,
     subgraph,
     store,
     query,

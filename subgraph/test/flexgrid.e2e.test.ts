@@ -9,7 +9,7 @@ import type { PublicClient } from "viem";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { startSubgraphRunner } from "../runner/service";
 import type { SubgraphRunner } from "../runner/service";
-import { deployFlexGrid, runMarketDay, POD_CODES, POM_CODE, SLOT } from "./scenario";
+import { deployFlexGrid, runMarketDay, POD_CODES, POM_CODE, SLOT, WITHDRAWN_POD } from "./scenario";
 import type { Platform } from "./scenario";
 
 const SUBGRAPH_DIR = path.resolve(__dirname, "..");
@@ -69,8 +69,14 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
     expect(d._meta).to.deep.equal({ block: { number: head }, hasIndexingErrors: false });
   });
 
+  it("ran every event handler of the manifest at least once", () => {
+    const declared = runner.subgraph.dataSources.flatMap((ds) => [...ds.handlers.values()].map((h) => `${ds.name}.${h.handler}`));
+    const missing = declared.filter((name) => !runner.mappings.handled.has(name));
+    expect(missing).to.deep.equal([]);
+  });
+
   it("serves PoDs as the PodRegistry holds them", async () => {
-    const d = await q(`{ pods(orderBy: index) { id code index status qualification qualifiedUpKw qualifiedDownKw aggregator { id } pom { code podCount } history { kind } } }`);
+    const d = await q(`{ pods(where: { status: Registered }, orderBy: index) { id code index status qualification qualifiedUpKw qualifiedDownKw aggregator { id } pom { code podCount } history { kind } } }`);
     const pods = d.pods as Row[];
     expect(pods.map((p) => p.code)).to.deep.equal(POD_CODES);
     for (const pod of pods) {
@@ -193,9 +199,29 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
     expect((kpi.liquidity as string).replace(/^0\./, "").length).to.be.within(30, 34); // graph-node's 34 significant digits
   });
 
-  it("records role grants with their names", async () => {
+  it("records role grants and revocations with their names", async () => {
     const d = await q(`{ account(id: "${platform.dso.address.toLowerCase()}") { roles roleChanges { role granted } } }`);
     expect(d.account).to.deep.equal({ roles: ["DSO"], roleChanges: [{ role: "DSO", granted: true }] });
+    const agg = await q(`{ account(id: "${platform.aggregator2.address.toLowerCase()}") { roles roleChanges(orderBy: blockNumber) { role granted } } }`);
+    expect(agg.account).to.deep.equal({
+      roles: ["AGGREGATOR"],
+      roleChanges: [
+        { role: "AGGREGATOR", granted: true },
+        { role: "TSO", granted: true },
+        { role: "TSO", granted: false },
+      ],
+    });
+  });
+
+  it("keeps a deregistered PoD and an updated PoD's history", async () => {
+    const d = await q(`{ withdrawn: pods(where: { code: "${WITHDRAWN_POD}" }) { status aggregator { podCount } history(orderBy: blockNumber) { kind } } updated: pods(where: { code: "${POD_CODES[1]}" }) { cosPhiMilli history(orderBy: blockNumber) { kind requalificationNeeded } } platform(id: "flexgrid") { podCount } }`);
+    const flex = await platform.registry.flexibilityOf(hre.ethers.encodeBytes32String(WITHDRAWN_POD));
+    expect(Number(flex.status)).to.equal(2); // Deregistered on chain
+    expect(d.withdrawn).to.deep.equal([{ status: "Deregistered", aggregator: { podCount: 1 }, history: [{ kind: "Registered" }, { kind: "Deregistered" }] }]);
+    const updated = (d.updated as Row[])[0];
+    expect(updated.cosPhiMilli).to.equal(Number((await platform.registry.podData(hre.ethers.encodeBytes32String(POD_CODES[1]))).cosPhiMilli));
+    expect((updated.history as Row[]).map((h) => h.kind)).to.include("Updated");
+    expect(d.platform).to.deep.equal({ podCount: POD_CODES.length });
   });
 
   it("serves perimeters, traffic lights and notarised datasets", async () => {

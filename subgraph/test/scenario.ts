@@ -9,6 +9,8 @@ export const DAY_SECONDS = 86_400;
 export const SLOT = 50;
 export const POM_CODE = "CP-IRLANDESE";
 export const POD_CODES = ["IT002E61899978", "IT002E61900011", "IT002E61900029"];
+/** A PoD registered and deregistered during the day. */
+export const WITHDRAWN_POD = "IT002E61900037";
 
 export type Platform = Awaited<ReturnType<typeof deployFlexGrid>>;
 
@@ -60,6 +62,13 @@ export async function runMarketDay(hre: HardhatRuntimeEnvironment, p: Platform) 
   await (await p.registry.connect(p.dso).modulateQualification(pods[2], 100, 200)).wait();
   await (await p.registry.connect(p.dsoOracle).mapPodsToPoms(pods, pods.map(() => pom))).wait();
   await (await p.trafficLight.connect(p.dso).definePerimeter(id("Nanchino"), [pods[0], pods[1]])).wait();
+  // A PoD updated (needs requalification) and requalified; another registered and withdrawn; a role revoked.
+  await (await p.registry.connect(owners[1]).updatePod(pods[1], { ...podData(300, 500), cosPhiMilli: 950 })).wait();
+  await (await p.registry.connect(p.dso).confirmQualification(pods[1])).wait();
+  await (await p.registry.connect(p.aggregator2).registerPod(id(WITHDRAWN_POD), podData(10, 10))).wait();
+  await (await p.registry.connect(p.aggregator2).deregisterPod(id(WITHDRAWN_POD))).wait();
+  await (await p.roles.grantRole(ethers.id("TSO"), p.aggregator2.address)).wait();
+  await (await p.roles.revokeRole(ethers.id("TSO"), p.aggregator2.address)).wait();
 
   // Light Node keys: registered for every PoD, the first one rotated (signed by its old key), the last revoked.
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
