@@ -1,7 +1,14 @@
 // Every command group of the CLI. Adding a part's commands is one line here.
 import type { Command } from "commander";
 import { registerConfigCommands } from "./config";
+import { registerGridCommands } from "./grid";
+import { registerMarketCommands } from "./market";
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandGroups: RegisterCommands[] = [registerConfigCommands];
+// prettier-ignore
+export const commandGroups: RegisterCommands[] = [
+  registerConfigCommands,
+  registerGridCommands,
+  registerMarketCommands,
+];

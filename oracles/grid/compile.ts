@@ -82,6 +82,14 @@ export interface CompiledNetwork {
   nodeLocal: Int32Array;
   branches: CompiledBranches;
   subnetworks: Subnetwork[];
+  /** Bus and node of every load and generator, in network order (avoids id lookups per slot). */
+  loadBus: Int32Array;
+  loadNode: Int32Array;
+  generatorBus: Int32Array;
+  generatorNode: Int32Array;
+  /** Loads and generators carrying each PoD. */
+  podLoads: Map<string, number[]>;
+  podGenerators: Map<string, number[]>;
 }
 
 /** Validates and compiles a network. Throws GridModelError for a model that cannot be solved. */
@@ -162,7 +170,21 @@ export function compileNetwork(network: Network): CompiledNetwork {
       pvSet,
     }),
   );
+  const loadBus = Int32Array.from(network.loads, (l) => busIndex.get(l.bus)!);
+  const generatorBus = Int32Array.from(network.generators, (g) => busIndex.get(g.bus)!);
+  const podLoads = new Map<string, number[]>();
+  const podGenerators = new Map<string, number[]>();
+  network.loads.forEach((l, i) => l.pod !== undefined && podLoads.set(l.pod, [...(podLoads.get(l.pod) ?? []), i]));
+  network.generators.forEach(
+    (g, i) => g.pod !== undefined && podGenerators.set(g.pod, [...(podGenerators.get(g.pod) ?? []), i]),
+  );
   return {
+    loadBus,
+    loadNode: loadBus.map((b) => busNode[b]),
+    generatorBus,
+    generatorNode: generatorBus.map((b) => busNode[b]),
+    podLoads,
+    podGenerators,
     network,
     baseMva,
     busIndex,

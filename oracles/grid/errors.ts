@@ -44,3 +44,10 @@ export class SingularMatrixError extends FlexGridError {
     super(`singular matrix: pivot ${pivotIndex} is ${pivotValue}`, "GRID_SINGULAR");
   }
 }
+
+/** Forecast inputs that cannot give a meaningful figure (mismatched lengths, all-zero measurements). */
+export class ForecastInputError extends FlexGridError {
+  constructor(message: string) {
+    super(message, "GRID_FORECAST_INPUT");
+  }
+}

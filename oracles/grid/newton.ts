@@ -4,10 +4,13 @@
 import { NodeType, type CompiledNetwork, type Subnetwork } from "./compile";
 import { luSolve, numericLu } from "./sparse/lu";
 import { SingularMatrixError } from "./errors";
+import { denseSolveInPlace } from "./sparse/dense";
 
 export interface NewtonOptions {
   tolerancePu: number;
   maxIterations: number;
+  /** "dense" solves each Newton step with a dense LU: only a benchmark reference, O(n³) per iteration. */
+  linearSolver?: "sparse" | "dense";
 }
 
 export interface ConvergenceReport {
@@ -120,6 +123,14 @@ export function evaluate(sub: Subnetwork, w: Work, jValue: Float64Array | undefi
   }
 }
 
+function denseStep(sub: Subnetwork, w: Work): void {
+  const m = sub.unknowns;
+  const a = new Float64Array(m * m);
+  for (let r = 0; r < m; r++) for (let p = sub.jStart[r]; p < sub.jStart[r + 1]; p++) a[r * m + sub.jCol[p]] = w.jValue[p];
+  w.dx.set(w.mismatch);
+  denseSolveInPlace(m, a, w.dx);
+}
+
 function setRectangular(w: Work, n: number): void {
   for (let i = 0; i < n; i++) {
     w.e[i] = w.vm[i] * Math.cos(w.va[i]);
@@ -179,7 +190,11 @@ export function solveSubnetwork(
     // NaN mismatch or runaway voltages: stop early, this will not come back.
     if (iterations >= options.maxIterations || !Number.isFinite(maxMismatch) || maxMismatch > 1e8) break;
     try {
-      sub.lu = numericLu(sub.symbolic, w.jValue, sub.lu);
+      if (options.linearSolver === "dense") denseStep(sub, w);
+      else {
+        sub.lu = numericLu(sub.symbolic, w.jValue, sub.lu);
+        luSolve(sub.lu, w.mismatch, w.dx);
+      }
     } catch (error) {
       if (error instanceof SingularMatrixError) {
         failure = error.message;
@@ -187,7 +202,6 @@ export function solveSubnetwork(
       }
       throw error;
     }
-    luSolve(sub.lu, w.mismatch, w.dx);
     for (let i = 0; i < n; i++) {
       if (thetaIndex[i] >= 0) w.va[i] += w.dx[thetaIndex[i]];
       if (vIndex[i] >= 0) w.vm[i] += w.dx[vIndex[i]];
@@ -210,17 +224,21 @@ export function solveSubnetwork(
   };
 }
 
-/** P and Q computed at every node of a subnetwork for a given state (used for slack/PV outputs). */
-export function nodePowers(sub: Subnetwork, state: VoltageState): { p: Float64Array; q: Float64Array } {
-  const w = workOf(sub);
-  const n = sub.nodes.length;
-  for (let i = 0; i < n; i++) {
-    w.vm[i] = state.vm[sub.nodes[i]];
-    w.va[i] = state.va[sub.nodes[i]];
+/** P and Q injected into the network at one local node for a given state (slack and PV outputs). */
+export function powerAt(sub: Subnetwork, state: VoltageState, i: number): { p: number; q: number } {
+  const node = sub.nodes[i];
+  const ei = state.vm[node] * Math.cos(state.va[node]);
+  const fi = state.vm[node] * Math.sin(state.va[node]);
+  let iRe = 0;
+  let iIm = 0;
+  for (let p = sub.yStart[i]; p < sub.yStart[i + 1]; p++) {
+    const k = sub.nodes[sub.yCol[p]];
+    const ek = state.vm[k] * Math.cos(state.va[k]);
+    const fk = state.vm[k] * Math.sin(state.va[k]);
+    iRe += sub.g[p] * ek - sub.b[p] * fk;
+    iIm += sub.g[p] * fk + sub.b[p] * ek;
   }
-  setRectangular(w, n);
-  evaluate(sub, w, undefined);
-  return { p: w.pCalc.slice(), q: w.qCalc.slice() };
+  return { p: ei * iRe + fi * iIm, q: fi * iRe - ei * iIm };
 }
 
 /** Factorised Jacobian at a given state, for sensitivities. */

@@ -1,9 +1,9 @@
 // Public power-flow API: one solve (solvePowerFlow) or a day of 96 slots on one compiled network (solveBatch),
 // results per bus and branch in physical units, losses, and violations of ampacity and voltage limits.
 import { compileNetwork, type CompiledNetwork } from "./compile";
-import { PowerFlowDivergedError } from "./errors";
+import { GridModelError, PowerFlowDivergedError } from "./errors";
 import type { Network } from "./model";
-import { nodePowers, solveSubnetwork, type ConvergenceReport, type Injections, type VoltageState } from "./newton";
+import { powerAt, solveSubnetwork, type ConvergenceReport, type Injections, type VoltageState } from "./newton";
 
 export type { ConvergenceReport, Injections, VoltageState } from "./newton";
 
@@ -25,6 +25,8 @@ export interface PowerFlowOptions {
   onDivergence?: "throw" | "report";
   /** "full" (default) lists every bus and branch; "summary" keeps totals, extremes and violations only. */
   detail?: "full" | "summary";
+  /** Linear solver of the Newton steps: "sparse" (default) or "dense" (a benchmark reference only). */
+  linearSolver?: "sparse" | "dense";
 }
 
 export interface BusResult {
@@ -132,52 +134,64 @@ export interface ElementPowers {
   genQ: Float64Array;
 }
 
-export function elementPowers(network: Network, slot: SlotInjections = {}): ElementPowers {
+export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = {}): ElementPowers {
+  const { network } = compiled;
   const loadP = new Float64Array(network.loads.length);
   const loadQ = new Float64Array(network.loads.length);
-  network.loads.forEach((load, i) => {
-    if (!load.inService) return;
-    let p = valueFor(slot.loadsKw, i, load.id);
-    if (p === undefined && load.pod !== undefined && slot.podsKw) p = slot.podsKw[load.pod];
-    const pKw = p ?? load.pKw;
-    let q = valueFor(slot.loadsKvar, i, load.id);
-    if (q === undefined) q = load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar;
-    loadP[i] = pKw;
-    loadQ[i] = q;
-  });
-  const podsWithLoad = new Set(network.loads.map((l) => l.pod).filter((p) => p !== undefined));
   const genP = new Float64Array(network.generators.length);
   const genQ = new Float64Array(network.generators.length);
-  network.generators.forEach((gen, i) => {
-    if (!gen.inService) return;
-    let p = valueFor(slot.generatorsKw, i, gen.id);
-    // A PoD with no load element is a pure producer: its net consumption is minus its generation.
-    if (p === undefined && gen.pod !== undefined && slot.podsKw && !podsWithLoad.has(gen.pod)) {
-      const net = slot.podsKw[gen.pod];
-      if (net !== undefined) p = -net;
-    }
-    genP[i] = p ?? gen.pKw;
+  const loads = network.loads;
+  for (let i = 0; i < loads.length; i++) {
+    const load = loads[i];
+    if (!load.inService) continue;
+    const pKw = valueFor(slot.loadsKw, i, load.id) ?? load.pKw;
+    loadP[i] = pKw;
+    // A load given only P keeps its power factor.
+    loadQ[i] = valueFor(slot.loadsKvar, i, load.id) ?? (load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar);
+  }
+  const generators = network.generators;
+  for (let i = 0; i < generators.length; i++) {
+    const gen = generators[i];
+    if (!gen.inService) continue;
+    genP[i] = valueFor(slot.generatorsKw, i, gen.id) ?? gen.pKw;
     genQ[i] = valueFor(slot.generatorsKvar, i, gen.id) ?? gen.qKvar;
-  });
+  }
+  if (slot.podsKw) {
+    for (const [pod, netKw] of Object.entries(slot.podsKw)) {
+      const podLoads = compiled.podLoads.get(pod);
+      const podGens = compiled.podGenerators.get(pod);
+      if (podLoads) {
+        // The PoD's net consumption goes to its load(s), split in proportion to their model values.
+        const total = podLoads.reduce((s, i) => s + loads[i].pKw, 0);
+        for (const i of podLoads) {
+          const share = total !== 0 ? loads[i].pKw / total : 1 / podLoads.length;
+          const pKw = netKw * share;
+          loadP[i] = pKw;
+          loadQ[i] = loads[i].pKw !== 0 ? (loads[i].qKvar * pKw) / loads[i].pKw : loads[i].qKvar;
+        }
+      } else if (podGens) {
+        // A PoD with no load element is a pure producer: its net consumption is minus its generation.
+        for (const i of podGens) genP[i] = -netKw / podGens.length;
+      } else throw new GridModelError(`slot names PoD ${pod}, which no load or generator carries`, pod, "GRID_UNKNOWN_POD");
+    }
+  }
   return { loadP, loadQ, genP, genQ };
 }
 
 /** Net injection (generation − load) per node in pu. */
 export function nodeInjections(compiled: CompiledNetwork, powers: ElementPowers): Injections {
-  const { network, busIndex, busNode, baseMva, nodeCount } = compiled;
+  const { loadNode, generatorNode, baseMva, nodeCount } = compiled;
   const p = new Float64Array(nodeCount);
   const q = new Float64Array(nodeCount);
   const scale = 1 / (1000 * baseMva);
-  network.loads.forEach((load, i) => {
-    const node = busNode[busIndex.get(load.bus)!];
-    p[node] -= powers.loadP[i] * scale;
-    q[node] -= powers.loadQ[i] * scale;
-  });
-  network.generators.forEach((gen, i) => {
-    const node = busNode[busIndex.get(gen.bus)!];
-    p[node] += powers.genP[i] * scale;
-    q[node] += powers.genQ[i] * scale;
-  });
+  for (let i = 0; i < loadNode.length; i++) {
+    p[loadNode[i]] -= powers.loadP[i] * scale;
+    q[loadNode[i]] -= powers.loadQ[i] * scale;
+  }
+  for (let i = 0; i < generatorNode.length; i++) {
+    p[generatorNode[i]] += powers.genP[i] * scale;
+    q[generatorNode[i]] += powers.genQ[i] * scale;
+  }
   return { p, q };
 }
 
@@ -202,7 +216,7 @@ export function solveCompiled(
       : flatState(compiled);
   const injections = nodeInjections(compiled, powers);
   const reports = compiled.subnetworks.map((sub) =>
-    solveSubnetwork(compiled, sub, injections, state, { tolerancePu, maxIterations }),
+    solveSubnetwork(compiled, sub, injections, state, { tolerancePu, maxIterations, linearSolver: options.linearSolver }),
   );
   const failed = reports.find((r) => !r.converged);
   if (failed && (options.onDivergence ?? "throw") === "throw")
@@ -213,7 +227,7 @@ export function solveCompiled(
 /** Compiles, validates and solves a network once. */
 export function solvePowerFlow(network: Network, options: PowerFlowOptions = {}): PowerFlowResult {
   const compiled = compileNetwork(network);
-  return solveCompiled(compiled, elementPowers(network), options);
+  return solveCompiled(compiled, elementPowers(compiled), options);
 }
 
 /**
@@ -229,7 +243,7 @@ export function solveBatch(
   const results: PowerFlowResult[] = [];
   let previous: VoltageState | undefined = options.start === "warm" ? options.initialState : undefined;
   for (const slot of slots) {
-    const result = solveCompiled(compiled, elementPowers(compiled.network, slot), {
+    const result = solveCompiled(compiled, elementPowers(compiled, slot), {
       ...options,
       start: previous ? "warm" : "flat",
       initialState: previous,
@@ -287,17 +301,16 @@ function buildResult(
   const busLoadQ = new Float64Array(network.buses.length);
   const busGenP = new Float64Array(network.buses.length);
   const busGenQ = new Float64Array(network.buses.length);
-  network.loads.forEach((load, i) => {
-    const b = compiled.busIndex.get(load.bus)!;
-    busLoadP[b] += powers.loadP[i];
-    busLoadQ[b] += powers.loadQ[i];
-  });
+  for (let i = 0; i < compiled.loadBus.length; i++) {
+    busLoadP[compiled.loadBus[i]] += powers.loadP[i];
+    busLoadQ[compiled.loadBus[i]] += powers.loadQ[i];
+  }
 
   // Generators holding a voltage: their reactive output is a result, so their specified Q is left out.
   const pvBusOfNode = new Map<number, number>();
   const specifiedPvQ = new Float64Array(compiled.nodeCount);
   network.generators.forEach((gen, i) => {
-    const b = compiled.busIndex.get(gen.bus)!;
+    const b = compiled.generatorBus[i];
     busGenP[b] += powers.genP[i];
     if (gen.inService && gen.vSetPu !== undefined) {
       pvBusOfNode.set(busNode[b], b);
@@ -312,14 +325,15 @@ function buildResult(
   const injections = nodeInjections(compiled, powers);
   const slackBusOfNode = new Map(network.slacks.map((s) => [busNode[compiled.busIndex.get(s.bus)!], s.bus]));
   for (const sub of compiled.subnetworks) {
-    const computed = nodePowers(sub, state);
     sub.nodes.forEach((node, i) => {
+      if (sub.type[i] === 0) return;
       const slackBus = slackBusOfNode.get(node);
       const pvBus = pvBusOfNode.get(node);
       if (slackBus === undefined && pvBus === undefined) return;
-      const dq = (computed.q[i] - injections.q[node] + specifiedPvQ[node]) * kw;
+      const computed = powerAt(sub, state, i);
+      const dq = (computed.q - injections.q[node] + specifiedPvQ[node]) * kw;
       if (slackBus !== undefined) {
-        const dp = (computed.p[i] - injections.p[node]) * kw;
+        const dp = (computed.p - injections.p[node]) * kw;
         const b = compiled.busIndex.get(slackBus)!;
         busGenP[b] += dp;
         busGenQ[b] += dq;
@@ -368,13 +382,20 @@ function buildResult(
 
   const branchResults: BranchResult[] = [];
   let maxLoading = { branch: "", loadingPercent: -Infinity, currentA: 0 };
+  // Rectangular node voltages once, rather than trigonometry per branch end.
+  const re = new Float64Array(compiled.nodeCount);
+  const im = new Float64Array(compiled.nodeCount);
+  for (let node = 0; node < compiled.nodeCount; node++) {
+    re[node] = state.vm[node] * Math.cos(state.va[node]);
+    im[node] = state.vm[node] * Math.sin(state.va[node]);
+  }
   for (let k = 0; k < branches.count; k++) {
     const f = branches.fromNode[k];
     const t = branches.toNode[k];
-    const ef = state.vm[f] * Math.cos(state.va[f]);
-    const ff = state.vm[f] * Math.sin(state.va[f]);
-    const et = state.vm[t] * Math.cos(state.va[t]);
-    const ft = state.vm[t] * Math.sin(state.va[t]);
+    const ef = re[f];
+    const ff = im[f];
+    const et = re[t];
+    const ft = im[t];
     const ifRe = branches.yffRe[k] * ef - branches.yffIm[k] * ff + branches.yftRe[k] * et - branches.yftIm[k] * ft;
     const ifIm = branches.yffRe[k] * ff + branches.yffIm[k] * ef + branches.yftRe[k] * ft + branches.yftIm[k] * et;
     const itRe = branches.ytfRe[k] * ef - branches.ytfIm[k] * ff + branches.yttRe[k] * et - branches.yttIm[k] * ft;
@@ -383,8 +404,9 @@ function buildResult(
     const qFrom = (ff * ifRe - ef * ifIm) * kw;
     const pTo = (et * itRe + ft * itIm) * kw;
     const qTo = (ft * itRe - et * itIm) * kw;
-    const iFromA = Math.hypot(ifRe, ifIm) * branches.baseCurrentFromA[k];
-    const iToA = Math.hypot(itRe, itIm) * branches.baseCurrentToA[k];
+    // Math.hypot is several times slower than the square root in V8, and overflow cannot happen here.
+    const iFromA = Math.sqrt(ifRe * ifRe + ifIm * ifIm) * branches.baseCurrentFromA[k];
+    const iToA = Math.sqrt(itRe * itRe + itIm * itIm) * branches.baseCurrentToA[k];
     const limitFrom = branches.limitFromA[k];
     const limitTo = branches.limitToA[k];
     const loadFrom = limitFrom > 0 ? iFromA / limitFrom : 0;

@@ -179,21 +179,30 @@ export function numericLu(symbolic: SymbolicLu, values: Float64Array, into?: Num
   let largestPivot = 0;
   for (let i = 0; i < n; i++) {
     const original = perm[i];
-    for (let p = rowStart[original]; p < rowStart[original + 1]; p++) w[permutedCol[p]] = values[p];
-    for (let p = lStart[i]; p < lStart[i + 1]; p++) {
+    const aEnd = rowStart[original + 1];
+    for (let p = rowStart[original]; p < aEnd; p++) w[permutedCol[p]] = values[p];
+    const lEnd = lStart[i + 1];
+    for (let p = lStart[i]; p < lEnd; p++) {
       const k = lCol[p];
-      const factor = w[k] / uValue[uStart[k]];
+      const diagK = uStart[k];
+      const factor = w[k] / uValue[diagK];
       lValue[p] = factor;
       w[k] = 0;
-      if (factor !== 0) for (let q = uStart[k] + 1; q < uStart[k + 1]; q++) w[uCol[q]] -= factor * uValue[q];
+      if (factor === 0) continue;
+      const end = uStart[k + 1];
+      for (let q = diagK + 1; q < end; q++) w[uCol[q]] -= factor * uValue[q];
     }
-    for (let q = uStart[i]; q < uStart[i + 1]; q++) {
-      uValue[q] = w[uCol[q]];
-      w[uCol[q]] = 0;
+    const uBegin = uStart[i];
+    const uEnd = uStart[i + 1];
+    for (let q = uBegin; q < uEnd; q++) {
+      const j = uCol[q];
+      uValue[q] = w[j];
+      w[j] = 0;
     }
-    const pivot = uValue[uStart[i]];
-    const magnitude = Math.abs(pivot);
-    if (!(magnitude > 1e-14 * largestPivot) || magnitude === 0 || !Number.isFinite(pivot)) {
+    const pivot = uValue[uBegin];
+    const magnitude = pivot < 0 ? -pivot : pivot;
+    // Static pivoting: a pivot that vanishes against the largest so far means a (numerically) singular matrix.
+    if (!(magnitude > 1e-14 * largestPivot) || magnitude === 0 || magnitude === Infinity) {
       throw new SingularMatrixError(perm[i], pivot);
     }
     if (magnitude > largestPivot) largestPivot = magnitude;

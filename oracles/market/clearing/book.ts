@@ -3,14 +3,7 @@
 import { z } from "zod";
 import { keccak256, stringToBytes, type Hex } from "viem";
 import { InvalidBookError } from "../errors";
-import {
-  MICRO_EUR_PER_EUR,
-  W_PER_KW,
-  type Book,
-  type BookPod,
-  type FlexRequest,
-  type Offer,
-} from "./types";
+import { MICRO_EUR_PER_EUR, W_PER_KW, type Book, type BookPod, type FlexRequest, type Offer } from "./types";
 
 const kw = z.number().finite();
 const eurPerKw = z.number().finite().nonnegative();
@@ -43,14 +36,9 @@ const slotOfferSchema = z
     price: eurPerKw.optional(),
     steps: z.array(stepSchema).min(1).optional(),
   })
-  .refine(
-    (o) =>
-      (o.steps === undefined) !==
-      (o.deltaP === undefined || o.price === undefined),
-    {
-      message: "an offer has either deltaP and price, or steps",
-    },
-  );
+  .refine((o) => (o.steps === undefined) !== (o.deltaP === undefined || o.price === undefined), {
+    message: "an offer has either deltaP and price, or steps",
+  });
 
 const blockOfferSchema = z.object({
   type: z.literal("block"),
@@ -120,15 +108,10 @@ const toW = (valueKw: number): number => Math.round(valueKw * W_PER_KW);
 const toMicro = (eur: number): number => Math.round(eur * MICRO_EUR_PER_EUR);
 
 /** Parses a book file (unknown JSON) and normalises it; throws InvalidBookError naming the bad fields. */
-export function parseBook(
-  input: unknown,
-  overrides: { pricing?: Book["pricing"] } = {},
-): Book {
+export function parseBook(input: unknown, overrides: { pricing?: Book["pricing"] } = {}): Book {
   const parsed = bookFileSchema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (i) => `${i.path.join(".") || "(root)"}: ${i.message}`,
-    );
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
     throw new InvalidBookError(`invalid book: ${issues.join("; ")}`);
   }
   const file = parsed.data;
@@ -136,18 +119,12 @@ export function parseBook(
 
   const pods: BookPod[] = file.pods.map((p) => {
     const pom = p.pom ?? file.pom;
-    if (pom === undefined)
-      throw new InvalidBookError(
-        `pod ${p.pod}: no pom (set pods[].pom or the book's pom)`,
-      );
+    if (pom === undefined) throw new InvalidBookError(`pod ${p.pod}: no pom (set pods[].pom or the book's pom)`);
     let baselineW: number[];
-    if (typeof p.baseline === "number")
-      baselineW = new Array<number>(slotCount).fill(toW(p.baseline));
+    if (typeof p.baseline === "number") baselineW = new Array<number>(slotCount).fill(toW(p.baseline));
     else {
       if (p.baseline.length !== slotCount)
-        throw new InvalidBookError(
-          `pod ${p.pod}: ${p.baseline.length} baseline values for ${slotCount} slots`,
-        );
+        throw new InvalidBookError(`pod ${p.pod}: ${p.baseline.length} baseline values for ${slotCount} slots`);
       baselineW = p.baseline.map(toW);
     }
     return {
@@ -161,17 +138,12 @@ export function parseBook(
     };
   });
   const podsById = new Map(pods.map((p) => [p.pod, p]));
-  if (podsById.size !== pods.length)
-    throw new InvalidBookError("duplicate pod ids");
+  if (podsById.size !== pods.length) throw new InvalidBookError("duplicate pod ids");
   const knownPod = (pod: string, where: string): void => {
-    if (!podsById.has(pod))
-      throw new InvalidBookError(`${where}: unknown pod ${pod}`);
+    if (!podsById.has(pod)) throw new InvalidBookError(`${where}: unknown pod ${pod}`);
   };
   const knownSlot = (slot: number, where: string): void => {
-    if (slot >= slotCount)
-      throw new InvalidBookError(
-        `${where}: slot ${slot} outside 0..${slotCount - 1}`,
-      );
+    if (slot >= slotCount) throw new InvalidBookError(`${where}: slot ${slot} outside 0..${slotCount - 1}`);
   };
 
   const offers: Offer[] = file.offers.map((o, seq) => {
@@ -179,13 +151,8 @@ export function parseBook(
     knownPod(o.pod, where);
     const id = o.id ?? `o${seq}`;
     if (o.type === "block") {
-      if (
-        o.latestSlot >= slotCount ||
-        o.latestSlot - o.earliestSlot + 1 < o.durationSlots
-      )
-        throw new InvalidBookError(
-          `${where}: window ${o.earliestSlot}..${o.latestSlot} cannot hold the block`,
-        );
+      if (o.latestSlot >= slotCount || o.latestSlot - o.earliestSlot + 1 < o.durationSlots)
+        throw new InvalidBookError(`${where}: window ${o.earliestSlot}..${o.latestSlot} cannot hold the block`);
       return {
         kind: "block",
         id,
@@ -199,50 +166,38 @@ export function parseBook(
       };
     }
     knownSlot(o.slot, where);
-    const steps = (o.steps ?? [{ deltaP: o.deltaP!, price: o.price! }]).map(
-      (s) => ({
-        deltaW: toW(s.deltaP),
-        priceMicroEurPerKw: toMicro(s.price),
-      }),
-    );
+    const steps = (o.steps ?? [{ deltaP: o.deltaP!, price: o.price! }]).map((s) => ({
+      deltaW: toW(s.deltaP),
+      priceMicroEurPerKw: toMicro(s.price),
+    }));
     for (let k = 1; k < steps.length; k++) {
       // A supply curve: later steps cost at least as much, so merit order takes them in curve order.
       if (steps[k].priceMicroEurPerKw < steps[k - 1].priceMicroEurPerKw)
         throw new InvalidBookError(`${where}: step prices must not decrease`);
       if (Math.sign(steps[k].deltaW) !== Math.sign(steps[0].deltaW))
-        throw new InvalidBookError(
-          `${where}: all steps must go the same direction`,
-        );
+        throw new InvalidBookError(`${where}: all steps must go the same direction`);
     }
     return { kind: "slot", id, seq, pod: o.pod, slot: o.slot, steps };
   });
-  if (new Set(offers.map((o) => o.id)).size !== offers.length)
-    throw new InvalidBookError("duplicate offer ids");
+  if (new Set(offers.map((o) => o.id)).size !== offers.length) throw new InvalidBookError("duplicate offer ids");
 
   const requests: FlexRequest[] = file.requests.map((r, seq) => {
     const where = `requests[${seq}]`;
     knownSlot(r.slot, where);
     let requestPods: string[];
     if (r.by === "DSO") {
-      if (!r.pods)
-        throw new InvalidBookError(`${where}: a DSO request names its pods`);
+      if (!r.pods) throw new InvalidBookError(`${where}: a DSO request names its pods`);
       r.pods.forEach((p) => knownPod(p, where));
       requestPods = [...new Set(r.pods)];
     } else {
       const pom = r.pom ?? file.pom;
-      if (!pom)
-        throw new InvalidBookError(`${where}: a TSO request names its pom`);
+      if (!pom) throw new InvalidBookError(`${where}: a TSO request names its pom`);
       // The TSO buys at the PoM: every PoD the grid maps to it counts.
       requestPods = pods.filter((p) => p.pom === pom).map((p) => p.pod);
-      if (requestPods.length === 0)
-        throw new InvalidBookError(`${where}: no pod is mapped to pom ${pom}`);
+      if (requestPods.length === 0) throw new InvalidBookError(`${where}: no pod is mapped to pom ${pom}`);
     }
-    const baselineSumW = requestPods.reduce(
-      (sum, p) => sum + podsById.get(p)!.baselineW[r.slot],
-      0,
-    );
-    const needW =
-      r.deltaP !== undefined ? toW(r.deltaP) : toW(r.targetP!) - baselineSumW;
+    const baselineSumW = requestPods.reduce((sum, p) => sum + podsById.get(p)!.baselineW[r.slot], 0);
+    const needW = r.deltaP !== undefined ? toW(r.deltaP) : toW(r.targetP!) - baselineSumW;
     return {
       id: r.id ?? `r${seq}`,
       seq,
@@ -250,14 +205,10 @@ export function parseBook(
       slot: r.slot,
       pods: requestPods,
       needW,
-      maxPriceMicroEurPerKw:
-        r.maxPrice === undefined || r.maxPrice === null
-          ? null
-          : toMicro(r.maxPrice),
+      maxPriceMicroEurPerKw: r.maxPrice === undefined || r.maxPrice === null ? null : toMicro(r.maxPrice),
     };
   });
-  if (new Set(requests.map((r) => r.id)).size !== requests.length)
-    throw new InvalidBookError("duplicate request ids");
+  if (new Set(requests.map((r) => r.id)).size !== requests.length) throw new InvalidBookError("duplicate request ids");
 
   const unbounded = { colour: "green" as const, capabilityW: null };
   const trafficLights = file.trafficLights.map((t) => {

@@ -13,9 +13,7 @@ import type { ClearingResult } from "./types";
 const TOR_DI_VALLE = TOR_DI_VALLE_SCENARIO;
 
 const awardSet = (r: ClearingResult) =>
-  r.awards
-    .map((a) => `${a.requestId}:${a.offerId}:${a.stepIndex}:${a.powerW}`)
-    .sort();
+  r.awards.map((a) => `${a.requestId}:${a.offerId}:${a.stepIndex}:${a.powerW}`).sort();
 
 const SLOTS = 4;
 const podIds = ["P1", "P2", "P3", "P4", "P5"];
@@ -64,11 +62,7 @@ const randomBook: fc.Arbitrary<BookFile> = fc
       fc.record({
         perimeter: fc.constantFrom("F1", "F2"),
         slot: fc.integer({ min: 0, max: SLOTS - 1 }),
-        colour: fc.constantFrom(
-          "green" as const,
-          "yellow" as const,
-          "red" as const,
-        ),
+        colour: fc.constantFrom("green" as const, "yellow" as const, "red" as const),
         capability: fc.integer({ min: 0, max: 250 }),
       }),
       { maxLength: 3 },
@@ -140,9 +134,7 @@ describe("clearExact", function () {
         const merit = clearMeritOrder(book);
         const exact = await clearExact(book);
         expect(exact.totalBidCostMicroEur).to.equal(merit.totalBidCostMicroEur);
-        expect(exact.requests.map((r) => r.servedW)).to.deep.equal(
-          merit.requests.map((r) => r.servedW),
-        );
+        expect(exact.requests.map((r) => r.servedW)).to.deep.equal(merit.requests.map((r) => r.servedW));
         expect(awardSet(exact)).to.deep.equal(awardSet(merit));
       }),
       { numRuns: 150 },
@@ -198,13 +190,10 @@ describe("clearExact", function () {
       // r3 accepts the block; starts 2 and 3 both cover slot 3 at the same cost, and start 3 also covers r4's
       // slot, so the block runs slots 3–4 and serves r4 too at no extra cost: 4 EUR in all instead of 10.
       expect(result.method).to.equal("milp");
-      expect(
-        result.blocks.map((b) => [b.offerId, b.startSlot, b.paymentMicroEur]),
-      ).to.deep.equal([["block", 3, 4_000_000]]);
-      expect(awardSet(result)).to.deep.equal([
-        "r3:block:-1:-100000",
-        "r4:block:-1:-100000",
+      expect(result.blocks.map((b) => [b.offerId, b.startSlot, b.paymentMicroEur])).to.deep.equal([
+        ["block", 3, 4_000_000],
       ]);
+      expect(awardSet(result)).to.deep.equal(["r3:block:-1:-100000", "r4:block:-1:-100000"]);
       expect(result.totalBidCostMicroEur).to.equal(4_000_000);
     });
 
@@ -247,10 +236,7 @@ describe("clearExact", function () {
       });
       const result = await clearBook(book);
       // The window forces slots 3–4; r4's 60 kW come from the block already running in slot 4.
-      expect(awardSet(result)).to.deep.equal([
-        "r3:block:-1:-100000",
-        "r4:block:-1:-60000",
-      ]);
+      expect(awardSet(result)).to.deep.equal(["r3:block:-1:-100000", "r4:block:-1:-60000"]);
       expect(result.totalPaymentMicroEur).to.equal(4_000_000);
     });
 
@@ -307,9 +293,7 @@ describe("clearExact", function () {
           },
           { id: "s1", pod: "S1", slot: 1, deltaP: 40, price: 0.2 },
         ],
-        requests: [
-          { id: "r1", by: "TSO", slot: 1, deltaP: 40, maxPrice: null },
-        ],
+        requests: [{ id: "r1", by: "TSO", slot: 1, deltaP: 40, maxPrice: null }],
       });
       const result = await clearBook(book);
       // Block: 100 kW × 0.01 = 1 EUR for all of it; s1: 40 × 0.2 = 8 EUR.
@@ -332,9 +316,7 @@ describe("clearExact", function () {
           { pod: "P1", slot: 2, deltaP: -100, price: 0.01 },
           { pod: "P2", slot: 2, deltaP: -100, price: 0.04 },
         ],
-        requests: [
-          { by: "DSO", pods: ["P1"], slot: 2, deltaP: -60, maxPrice: 1 },
-        ],
+        requests: [{ by: "DSO", pods: ["P1"], slot: 2, deltaP: -60, maxPrice: 1 }],
       };
       const dayAhead = clearMeritOrder(parseBook(file));
       expect(awardSet(dayAhead)).to.deep.equal(["r0:o0:0:-60000"]);

@@ -4,12 +4,7 @@
 // reference: both must give the same cost.
 import highsLoader from "highs";
 import { SolverError } from "../errors";
-import {
-  ClearingState,
-  priceResult,
-  requestsInPriorityOrder,
-  type UnpricedAward,
-} from "./state";
+import { ClearingState, priceResult, requestsInPriorityOrder, type UnpricedAward } from "./state";
 import {
   directionOf,
   paymentMicroEur,
@@ -70,9 +65,7 @@ class LinearModel {
     const model = highs.createModel({
       numCols: cost.length,
       numRows: this.rows.length,
-      sense: maximise
-        ? highs.constants.objectiveSense.maximize
-        : highs.constants.objectiveSense.minimize,
+      sense: maximise ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
       colCost: cost,
       colLower: this.lower,
       colUpper: this.upper,
@@ -86,18 +79,13 @@ class LinearModel {
         indices,
         values,
       },
-      ...(hasIntegers
-        ? { integrality: this.integer.map((i) => (i ? 1 : 0)) }
-        : {}),
+      ...(hasIntegers ? { integrality: this.integer.map((i) => (i ? 1 : 0)) } : {}),
     });
     try {
       model.options.set({ output_flag: false, mip_rel_gap: 0 });
       model.run();
       const status = model.getModelStatus();
-      if (
-        status !== highs.constants.modelStatus.optimal &&
-        status !== highs.constants.modelStatus.empty
-      )
+      if (status !== highs.constants.modelStatus.optimal && status !== highs.constants.modelStatus.empty)
         throw new SolverError(`HiGHS ended with model status ${status}`);
       return model.getSolution().colValue;
     } finally {
@@ -143,53 +131,29 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
     const operator = request.by;
     const slot = request.slot;
     const inRequest = new Set(request.pods);
-    const priceOk = (price: number) =>
-      request.maxPriceMicroEurPerKw === null ||
-      price <= request.maxPriceMicroEurPerKw;
+    const priceOk = (price: number) => request.maxPriceMicroEurPerKw === null || price <= request.maxPriceMicroEurPerKw;
 
     const model = new LinearModel();
     const columns: Column[] = [];
     const served: [number, number][] = [];
-    const capacityRows = new Map<
-      string,
-      { entries: [number, number][]; capW: number }
-    >();
-    const addToCapacity = (
-      key: string,
-      capW: number,
-      col: number,
-      coef: number,
-    ) => {
+    const capacityRows = new Map<string, { entries: [number, number][]; capW: number }>();
+    const addToCapacity = (key: string, capW: number, col: number, coef: number) => {
       const row = capacityRows.get(key) ?? { entries: [], capW };
       row.entries.push([col, coef]);
       capacityRows.set(key, row);
     };
     const charge = (pod: string, s: number, col: number, coef: number) => {
-      addToCapacity(
-        `pod|${pod}|${s}`,
-        state.podAvailableW(pod, s, direction, operator),
-        col,
-        coef,
-      );
+      addToCapacity(`pod|${pod}|${s}`, state.podAvailableW(pod, s, direction, operator), col, coef);
       if (operator === "TSO") {
         const perimeter = state.pod(pod).perimeter;
-        addToCapacity(
-          `per|${perimeter}|${s}`,
-          state.perimeterAvailableW(pod, s, direction, operator),
-          col,
-          coef,
-        );
+        addToCapacity(`per|${perimeter}|${s}`, state.perimeterAvailableW(pod, s, direction, operator), col, coef);
       }
     };
 
     for (const offer of slotOffersBySlot.get(slot) ?? []) {
       if (!inRequest.has(offer.pod)) continue;
       offer.steps.forEach((step, stepIndex) => {
-        if (
-          directionOf(step.deltaW) !== direction ||
-          !priceOk(step.priceMicroEurPerKw)
-        )
-          return;
+        if (directionOf(step.deltaW) !== direction || !priceOk(step.priceMicroEurPerKw)) return;
         const upper = Math.min(
           state.stepRemainingW(offer.id, stepIndex, step.deltaW),
           state.podAvailableW(offer.pod, slot, direction, operator),
@@ -209,19 +173,13 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
     }
 
     for (const block of blocks) {
-      if (!inRequest.has(block.pod) || directionOf(block.deltaW) !== direction)
-        continue;
+      if (!inRequest.has(block.pod) || directionOf(block.deltaW) !== direction) continue;
       const sizeW = Math.abs(block.deltaW);
       const start = state.blockStart(block.id);
       if (start !== undefined) {
         // Already accepted (and paid): what it holds in this slot beyond earlier allocations is free to use,
         // but only for the operator it was sold to.
-        if (
-          slot < start ||
-          slot >= start + block.durationSlots ||
-          blockOperator.get(block.id) !== operator
-        )
-          continue;
+        if (slot < start || slot >= start + block.durationSlots || blockOperator.get(block.id) !== operator) continue;
         const remaining = state.blockRemainingW(block.id, slot, block.deltaW);
         if (remaining <= 0) continue;
         const col = model.addColumn(0, remaining);
@@ -231,26 +189,19 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
       }
       if (!priceOk(block.priceMicroEurPerKw)) continue;
       const starts: number[] = [];
-      const first = Math.max(
-        block.earliestSlot,
-        slot - block.durationSlots + 1,
-      );
+      const first = Math.max(block.earliestSlot, slot - block.durationSlots + 1);
       const last = Math.min(slot, block.latestSlot - block.durationSlots + 1);
       for (let t = first; t <= last; t++) {
         let fits = true;
         for (let s = t; s < t + block.durationSlots && fits; s++)
           fits =
             state.podAvailableW(block.pod, s, direction, operator) >= sizeW &&
-            state.perimeterAvailableW(block.pod, s, direction, operator) >=
-              sizeW;
+            state.perimeterAvailableW(block.pod, s, direction, operator) >= sizeW;
         if (fits) starts.push(t);
       }
       const chosen: [number, number][] = [];
       for (const t of starts) {
-        const cost = paymentMicroEur(
-          sizeW * block.durationSlots,
-          block.priceMicroEurPerKw,
-        );
+        const cost = paymentMicroEur(sizeW * block.durationSlots, block.priceMicroEurPerKw);
         const laterNeeds = ordered
           .slice(position + 1)
           .filter(
@@ -262,8 +213,7 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
               r.slot < t + block.durationSlots &&
               r.pods.includes(block.pod),
           ).length;
-        const preference =
-          EARLIEST_START_PREFERENCE * t - LATER_REQUEST_PREFERENCE * laterNeeds;
+        const preference = EARLIEST_START_PREFERENCE * t - LATER_REQUEST_PREFERENCE * laterNeeds;
         const b = model.addColumn(cost + preference, 1, true);
         columns.push({ kind: "blockStart", block, start: t });
         const y = model.addColumn(0, sizeW);
@@ -278,16 +228,14 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
           0,
         );
         chosen.push([b, 1]);
-        for (let s = t; s < t + block.durationSlots; s++)
-          charge(block.pod, s, b, sizeW);
+        for (let s = t; s < t + block.durationSlots; s++) charge(block.pod, s, b, sizeW);
       }
       model.addRow(chosen, -Infinity, 1);
     }
     if (columns.length === 0) continue;
 
     model.addRow(served, -Infinity, Math.abs(request.needW));
-    for (const row of capacityRows.values())
-      model.addRow(row.entries, -Infinity, row.capW);
+    for (const row of capacityRows.values()) model.addRow(row.entries, -Infinity, row.capW);
 
     // Phase 1: serve as much as possible. Phase 2: at that quantity, pay as little as possible.
     const servedCost = model.cost.map(() => 0);
@@ -310,23 +258,14 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         state.acceptBlock(block.id, start);
         blockOperator.set(block.id, operator);
         for (let s = start; s < start + block.durationSlots; s++)
-          state.occupy(
-            block.pod,
-            s,
-            direction,
-            operator,
-            Math.abs(block.deltaW),
-          );
+          state.occupy(block.pod, s, direction, operator, Math.abs(block.deltaW));
         acceptances.push({
           offerId: block.id,
           pod: block.pod,
           startSlot: start,
           durationSlots: block.durationSlots,
           deltaW: block.deltaW,
-          paymentMicroEur: paymentMicroEur(
-            Math.abs(block.deltaW) * block.durationSlots,
-            block.priceMicroEurPerKw,
-          ),
+          paymentMicroEur: paymentMicroEur(Math.abs(block.deltaW) * block.durationSlots, block.priceMicroEurPerKw),
           requestId: request.id,
         });
       }

@@ -12,9 +12,7 @@ const torDiValleFile = (): BookFile =>
   JSON.parse(readFileSync(TOR_DI_VALLE, "utf8")) as BookFile;
 
 const awardsOf = (result: ClearingResult, requestId: string) =>
-  result.awards
-    .filter((a) => a.requestId === requestId)
-    .map((a) => ({ pod: a.pod, powerW: a.powerW }));
+  result.awards.filter((a) => a.requestId === requestId).map((a) => ({ pod: a.pod, powerW: a.powerW }));
 
 /** A small two-feeder book; tests override what they exercise. */
 function smallBook(overrides: Partial<BookFile> = {}): BookFile {
@@ -63,12 +61,8 @@ describe("clearMeritOrder", function () {
       // turns that perimeter red for "up", but Nanchino stays open; no TSO price cap.
       //   189 partly: +271,748 W, marginal, clearing price 0.07 EUR/kW.
       const tso = result.requests.find((r) => r.by === "TSO")!;
-      expect(tso.needW).to.equal(
-        7_500_000 - (2_278_545 + 312_145 + 4_557_090 + 10_092 + 70_380),
-      );
-      expect(awardsOf(result, tso.requestId)).to.deep.equal([
-        { pod: "IT002E60550189", powerW: 271_748 },
-      ]);
+      expect(tso.needW).to.equal(7_500_000 - (2_278_545 + 312_145 + 4_557_090 + 10_092 + 70_380));
+      expect(awardsOf(result, tso.requestId)).to.deep.equal([{ pod: "IT002E60550189", powerW: 271_748 }]);
       expect(tso.clearingPriceMicroEurPerKw).to.equal(70_000);
     });
 
@@ -77,14 +71,10 @@ describe("clearMeritOrder", function () {
       const clear = clearMeritOrder(parseBook(book));
       // Pay-as-clear: 978 1,000 kW × 0.03 = 30 EUR; 469 376.741 kW × 0.03 = 11.30223 EUR;
       // 189 271.748 kW × 0.07 = 19.02236 EUR.
-      expect(clear.awards.map((a) => a.paymentMicroEur)).to.deep.equal([
-        30_000_000, 11_302_230, 19_022_360,
-      ]);
+      expect(clear.awards.map((a) => a.paymentMicroEur)).to.deep.equal([30_000_000, 11_302_230, 19_022_360]);
       const bid = clearMeritOrder(parseBook(book, { pricing: "pay-as-bid" }));
       // Pay-as-bid: 978 at its own 0.01 → 10 EUR; the others were marginal, so unchanged.
-      expect(bid.awards.map((a) => a.paymentMicroEur)).to.deep.equal([
-        10_000_000, 11_302_230, 19_022_360,
-      ]);
+      expect(bid.awards.map((a) => a.paymentMicroEur)).to.deep.equal([10_000_000, 11_302_230, 19_022_360]);
       expect(bid.totalBidCostMicroEur).to.equal(clear.totalBidCostMicroEur);
     });
 
@@ -130,14 +120,10 @@ describe("clearMeritOrder", function () {
           { pod: "P1", slot: 0, deltaP: 50, price: 0.02 },
           { pod: "P2", slot: 0, deltaP: 50, price: 0.2 },
         ],
-        requests: [
-          { by: "DSO", pods: ["P1", "P2"], slot: 0, deltaP: 80, maxPrice: 0.1 },
-        ],
+        requests: [{ by: "DSO", pods: ["P1", "P2"], slot: 0, deltaP: 80, maxPrice: 0.1 }],
       });
       const result = clearMeritOrder(parseBook(book));
-      expect(awardsOf(result, "r0")).to.deep.equal([
-        { pod: "P1", powerW: 50_000 },
-      ]);
+      expect(awardsOf(result, "r0")).to.deep.equal([{ pod: "P1", powerW: 50_000 }]);
       expect(result.requests[0].servedW).to.equal(50_000);
     });
 
@@ -160,9 +146,7 @@ describe("clearMeritOrder", function () {
       });
       // need = 960 − (500 + 500) = −40 kW: only P2's down offer qualifies.
       const result = clearMeritOrder(parseBook(book));
-      expect(awardsOf(result, "r0")).to.deep.equal([
-        { pod: "P2", powerW: -40_000 },
-      ]);
+      expect(awardsOf(result, "r0")).to.deep.equal([{ pod: "P2", powerW: -40_000 }]);
     });
 
     it("serves DSO requests before TSO requests whatever their order in the book", function () {
@@ -174,9 +158,7 @@ describe("clearMeritOrder", function () {
         ],
       });
       const result = clearMeritOrder(parseBook(book));
-      expect(awardsOf(result, "r1")).to.deep.equal([
-        { pod: "P1", powerW: -60_000 },
-      ]);
+      expect(awardsOf(result, "r1")).to.deep.equal([{ pod: "P1", powerW: -60_000 }]);
       expect(awardsOf(result, "r0")).to.deep.equal([]);
     });
 
@@ -194,9 +176,7 @@ describe("clearMeritOrder", function () {
       });
       const result = clearMeritOrder(parseBook(book));
       // P1 sold 30 kW to the DSO; its second offer (cheaper than P3's) is unavailable to the TSO.
-      expect(awardsOf(result, "r1")).to.deep.equal([
-        { pod: "P3", powerW: -50_000 },
-      ]);
+      expect(awardsOf(result, "r1")).to.deep.equal([{ pod: "P3", powerW: -50_000 }]);
     });
 
     it("treats flexibility sold in an earlier session (DA before RT) as unavailable", function () {
@@ -205,9 +185,7 @@ describe("clearMeritOrder", function () {
           { pod: "P1", slot: 1, deltaP: -80, price: 0.01 },
           { pod: "P2", slot: 1, deltaP: -80, price: 0.03 },
         ],
-        requests: [
-          { by: "DSO", pods: ["P1", "P2"], slot: 1, deltaP: -150, maxPrice: 1 },
-        ],
+        requests: [{ by: "DSO", pods: ["P1", "P2"], slot: 1, deltaP: -150, maxPrice: 1 }],
       });
       // Day-ahead: P1 sold 70 kW down to the DSO (of its 100 kW maxDown) and P2 50 kW down to the TSO.
       const rt = {
@@ -219,9 +197,7 @@ describe("clearMeritOrder", function () {
       };
       const result = clearMeritOrder(parseBook(rt));
       // P1: 100 − 70 = 30 kW left; P2 serves the TSO in slot 1, so nothing for the DSO.
-      expect(awardsOf(result, "r0")).to.deep.equal([
-        { pod: "P1", powerW: -30_000 },
-      ]);
+      expect(awardsOf(result, "r0")).to.deep.equal([{ pod: "P1", powerW: -30_000 }]);
       // Without the earlier session both would be used.
       expect(awardsOf(clearMeritOrder(parseBook(base)), "r0")).to.deep.equal([
         { pod: "P1", powerW: -80_000 },
@@ -235,9 +211,7 @@ describe("clearMeritOrder", function () {
           { pod: "P1", slot: 0, deltaP: -80, price: 0.01 },
           { pod: "P1", slot: 0, deltaP: -80, price: 0.02 },
         ],
-        requests: [
-          { by: "DSO", pods: ["P1"], slot: 0, deltaP: -200, maxPrice: 1 },
-        ],
+        requests: [{ by: "DSO", pods: ["P1"], slot: 0, deltaP: -200, maxPrice: 1 }],
       });
       const result = clearMeritOrder(parseBook(book));
       // maxDown 100 kW: 80 from the first offer, 20 from the second.
@@ -286,9 +260,7 @@ describe("clearMeritOrder", function () {
       });
       const result = clearMeritOrder(parseBook(book));
       // F1 has a down service, so up is red there: P2's cheap up offer is out, P3 (F2) serves.
-      expect(awardsOf(result, "r1")).to.deep.equal([
-        { pod: "P3", powerW: 40_000 },
-      ]);
+      expect(awardsOf(result, "r1")).to.deep.equal([{ pod: "P3", powerW: 40_000 }]);
     });
 
     it("takes a step curve in curve order and the marginal step partly", function () {
@@ -304,14 +276,10 @@ describe("clearMeritOrder", function () {
           },
           { pod: "P2", slot: 0, deltaP: 20, price: 0.02 },
         ],
-        requests: [
-          { by: "DSO", pods: ["P1", "P2"], slot: 0, deltaP: 50, maxPrice: 1 },
-        ],
+        requests: [{ by: "DSO", pods: ["P1", "P2"], slot: 0, deltaP: 50, maxPrice: 1 }],
       });
       const result = clearMeritOrder(parseBook(book));
-      expect(
-        result.awards.map((a) => [a.pod, a.stepIndex, a.powerW]),
-      ).to.deep.equal([
+      expect(result.awards.map((a) => [a.pod, a.stepIndex, a.powerW])).to.deep.equal([
         ["P1", 0, 20_000],
         ["P2", 0, 20_000],
         ["P1", 1, 10_000],
@@ -325,10 +293,7 @@ describe("clearMeritOrder", function () {
       const book = smallBook({
         offers: [{ pod: "NOPE", slot: 0, deltaP: 1, price: 0.1 }],
       });
-      expect(() => parseBook(book)).to.throw(
-        InvalidBookError,
-        /offers\[0\]: unknown pod NOPE/,
-      );
+      expect(() => parseBook(book)).to.throw(InvalidBookError, /offers\[0\]: unknown pod NOPE/);
     });
 
     it("rejects a step curve whose prices fall", function () {
@@ -344,20 +309,14 @@ describe("clearMeritOrder", function () {
           },
         ],
       });
-      expect(() => parseBook(book)).to.throw(
-        InvalidBookError,
-        /must not decrease/,
-      );
+      expect(() => parseBook(book)).to.throw(InvalidBookError, /must not decrease/);
     });
 
     it("rejects a request with both a target and a delta", function () {
       const book = smallBook({
         requests: [{ by: "DSO", pods: ["P1"], slot: 0, targetP: 1, deltaP: 1 }],
       });
-      expect(() => parseBook(book)).to.throw(
-        InvalidBookError,
-        /exactly one of targetP and deltaP/,
-      );
+      expect(() => parseBook(book)).to.throw(InvalidBookError, /exactly one of targetP and deltaP/);
     });
   });
 });

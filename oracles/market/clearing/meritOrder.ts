@@ -1,18 +1,8 @@
 // Merit-order clearing of single-slot offers: per request (DSO first), cheapest eligible steps first, the
 // marginal one accepted partly. Pure and deterministic: ties go to the earlier offer, then the earlier step.
 import { InvalidBookError } from "../errors";
-import {
-  ClearingState,
-  priceResult,
-  requestsInPriorityOrder,
-  type UnpricedAward,
-} from "./state";
-import {
-  directionOf,
-  type Book,
-  type ClearingResult,
-  type SlotOffer,
-} from "./types";
+import { ClearingState, priceResult, requestsInPriorityOrder, type UnpricedAward } from "./state";
+import { directionOf, type Book, type ClearingResult, type SlotOffer } from "./types";
 
 interface Candidate {
   offer: SlotOffer;
@@ -23,9 +13,7 @@ interface Candidate {
 
 export function clearMeritOrder(book: Book): ClearingResult {
   if (book.offers.some((o) => o.kind === "block"))
-    throw new InvalidBookError(
-      "the book has blocks: clear it exactly (clearExact) instead of by merit order",
-    );
+    throw new InvalidBookError("the book has blocks: clear it exactly (clearExact) instead of by merit order");
   const state = new ClearingState(book);
   const slotOffers = book.offers as readonly SlotOffer[];
   const bySlot = new Map<number, SlotOffer[]>();
@@ -45,11 +33,7 @@ export function clearMeritOrder(book: Book): ClearingResult {
       if (!inRequest.has(offer.pod)) continue;
       offer.steps.forEach((step, stepIndex) => {
         if (directionOf(step.deltaW) !== direction) return;
-        if (
-          request.maxPriceMicroEurPerKw !== null &&
-          step.priceMicroEurPerKw > request.maxPriceMicroEurPerKw
-        )
-          return;
+        if (request.maxPriceMicroEurPerKw !== null && step.priceMicroEurPerKw > request.maxPriceMicroEurPerKw) return;
         candidates.push({
           offer,
           stepIndex,
@@ -59,10 +43,7 @@ export function clearMeritOrder(book: Book): ClearingResult {
       });
     }
     candidates.sort(
-      (a, b) =>
-        a.priceMicroEurPerKw - b.priceMicroEurPerKw ||
-        a.offer.seq - b.offer.seq ||
-        a.stepIndex - b.stepIndex,
+      (a, b) => a.priceMicroEurPerKw - b.priceMicroEurPerKw || a.offer.seq - b.offer.seq || a.stepIndex - b.stepIndex,
     );
 
     let remainingW = Math.abs(request.needW);

@@ -33,16 +33,9 @@ export class ClearingState {
 
   constructor(readonly book: Book) {
     this._pods = new Map(book.pods.map((p) => [p.pod, p]));
-    for (const light of book.trafficLights)
-      this._lights.set(key(light.perimeter, light.slot), light);
+    for (const light of book.trafficLights) this._lights.set(key(light.perimeter, light.slot), light);
     for (const sold of book.alreadySold)
-      this.occupy(
-        sold.pod,
-        sold.slot,
-        directionOf(sold.powerW),
-        sold.operator,
-        Math.abs(sold.powerW),
-      );
+      this.occupy(sold.pod, sold.slot, directionOf(sold.powerW), sold.operator, Math.abs(sold.powerW));
   }
 
   pod(pod: string): BookPod {
@@ -50,32 +43,19 @@ export class ClearingState {
   }
 
   /** How much more the PoD can move in `direction` for `operator` (0 when it already serves the other one). */
-  podAvailableW(
-    pod: string,
-    slot: number,
-    direction: Direction,
-    operator: Operator,
-  ): number {
+  podAvailableW(pod: string, slot: number, direction: Direction, operator: Operator): number {
     const serving = this._operator.get(key(pod, slot));
     if (serving !== undefined && serving !== operator) return 0;
     const info = this.pod(pod);
     const max = direction === "up" ? info.maxUpW : info.maxDownW;
-    return Math.max(
-      0,
-      max - (this._podUsedW.get(key(pod, slot, direction)) ?? 0),
-    );
+    return Math.max(0, max - (this._podUsedW.get(key(pod, slot, direction)) ?? 0));
   }
 
   /**
    * How much the TSO may still activate in the PoD's perimeter (the DSO is not bound by its own light):
    * 0 when the light is red in that direction, explicitly or because a local service goes the other way.
    */
-  perimeterAvailableW(
-    pod: string,
-    slot: number,
-    direction: Direction,
-    operator: Operator,
-  ): number {
+  perimeterAvailableW(pod: string, slot: number, direction: Direction, operator: Operator): number {
     if (operator === "DSO") return Number.POSITIVE_INFINITY;
     const perimeter = this.pod(pod).perimeter;
     if (this._derivedRed.has(key(perimeter, slot, direction))) return 0;
@@ -84,17 +64,11 @@ export class ClearingState {
     const l = direction === "up" ? light.up : light.down;
     if (l.colour === "red") return 0;
     if (l.capabilityW === null) return Number.POSITIVE_INFINITY;
-    return Math.max(
-      0,
-      l.capabilityW -
-        (this._perimeterUsedW.get(key(perimeter, slot, direction)) ?? 0),
-    );
+    return Math.max(0, l.capabilityW - (this._perimeterUsedW.get(key(perimeter, slot, direction)) ?? 0));
   }
 
   stepRemainingW(offerId: string, stepIndex: number, deltaW: number): number {
-    return (
-      Math.abs(deltaW) - (this._stepUsedW.get(key(offerId, stepIndex)) ?? 0)
-    );
+    return Math.abs(deltaW) - (this._stepUsedW.get(key(offerId, stepIndex)) ?? 0);
   }
 
   blockStart(offerId: string): number | undefined {
@@ -102,29 +76,18 @@ export class ClearingState {
   }
 
   blockRemainingW(offerId: string, slot: number, deltaW: number): number {
-    return (
-      Math.abs(deltaW) - (this._blockAllocatedW.get(key(offerId, slot)) ?? 0)
-    );
+    return Math.abs(deltaW) - (this._blockAllocatedW.get(key(offerId, slot)) ?? 0);
   }
 
   /** Records that `pod` moves `amountW` in `direction` for `operator` in `slot`. */
-  occupy(
-    pod: string,
-    slot: number,
-    direction: Direction,
-    operator: Operator,
-    amountW: number,
-  ): void {
+  occupy(pod: string, slot: number, direction: Direction, operator: Operator, amountW: number): void {
     this._operator.set(key(pod, slot), operator);
     const k = key(pod, slot, direction);
     this._podUsedW.set(k, (this._podUsedW.get(k) ?? 0) + amountW);
     const perimeter = this.pod(pod).perimeter;
     if (operator === "TSO") {
       const pk = key(perimeter, slot, direction);
-      this._perimeterUsedW.set(
-        pk,
-        (this._perimeterUsedW.get(pk) ?? 0) + amountW,
-      );
+      this._perimeterUsedW.set(pk, (this._perimeterUsedW.get(pk) ?? 0) + amountW);
     } else {
       // Seeds (BeFlexible D4.1): the perimeter is red opposite to a planned local service.
       this._derivedRed.add(key(perimeter, slot, opposite(direction)));
@@ -147,20 +110,13 @@ export class ClearingState {
 }
 
 /** Priority order: DSO requests before TSO requests, then by slot, then by submission order. */
-export function requestsInPriorityOrder(
-  requests: readonly FlexRequest[],
-): FlexRequest[] {
+export function requestsInPriorityOrder(requests: readonly FlexRequest[]): FlexRequest[] {
   const rank = (r: FlexRequest): number => (r.by === "DSO" ? 0 : 1);
-  return [...requests].sort(
-    (a, b) => rank(a) - rank(b) || a.slot - b.slot || a.seq - b.seq,
-  );
+  return [...requests].sort((a, b) => rank(a) - rank(b) || a.slot - b.slot || a.seq - b.seq);
 }
 
 /** An award before pricing: who, what, how much, at what offer price. */
-export type UnpricedAward = Omit<
-  Award,
-  "paidPriceMicroEurPerKw" | "paymentMicroEur"
->;
+export type UnpricedAward = Omit<Award, "paidPriceMicroEurPerKw" | "paymentMicroEur">;
 
 /** Applies the pricing rule: pay-as-clear pays every single-slot award of a request its marginal price. */
 export function priceResult(
@@ -173,22 +129,13 @@ export function priceResult(
   const clearing = new Map<string, number>();
   const served = new Map<string, number>();
   for (const a of unpriced) {
-    served.set(
-      a.requestId,
-      (served.get(a.requestId) ?? 0) + Math.abs(a.powerW),
-    );
+    served.set(a.requestId, (served.get(a.requestId) ?? 0) + Math.abs(a.powerW));
     if (a.stepIndex < 0) continue;
-    clearing.set(
-      a.requestId,
-      Math.max(clearing.get(a.requestId) ?? 0, a.offerPriceMicroEurPerKw),
-    );
+    clearing.set(a.requestId, Math.max(clearing.get(a.requestId) ?? 0, a.offerPriceMicroEurPerKw));
   }
   const awards: Award[] = unpriced.map((a) => {
     // Block allocations are paid through the block's own acceptance, once.
-    const paid =
-      a.stepIndex < 0 || pricing === "pay-as-bid"
-        ? a.offerPriceMicroEurPerKw
-        : clearing.get(a.requestId)!;
+    const paid = a.stepIndex < 0 || pricing === "pay-as-bid" ? a.offerPriceMicroEurPerKw : clearing.get(a.requestId)!;
     return {
       ...a,
       paidPriceMicroEurPerKw: paid,
@@ -204,17 +151,10 @@ export function priceResult(
     clearingPriceMicroEurPerKw: clearing.get(r.id) ?? null,
   }));
   const totalPaymentMicroEur =
-    awards.reduce((s, a) => s + a.paymentMicroEur, 0) +
-    blocks.reduce((s, b) => s + b.paymentMicroEur, 0);
+    awards.reduce((s, a) => s + a.paymentMicroEur, 0) + blocks.reduce((s, b) => s + b.paymentMicroEur, 0);
   const totalBidCostMicroEur =
-    awards.reduce(
-      (s, a) =>
-        s +
-        (a.stepIndex < 0
-          ? 0
-          : paymentMicroEur(a.powerW, a.offerPriceMicroEurPerKw)),
-      0,
-    ) + blocks.reduce((s, b) => s + b.paymentMicroEur, 0);
+    awards.reduce((s, a) => s + (a.stepIndex < 0 ? 0 : paymentMicroEur(a.powerW, a.offerPriceMicroEurPerKw)), 0) +
+    blocks.reduce((s, b) => s + b.paymentMicroEur, 0);
   return {
     method,
     pricing,

@@ -162,9 +162,6 @@ export function opposite(direction: Direction): Direction {
 }
 
 /** micro-EUR for |powerW| at a price per kW, floored so it stays an integer. */
-export function paymentMicroEur(
-  powerW: number,
-  priceMicroEurPerKw: number,
-): number {
+export function paymentMicroEur(powerW: number, priceMicroEurPerKw: number): number {
   return Math.floor((Math.abs(powerW) * priceMicroEurPerKw) / W_PER_KW);
 }

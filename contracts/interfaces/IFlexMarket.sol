@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: Apache-2.0
+// Interface of the FlexMarket: sessions, requests, offers, clearing results, technical validation, final outcome.
+pragma solidity ^0.8.24;
+
+import {PodId, PomId, SessionId, RequestId, OfferId, SessionKind, Direction, ValidationVerdict} from "../libraries/Types.sol";
+import {PriceStep} from "../libraries/OfferCurve.sol";
+import {QualificationStatus} from "./IPodRegistry.sol";
+import {IPodRegistry} from "./IPodRegistry.sol";
+import {IDayAheadCalendar} from "./IDayAheadCalendar.sol";
+
+/// @notice Where a session is. Scheduled/Open/GateClosed follow block time; the rest follow calls.
+/// Order: Scheduled -> Open -> GateClosed -> Clearing -> Cleared -> Finalised.
+enum SessionStatus {
+    None,
+    Scheduled,
+    Open,
+    GateClosed,
+    Clearing,
+    Cleared,
+    Finalised
+}
+
+/// @notice Who asked: the DSO (on a PoD set) or the TSO (on a PoM).
+enum RequestKind {
+    Dso,
+    Tso
+}
+
+/// @notice A request's target: the absolute power to reach (sum over its PoDs) or a change from the baseline.
+enum TargetKind {
+    Absolute,
+    Delta
+}
+
+/// @notice A single-slot offer, or an energy-constrained block (any slots of a window, up to an energy).
+enum OfferKind {
+    SingleSlot,
+    Block
+}
+
+/// @notice Life of a request or an offer.
+enum EntryStatus {
+    None,
+    Active,
+    Cancelled,
+    Replaced
+}
+
+/// @notice A request as submitted.
+/// @param slotIndex Delivery slot, 0..95 of the session's day (inside the session's slots).
+/// @param targetKind Absolute (kW the PoDs together should draw) or Delta (kW change from baseline).
+/// @param direction Up (more consumption) or Down (less); a Delta's sign must match (Down < 0 < Up).
+/// @param targetPowerKw Target, kW, load convention (positive = consumption).
+/// @param maxPriceMilliEurPerKw Price cap (MarketUnits.NO_PRICE_CAP for none).
+struct RequestInput {
+    uint8 slotIndex;
+    TargetKind targetKind;
+    Direction direction;
+    int32 targetPowerKw;
+    uint32 maxPriceMilliEurPerKw;
+}
+
+/// @notice An offer as submitted by a PoD's aggregator.
+/// @param sessionId The session.
+/// @param podId The PoD (caller must be its aggregator; it must be qualified).
+/// @param kind SingleSlot (firstSlot == lastSlot, energyKwh == 0) or Block.
+/// @param direction Up or Down.
+/// @param firstSlot First slot of the window (0..95).
+/// @param lastSlot Last slot of the window.
+/// @param energyKwh Block only: most energy over the window (kWh).
+/// @param steps The price-step curve (see OfferCurve).
+struct OfferInput {
+    SessionId sessionId;
+    PodId podId;
+    OfferKind kind;
+    Direction direction;
+    uint8 firstSlot;
+    uint8 lastSlot;
+    uint32 energyKwh;
+    PriceStep[] steps;
+}
+
+/// @notice An award as posted by the market operator.
+/// @param offerId The offer served.
+/// @param requestId The request served.
+/// @param slotIndex The delivery slot (the request's slot).
+/// @param quantityKw Awarded power, kW (magnitude; the direction is the request's).
+/// @param priceMilliEurPerKw Clearing price.
+struct AwardInput {
+    OfferId offerId;
+    RequestId requestId;
+    uint8 slotIndex;
+    uint32 quantityKw;
+    uint32 priceMilliEurPerKw;
+}
+
+/// @notice The DSO oracle's technical validation of one award.
+/// @param awardIndex Index of the award in its session (0..awardCount-1).
+/// @param verdict Ok, Ko or Partial.
+/// @param reducedQuantityKw Partial only: the admitted quantity, 0 < reduced < awarded (else 0).
+/// @param reasonCode Why (0 for Ok; the DSO's violation code otherwise).
+struct ValidationInput {
+    uint32 awardIndex;
+    ValidationVerdict verdict;
+    uint32 reducedQuantityKw;
+    uint16 reasonCode;
+}
+
+/// @notice A session as read.
+struct SessionView {
+    SessionId sessionId;
+    SessionKind kind;
+    uint8 realTimeIndex;
+    uint32 day;
+    uint8 firstSlot;
+    uint8 slotCount;
+    uint64 dayStartTime;
+    uint64 openingTime;
+    uint64 gateClosureTime;
+    SessionStatus status;
+    uint32 awardCount;
+    uint32 pendingValidations;
+    bytes32 inputsHash;
+}
+
+/// @notice A request as read. `target` is the PoD-set hash (Dso) or the PomId (Tso).
+struct RequestView {
+    RequestId requestId;
+    SessionId sessionId;
+    RequestKind kind;
+    EntryStatus status;
+    bytes32 target;
+    RequestInput input;
+}
+
+/// @notice An offer as read.
+struct OfferView {
+    OfferId offerId;
+    SessionId sessionId;
+    PodId podId;
+    uint32 registrationIndex;
+    OfferKind kind;
+    Direction direction;
+    EntryStatus status;
+    uint8 firstSlot;
+    uint8 lastSlot;
+    uint32 maxQuantityKw;
+    uint32 energyKwh;
+    uint32 minPriceMilliEurPerKw;
+    bytes32 curveHash;
+}
+
+/// @notice An award with its validation: the final outcome once the session is Finalised.
+/// @param finalQuantityKw Ok: quantityKw; Partial: the reduced quantity; Ko or Pending: 0.
+struct AwardView {
+    uint32 awardIndex;
+    OfferId offerId;
+    RequestId requestId;
+    PodId podId;
+    address aggregator;
+    uint8 slotIndex;
+    Direction direction;
+    uint32 quantityKw;
+    uint32 priceMilliEurPerKw;
+    ValidationVerdict verdict;
+    uint32 finalQuantityKw;
+    uint16 reasonCode;
+}
+
+/// @title IFlexMarket
+/// @notice Guarantees: offers and requests change only while their session is open (block time); awards are posted
+/// only by the market operator after gate closure, each for an active offer of the session whose PoD is still
+/// registered and qualified, within the offer and the request, with one award per PoD per slot and day; every award
+/// gets exactly one validation from the DSO oracle; the session moves Scheduled -> Open -> GateClosed -> Clearing ->
+/// Cleared -> Finalised, each recorded step with an event, and any call out of order reverts.
+interface IFlexMarket is IDayAheadCalendar {
+    error FlexMarketUnknownSession(SessionId sessionId);
+    error FlexMarketSessionExists(SessionKind kind, uint32 day, uint8 realTimeIndex, SessionId sessionId);
+    error FlexMarketInvalidRealTimeIndex(SessionKind kind, uint8 realTimeIndex);
+    error FlexMarketImplausibleDayStart(uint32 day, uint64 dayStartTime);
+    /// @notice Needs now < gateClosureTime, openingTime < gateClosureTime <= start of the session's first slot.
+    error FlexMarketInvalidSchedule(uint64 openingTime, uint64 gateClosureTime, uint64 firstSlotStartTime);
+    /// @notice The call needs the session in `expected`; it is in `actual`.
+    error FlexMarketUnexpectedStatus(SessionId sessionId, SessionStatus actual, SessionStatus expected);
+    error FlexMarketGateClosed(SessionId sessionId, uint64 gateClosureTime);
+    error FlexMarketNotOpenYet(SessionId sessionId, uint64 openingTime);
+    error FlexMarketSlotOutsideSession(SessionId sessionId, uint8 slotIndex);
+    error FlexMarketEmptyPodSet();
+    error FlexMarketInvalidTarget(TargetKind targetKind, Direction direction, int32 targetPowerKw);
+    error FlexMarketUnknownRequest(RequestId requestId);
+    error FlexMarketRequestNotActive(RequestId requestId, EntryStatus status);
+    error FlexMarketUnknownOffer(OfferId offerId);
+    error FlexMarketOfferNotActive(OfferId offerId, EntryStatus status);
+    error FlexMarketNotPodAggregator(PodId podId, address account, address aggregator);
+    error FlexMarketPodNotRegistered(PodId podId);
+    error FlexMarketPodNotQualified(PodId podId, QualificationStatus qualification);
+    /// @notice Step `stepIndex` is invalid (zero quantity or a price below the previous one), or the curve has no
+    /// step or too many (stepIndex = its length).
+    error FlexMarketInvalidCurve(uint256 stepIndex);
+    error FlexMarketAboveLimit(PodId podId, Direction direction, uint32 quantityKw, uint32 limitKw);
+    error FlexMarketInvalidOfferWindow(OfferKind kind, uint8 firstSlot, uint8 lastSlot, uint32 energyKwh);
+    error FlexMarketInputsHashMismatch(SessionId sessionId, bytes32 recorded, bytes32 given);
+    error FlexMarketOfferNotInSession(OfferId offerId, SessionId sessionId);
+    error FlexMarketRequestNotInSession(RequestId requestId, SessionId sessionId);
+    error FlexMarketAwardSlotMismatch(OfferId offerId, RequestId requestId, uint8 slotIndex);
+    error FlexMarketAwardDirectionMismatch(OfferId offerId, RequestId requestId);
+    error FlexMarketAwardQuantityInvalid(OfferId offerId, uint32 quantityKw, uint32 offeredKw);
+    error FlexMarketAwardPriceOutOfRange(OfferId offerId, uint32 priceMilliEurPerKw, uint32 minPrice, uint32 maxPrice);
+    error FlexMarketAwardOutsidePom(PodId podId, PomId pom);
+    error FlexMarketPodAlreadyAwarded(PodId podId, uint32 day, uint8 slotIndex);
+    error FlexMarketBlockEnergyExceeded(OfferId offerId, uint256 awardedKwSlots, uint256 limitKwSlots);
+    error FlexMarketUnknownAward(SessionId sessionId, uint32 awardIndex);
+    error FlexMarketAwardAlreadyValidated(SessionId sessionId, uint32 awardIndex);
+    error FlexMarketInvalidValidation(SessionId sessionId, uint32 awardIndex, ValidationVerdict verdict, uint32 reducedQuantityKw);
+
+    event SessionCreated(
+        SessionId indexed sessionId,
+        SessionKind indexed kind,
+        uint32 indexed day,
+        uint8 realTimeIndex,
+        uint8 firstSlot,
+        uint8 slotCount,
+        uint64 dayStartTime,
+        uint64 openingTime,
+        uint64 gateClosureTime
+    );
+    event SessionGateClosed(SessionId indexed sessionId, uint64 gateClosureTime);
+    event ClearingStarted(SessionId indexed sessionId, bytes32 inputsHash);
+    event ClearingSealed(SessionId indexed sessionId, bytes32 inputsHash, uint32 awardCount);
+    event SessionFinalised(SessionId indexed sessionId, uint32 awardCount);
+    event DsoRequestSubmitted(
+        RequestId indexed requestId,
+        SessionId indexed sessionId,
+        uint8 indexed slotIndex,
+        bytes32 podSetHash,
+        PodId[] podIds,
+        RequestInput input
+    );
+    event TsoRequestSubmitted(
+        RequestId indexed requestId,
+        SessionId indexed sessionId,
+        PomId indexed pom,
+        RequestInput input
+    );
+    event RequestCancelled(RequestId indexed requestId, SessionId indexed sessionId);
+    event OfferSubmitted(
+        OfferId indexed offerId,
+        SessionId indexed sessionId,
+        PodId indexed podId,
+        address aggregator,
+        bytes32 curveHash,
+        OfferInput input
+    );
+    event OfferCancelled(OfferId indexed offerId, SessionId indexed sessionId, PodId indexed podId);
+    event OfferReplaced(OfferId indexed oldOfferId, OfferId indexed newOfferId, SessionId indexed sessionId);
+    event AwardPosted(
+        SessionId indexed sessionId,
+        PodId indexed podId,
+        OfferId indexed offerId,
+        uint32 awardIndex,
+        RequestId requestId,
+        uint8 slotIndex,
+        uint32 quantityKw,
+        uint32 priceMilliEurPerKw
+    );
+    event AwardValidated(
+        SessionId indexed sessionId,
+        PodId indexed podId,
+        uint32 indexed awardIndex,
+        ValidationVerdict verdict,
+        uint32 finalQuantityKw,
+        uint16 reasonCode
+    );
+
+    /// @notice Creates a session (market operator).
+    /// @param kind DayAhead (realTimeIndex 0, slots 0..95) or RealTime (realTimeIndex 0..5, slots 16i..16i+15).
+    /// @param day Market day (local date as days since 1970-01-01).
+    /// @param realTimeIndex Real-time session number of the day; 0 for day-ahead.
+    /// @param dayStartTime UTC start of slot 0 of the day (local midnight).
+    /// @param openingTime From when offers and requests are accepted.
+    /// @param gateClosureTime From when nothing of the session can change; at most the start of its first slot.
+    /// @return sessionId The new session.
+    function createSession(
+        SessionKind kind,
+        uint32 day,
+        uint8 realTimeIndex,
+        uint64 dayStartTime,
+        uint64 openingTime,
+        uint64 gateClosureTime
+    ) external returns (SessionId sessionId);
+
+    /// @notice Records that the gate has closed (anyone, once, at or after gate closure). Posting awards records it too.
+    /// @param sessionId The session.
+    function closeGate(SessionId sessionId) external;
+
+    /// @notice Posts a DSO request on a set of PoDs (DSO oracle, while the session is open).
+    /// @param sessionId The session.
+    /// @param podIds The PoDs (the set rides in the event; its hash is stored).
+    /// @param input Slot, target, direction, price cap.
+    /// @return requestId The new request.
+    function submitDsoRequest(
+        SessionId sessionId,
+        PodId[] calldata podIds,
+        RequestInput calldata input
+    ) external returns (RequestId requestId);
+
+    /// @notice Posts a TSO request on a PoM (TSO, while the session is open).
+    /// @param sessionId The session.
+    /// @param pom The PoM: the request is on the sum of the PoDs mapped to it.
+    /// @param input Slot, target, direction, price cap.
+    /// @return requestId The new request.
+    function submitTsoRequest(
+        SessionId sessionId,
+        PomId pom,
+        RequestInput calldata input
+    ) external returns (RequestId requestId);
+
+    /// @notice Withdraws a request before gate closure (DSO oracle for DSO requests, TSO for TSO requests).
+    /// @param requestId The request.
+    function cancelRequest(RequestId requestId) external;
+
+    /// @notice Submits an offer for a PoD (its aggregator, while the session is open), within the PoD's
+    /// qualified flexibility in the offer's direction.
+    /// @param input The offer.
+    /// @return offerId The new offer.
+    function submitOffer(OfferInput calldata input) external returns (OfferId offerId);
+
+    /// @notice Withdraws an offer before gate closure (the aggregator that submitted it).
+    /// @param offerId The offer.
+    function cancelOffer(OfferId offerId) external;
+
+    /// @notice Replaces an offer by a new one of the same session, atomically, before gate closure.
+    /// @param offerId The offer to replace.
+    /// @param input The new offer.
+    /// @return newOfferId The new offer.
+    function replaceOffer(OfferId offerId, OfferInput calldata input) external returns (OfferId newOfferId);
+
+    /// @notice Posts clearing awards (market operator, after gate closure); may be called several times until
+    /// sealed, always with the same inputs hash.
+    /// @param sessionId The session.
+    /// @param inputsHash Hash of the session's clearing inputs (requests, offers, baselines, traffic lights).
+    /// @param awards The awards.
+    function postAwards(SessionId sessionId, bytes32 inputsHash, AwardInput[] calldata awards) external;
+
+    /// @notice Closes the clearing result (market operator): Clearing -> Cleared, or Finalised if no award.
+    /// @param sessionId The session.
+    function sealClearing(SessionId sessionId) external;
+
+    /// @notice Posts technical validations (DSO oracle, session Cleared); the last one finalises the session.
+    /// @param sessionId The session.
+    /// @param validations One per award, each award exactly once over all calls.
+    function postValidations(SessionId sessionId, ValidationInput[] calldata validations) external;
+
+    /// @notice The PodRegistry the market checks PoDs in.
+    /// @return The registry.
+    function podRegistry() external view returns (IPodRegistry);
+
+    /// @notice Number of sessions created (ids 1..count).
+    /// @return The count.
+    function sessionCount() external view returns (uint256);
+
+    /// @notice The session of (kind, day, realTimeIndex), or 0.
+    /// @return The session id.
+    function sessionIdOf(SessionKind kind, uint32 day, uint8 realTimeIndex) external view returns (SessionId);
+
+    /// @notice A session with its current status.
+    /// @param sessionId The session.
+    /// @return The session.
+    function session(SessionId sessionId) external view returns (SessionView memory);
+
+    /// @notice A session's current status (None if unknown).
+    /// @param sessionId The session.
+    /// @return The status.
+    function sessionStatus(SessionId sessionId) external view returns (SessionStatus);
+
+    /// @notice A request.
+    /// @param requestId The request.
+    /// @return The request.
+    function request(RequestId requestId) external view returns (RequestView memory);
+
+    /// @notice An offer, with its curve hash.
+    /// @param offerId The offer.
+    /// @return The offer.
+    function offer(OfferId offerId) external view returns (OfferView memory);
+
+    /// @notice An offer's curve hash: keccak256(abi.encode(PriceStep[])).
+    /// @param offerId The offer.
+    /// @return The hash (zero for an unknown offer).
+    function offerCurveHash(OfferId offerId) external view returns (bytes32);
+
+    /// @notice Number of requests and offers so far.
+    /// @return requests Request ids are 1..requests.
+    /// @return offers Offer ids are 1..offers.
+    function entryCounts() external view returns (uint256 requests, uint256 offers);
+
+    /// @notice One award of a session with its validation.
+    /// @param sessionId The session.
+    /// @param awardIndex 0..awardCount-1.
+    /// @return The award.
+    function award(SessionId sessionId, uint32 awardIndex) external view returns (AwardView memory);
+
+    /// @notice All awards of a session with their validations (the final outcome once Finalised).
+    /// @param sessionId The session.
+    /// @return The awards in posting order.
+    function awardsOf(SessionId sessionId) external view returns (AwardView[] memory);
+
+    /// @notice The awards of a session for one aggregator (the participant's final outcome once Finalised).
+    /// @param sessionId The session.
+    /// @param aggregator The aggregator.
+    /// @return Its awards in posting order.
+    function awardsOfAggregator(SessionId sessionId, address aggregator) external view returns (AwardView[] memory);
+
+    /// @notice Bitmap of the slots of `day` in which a PoD holds a (not KO) award: bit i = slot i.
+    /// @param podId The PoD.
+    /// @param day The market day.
+    /// @return The bitmap.
+    function awardedSlotsOf(PodId podId, uint32 day) external view returns (uint256);
+}

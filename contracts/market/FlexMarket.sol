@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local flexibility market: sessions with gate closure by block time, DSO/TSO requests, aggregators' offers,
+// the market operator's clearing result and the DSO oracle's technical validation (final outcome).
+pragma solidity 0.8.28;
+
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {RoleGuarded} from "../access/RoleGuarded.sol";
+import {Roles} from "../libraries/Roles.sol";
+import {PodId, PomId, SessionId, RequestId, OfferId, SessionKind, Direction, ValidationVerdict} from "../libraries/Types.sol";
+import {SlotTime} from "../libraries/SlotTime.sol";
+import {OfferCurve} from "../libraries/OfferCurve.sol";
+import {PodSet} from "../libraries/PodSet.sol";
+import {AwardPacking} from "../libraries/AwardPacking.sol";
+import {IPodRegistry, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
+import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
+import {IFlexMarket, SessionStatus, RequestKind, TargetKind, OfferKind, EntryStatus, RequestInput, OfferInput, AwardInput, ValidationInput, SessionView, RequestView, OfferView, AwardView} from "../interfaces/IFlexMarket.sol";
+
+/// @title FlexMarket
+/// @notice See IFlexMarket for the guarantees. Curves and PoD sets ride in events; only their hashes are stored.
+contract FlexMarket is RoleGuarded, IFlexMarket {
+    using SafeCast for uint256;
+
+    /// @dev One slot. `phase` holds Scheduled until the gate closure is recorded; Open/GateClosed come from time.
+    struct Session {
+        SessionKind kind;
+        uint8 realTimeIndex;
+        uint32 day;
+        uint8 firstSlot;
+        uint8 slotCount;
+        uint40 dayStartTime;
+        uint40 openingTime;
+        uint40 gateClosureTime;
+        SessionStatus phase;
+        uint32 awardCount;
+        uint32 pendingValidations;
+    }
+
+    /// @dev One slot plus the target (PoD-set hash or PomId).
+    struct RequestCore {
+        uint32 sessionId;
+        RequestKind kind;
+        EntryStatus status;
+        uint8 slotIndex;
+        TargetKind targetKind;
+        Direction direction;
+        int32 targetPowerKw;
+        uint32 maxPriceMilliEurPerKw;
+    }
+
+    /// @dev One slot (25 bytes) plus the curve hash.
+    struct OfferCore {
+        uint32 sessionId;
+        uint32 registrationIndex;
+        OfferKind kind;
+        Direction direction;
+        EntryStatus status;
+        uint8 firstSlot;
+        uint8 lastSlot;
+        uint32 maxQuantityKw;
+        uint32 energyKwh;
+        uint32 minPriceMilliEurPerKw;
+    }
+
+    struct Request {
+        RequestCore core;
+        bytes32 target;
+    }
+
+    struct Offer {
+        OfferCore core;
+        bytes32 curveHash;
+    }
+
+    IPodRegistry private immutable _podRegistry;
+
+    uint256 private _sessionCount;
+    uint256 private _requestCount;
+    uint256 private _offerCount;
+    mapping(SessionId sessionId => Session) private _sessions;
+    mapping(SessionId sessionId => bytes32 inputsHash) private _inputsHashes;
+    mapping(SessionKind kind => mapping(uint32 day => mapping(uint8 realTimeIndex => SessionId))) private _sessionIds;
+    mapping(RequestId requestId => Request) private _requests;
+    mapping(OfferId offerId => Offer) private _offers;
+    mapping(OfferId offerId => uint256 awardedKwSlots) private _blockAwardedKwSlots;
+    mapping(SessionId sessionId => uint128[] packedAwards) private _awards;
+    mapping(SessionId sessionId => mapping(uint256 word => uint256 packedValidations)) private _validations;
+    mapping(PodId podId => mapping(uint32 day => uint256 slotBitmap)) private _awardedSlots;
+
+    /// @param roleRegistry_ The platform's RoleRegistry.
+    /// @param podRegistry_ The PodRegistry.
+    constructor(address roleRegistry_, IPodRegistry podRegistry_) RoleGuarded(roleRegistry_) {
+        _podRegistry = podRegistry_;
+    }
+
+    // ------------------------------------------------------------------ sessions
+
+    /// @inheritdoc IFlexMarket
+    function createSession(
+        SessionKind kind,
+        uint32 day,
+        uint8 realTimeIndex,
+        uint64 dayStartTime,
+        uint64 openingTime,
+        uint64 gateClosureTime
+    ) external onlyRole(Roles.MARKET_OPERATOR) returns (SessionId sessionId) {
+        (uint8 firstSlot, uint8 slotCount) = _checkSchedule(
+            kind,
+            day,
+            realTimeIndex,
+            dayStartTime,
+            openingTime,
+            gateClosureTime
+        );
+        sessionId = SessionId.wrap(++_sessionCount);
+        Session storage s = _sessions[sessionId];
+        (s.kind, s.realTimeIndex, s.day, s.firstSlot, s.slotCount) = (kind, realTimeIndex, day, firstSlot, slotCount);
+        (s.dayStartTime, s.openingTime, s.gateClosureTime) = (
+            uint40(dayStartTime),
+            uint40(openingTime),
+            uint40(gateClosureTime)
+        );
+        s.phase = SessionStatus.Scheduled;
+        _sessionIds[kind][day][realTimeIndex] = sessionId;
+        _emitSessionCreated(sessionId, s);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function closeGate(SessionId sessionId) external {
+        Session storage s = _existingSession(sessionId);
+        SessionStatus status = _status(s);
+        if (s.phase != SessionStatus.Scheduled || status != SessionStatus.GateClosed) {
+            revert FlexMarketUnexpectedStatus(sessionId, status, SessionStatus.GateClosed);
+        }
+        _recordGateClosed(sessionId, s);
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    /// @inheritdoc IFlexMarket
+    function submitDsoRequest(
+        SessionId sessionId,
+        PodId[] calldata podIds,
+        RequestInput calldata input
+    ) external onlyRole(Roles.DSO_ORACLE) returns (RequestId requestId) {
+        if (podIds.length == 0) revert FlexMarketEmptyPodSet();
+        bytes32 podSetHash = PodSet.hash(podIds);
+        requestId = _storeRequest(sessionId, RequestKind.Dso, podSetHash, input);
+        emit DsoRequestSubmitted(requestId, sessionId, input.slotIndex, podSetHash, podIds, input);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function submitTsoRequest(
+        SessionId sessionId,
+        PomId pom,
+        RequestInput calldata input
+    ) external onlyRole(Roles.TSO) returns (RequestId requestId) {
+        requestId = _storeRequest(sessionId, RequestKind.Tso, PomId.unwrap(pom), input);
+        emit TsoRequestSubmitted(requestId, sessionId, pom, input);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function cancelRequest(RequestId requestId) external {
+        RequestCore storage r = _requests[requestId].core;
+        if (r.sessionId == 0) revert FlexMarketUnknownRequest(requestId);
+        _checkRole(r.kind == RequestKind.Dso ? Roles.DSO_ORACLE : Roles.TSO, msg.sender);
+        if (r.status != EntryStatus.Active) revert FlexMarketRequestNotActive(requestId, r.status);
+        SessionId sessionId = SessionId.wrap(r.sessionId);
+        _requireOpen(sessionId);
+        r.status = EntryStatus.Cancelled;
+        emit RequestCancelled(requestId, sessionId);
+    }
+
+    // ------------------------------------------------------------------ offers
+
+    /// @inheritdoc IFlexMarket
+    function submitOffer(OfferInput calldata input) external onlyRole(Roles.AGGREGATOR) returns (OfferId offerId) {
+        return _submitOffer(input);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function cancelOffer(OfferId offerId) external onlyRole(Roles.AGGREGATOR) {
+        (SessionId sessionId, PodId podId) = _withdrawOffer(offerId, EntryStatus.Cancelled);
+        emit OfferCancelled(offerId, sessionId, podId);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function replaceOffer(
+        OfferId offerId,
+        OfferInput calldata input
+    ) external onlyRole(Roles.AGGREGATOR) returns (OfferId newOfferId) {
+        (SessionId sessionId, ) = _withdrawOffer(offerId, EntryStatus.Replaced);
+        if (SessionId.unwrap(input.sessionId) != SessionId.unwrap(sessionId)) {
+            revert FlexMarketOfferNotInSession(offerId, input.sessionId);
+        }
+        newOfferId = _submitOffer(input);
+        emit OfferReplaced(offerId, newOfferId, sessionId);
+    }
+
+    // ------------------------------------------------------------------ clearing and validation
+
+    /// @inheritdoc IFlexMarket
+    function postAwards(
+        SessionId sessionId,
+        bytes32 inputsHash,
+        AwardInput[] calldata awards
+    ) external onlyRole(Roles.MARKET_OPERATOR) {
+        Session storage s = _existingSession(sessionId);
+        _enterClearing(sessionId, s, inputsHash);
+        uint32 first = s.awardCount;
+        uint32 day = s.day;
+        uint128[] storage stored = _awards[sessionId];
+        for (uint256 i = 0; i < awards.length; ++i) {
+            stored.push(_checkAward(sessionId, day, first + uint32(i), awards[i]));
+        }
+        s.awardCount = (first + awards.length).toUint32();
+    }
+
+    /// @inheritdoc IFlexMarket
+    function sealClearing(SessionId sessionId) external onlyRole(Roles.MARKET_OPERATOR) {
+        Session storage s = _existingSession(sessionId);
+        _requirePhase(sessionId, s, SessionStatus.Clearing);
+        uint32 awardCount = s.awardCount;
+        s.phase = SessionStatus.Cleared;
+        s.pendingValidations = awardCount;
+        emit ClearingSealed(sessionId, _inputsHashes[sessionId], awardCount);
+        if (awardCount == 0) _finalise(sessionId, s);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function postValidations(
+        SessionId sessionId,
+        ValidationInput[] calldata validations
+    ) external onlyRole(Roles.DSO_ORACLE) {
+        Session storage s = _existingSession(sessionId);
+        _requirePhase(sessionId, s, SessionStatus.Cleared);
+        uint32 awardCount = s.awardCount;
+        for (uint256 i = 0; i < validations.length; ++i) {
+            _validate(sessionId, s.day, awardCount, validations[i]);
+        }
+        uint32 pending = s.pendingValidations - uint32(validations.length);
+        s.pendingValidations = pending;
+        if (pending == 0) _finalise(sessionId, s);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IFlexMarket
+    function podRegistry() external view returns (IPodRegistry) {
+        return _podRegistry;
+    }
+
+    /// @inheritdoc IDayAheadCalendar
+    function dayAheadGateClosure(uint32 day) external view returns (uint64) {
+        return _sessions[_sessionIds[SessionKind.DayAhead][day][0]].gateClosureTime;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function sessionCount() external view returns (uint256) {
+        return _sessionCount;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function sessionIdOf(SessionKind kind, uint32 day, uint8 realTimeIndex) external view returns (SessionId) {
+        return _sessionIds[kind][day][realTimeIndex];
+    }
+
+    /// @inheritdoc IFlexMarket
+    function session(SessionId sessionId) external view returns (SessionView memory) {
+        Session storage s = _existingSession(sessionId);
+        return
+            SessionView({
+                sessionId: sessionId,
+                kind: s.kind,
+                realTimeIndex: s.realTimeIndex,
+                day: s.day,
+                firstSlot: s.firstSlot,
+                slotCount: s.slotCount,
+                dayStartTime: s.dayStartTime,
+                openingTime: s.openingTime,
+                gateClosureTime: s.gateClosureTime,
+                status: _status(s),
+                awardCount: s.awardCount,
+                pendingValidations: s.pendingValidations,
+                inputsHash: _inputsHashes[sessionId]
+            });
+    }
+
+    /// @inheritdoc IFlexMarket
+    function sessionStatus(SessionId sessionId) external view returns (SessionStatus) {
+        return _status(_sessions[sessionId]);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function request(RequestId requestId) external view returns (RequestView memory) {
+        Request storage r = _requests[requestId];
+        RequestCore memory c = r.core;
+        if (c.sessionId == 0) revert FlexMarketUnknownRequest(requestId);
+        return
+            RequestView(
+                requestId,
+                SessionId.wrap(c.sessionId),
+                c.kind,
+                c.status,
+                r.target,
+                RequestInput(c.slotIndex, c.targetKind, c.direction, c.targetPowerKw, c.maxPriceMilliEurPerKw)
+            );
+    }
+
+    /// @inheritdoc IFlexMarket
+    function offer(OfferId offerId) external view returns (OfferView memory) {
+        Offer storage o = _offers[offerId];
+        OfferCore memory c = o.core;
+        if (c.sessionId == 0) revert FlexMarketUnknownOffer(offerId);
+        return
+            OfferView({
+                offerId: offerId,
+                sessionId: SessionId.wrap(c.sessionId),
+                podId: _podRegistry.flexibilityAt(c.registrationIndex).podId,
+                registrationIndex: c.registrationIndex,
+                kind: c.kind,
+                direction: c.direction,
+                status: c.status,
+                firstSlot: c.firstSlot,
+                lastSlot: c.lastSlot,
+                maxQuantityKw: c.maxQuantityKw,
+                energyKwh: c.energyKwh,
+                minPriceMilliEurPerKw: c.minPriceMilliEurPerKw,
+                curveHash: o.curveHash
+            });
+    }
+
+    /// @inheritdoc IFlexMarket
+    function offerCurveHash(OfferId offerId) external view returns (bytes32) {
+        return _offers[offerId].curveHash;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function entryCounts() external view returns (uint256 requests, uint256 offers) {
+        return (_requestCount, _offerCount);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function award(SessionId sessionId, uint32 awardIndex) external view returns (AwardView memory) {
+        if (awardIndex >= _sessions[sessionId].awardCount) revert FlexMarketUnknownAward(sessionId, awardIndex);
+        return _awardView(sessionId, awardIndex);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function awardsOf(SessionId sessionId) external view returns (AwardView[] memory views) {
+        uint32 n = _sessions[sessionId].awardCount;
+        views = new AwardView[](n);
+        for (uint32 i = 0; i < n; ++i) views[i] = _awardView(sessionId, i);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function awardsOfAggregator(
+        SessionId sessionId,
+        address aggregator
+    ) external view returns (AwardView[] memory views) {
+        uint32 n = _sessions[sessionId].awardCount;
+        views = new AwardView[](n);
+        uint256 found;
+        for (uint32 i = 0; i < n; ++i) {
+            AwardView memory v = _awardView(sessionId, i);
+            if (v.aggregator == aggregator) views[found++] = v;
+        }
+        // Shrink the array to the matches: safe, `found` <= the allocated length.
+        assembly ("memory-safe") {
+            mstore(views, found)
+        }
+    }
+
+    /// @inheritdoc IFlexMarket
+    function awardedSlotsOf(PodId podId, uint32 day) external view returns (uint256) {
+        return _awardedSlots[podId][day];
+    }
+
+    // ------------------------------------------------------------------ internals: sessions
+
+    /// @dev A new (kind, day, index), a plausible day start, and now < gate closure, opening < gate closure <= delivery.
+    function _checkSchedule(
+        SessionKind kind,
+        uint32 day,
+        uint8 realTimeIndex,
+        uint64 dayStartTime,
+        uint64 openingTime,
+        uint64 gateClosureTime
+    ) private view returns (uint8 firstSlot, uint8 slotCount) {
+        bool valid;
+        (firstSlot, slotCount, valid) = SlotTime.sessionSlots(kind, realTimeIndex);
+        if (!valid) revert FlexMarketInvalidRealTimeIndex(kind, realTimeIndex);
+        SessionId existing = _sessionIds[kind][day][realTimeIndex];
+        if (SessionId.unwrap(existing) != 0) revert FlexMarketSessionExists(kind, day, realTimeIndex, existing);
+        if (!SlotTime.isPlausibleDayStart(day, dayStartTime)) revert FlexMarketImplausibleDayStart(day, dayStartTime);
+        uint64 firstSlotStartTime = SlotTime.slotStart(dayStartTime, firstSlot);
+        if (
+            openingTime >= gateClosureTime || gateClosureTime > firstSlotStartTime || gateClosureTime <= block.timestamp
+        ) revert FlexMarketInvalidSchedule(openingTime, gateClosureTime, firstSlotStartTime);
+    }
+
+    function _emitSessionCreated(SessionId sessionId, Session storage s) private {
+        emit SessionCreated(
+            sessionId,
+            s.kind,
+            s.day,
+            s.realTimeIndex,
+            s.firstSlot,
+            s.slotCount,
+            s.dayStartTime,
+            s.openingTime,
+            s.gateClosureTime
+        );
+    }
+
+    function _existingSession(SessionId sessionId) private view returns (Session storage s) {
+        s = _sessions[sessionId];
+        if (s.phase == SessionStatus.None) revert FlexMarketUnknownSession(sessionId);
+    }
+
+    function _status(Session storage s) private view returns (SessionStatus) {
+        SessionStatus phase = s.phase;
+        if (phase != SessionStatus.Scheduled) return phase;
+        if (block.timestamp < s.openingTime) return SessionStatus.Scheduled;
+        if (block.timestamp < s.gateClosureTime) return SessionStatus.Open;
+        return SessionStatus.GateClosed;
+    }
+
+    /// @dev The session must be open now: opened and before its gate closure.
+    function _requireOpen(SessionId sessionId) private view returns (Session storage s) {
+        s = _existingSession(sessionId);
+        if (s.phase == SessionStatus.Scheduled && block.timestamp >= s.openingTime) {
+            if (block.timestamp < s.gateClosureTime) return s;
+        }
+        if (block.timestamp < s.openingTime) revert FlexMarketNotOpenYet(sessionId, s.openingTime);
+        revert FlexMarketGateClosed(sessionId, s.gateClosureTime);
+    }
+
+    function _requirePhase(SessionId sessionId, Session storage s, SessionStatus expected) private view {
+        SessionStatus actual = _status(s);
+        if (actual != expected) revert FlexMarketUnexpectedStatus(sessionId, actual, expected);
+    }
+
+    function _recordGateClosed(SessionId sessionId, Session storage s) private {
+        s.phase = SessionStatus.GateClosed;
+        emit SessionGateClosed(sessionId, s.gateClosureTime);
+    }
+
+    /// @dev GateClosed (recorded or by time) -> Clearing with the inputs hash; Clearing stays with the same hash.
+    function _enterClearing(SessionId sessionId, Session storage s, bytes32 inputsHash) private {
+        SessionStatus status = _status(s);
+        if (status == SessionStatus.Clearing) {
+            bytes32 recorded = _inputsHashes[sessionId];
+            if (recorded != inputsHash) revert FlexMarketInputsHashMismatch(sessionId, recorded, inputsHash);
+            return;
+        }
+        if (status != SessionStatus.GateClosed) {
+            revert FlexMarketUnexpectedStatus(sessionId, status, SessionStatus.Clearing);
+        }
+        if (s.phase == SessionStatus.Scheduled) _recordGateClosed(sessionId, s);
+        s.phase = SessionStatus.Clearing;
+        _inputsHashes[sessionId] = inputsHash;
+        emit ClearingStarted(sessionId, inputsHash);
+    }
+
+    function _finalise(SessionId sessionId, Session storage s) private {
+        s.phase = SessionStatus.Finalised;
+        emit SessionFinalised(sessionId, s.awardCount);
+    }
+
+    // ------------------------------------------------------------------ internals: requests and offers
+
+    function _storeRequest(
+        SessionId sessionId,
+        RequestKind kind,
+        bytes32 target,
+        RequestInput calldata input
+    ) private returns (RequestId requestId) {
+        Session storage s = _requireOpen(sessionId);
+        if (!SlotTime.contains(s.firstSlot, s.slotCount, input.slotIndex)) {
+            revert FlexMarketSlotOutsideSession(sessionId, input.slotIndex);
+        }
+        if (!_isValidTarget(input)) revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
+        requestId = RequestId.wrap(++_requestCount);
+        _requests[requestId] = Request(
+            RequestCore({
+                sessionId: uint32(SessionId.unwrap(sessionId)),
+                kind: kind,
+                status: EntryStatus.Active,
+                slotIndex: input.slotIndex,
+                targetKind: input.targetKind,
+                direction: input.direction,
+                targetPowerKw: input.targetPowerKw,
+                maxPriceMilliEurPerKw: input.maxPriceMilliEurPerKw
+            }),
+            target
+        );
+    }
+
+    /// @dev A delta must point the request's way (Down < 0 < Up); an absolute target is any power.
+    function _isValidTarget(RequestInput calldata input) private pure returns (bool) {
+        if (input.targetKind == TargetKind.Absolute) return true;
+        return input.direction == Direction.Up ? input.targetPowerKw > 0 : input.targetPowerKw < 0;
+    }
+
+    function _submitOffer(OfferInput calldata input) private returns (OfferId offerId) {
+        Session storage s = _requireOpen(input.sessionId);
+        _checkOfferWindow(input, s.firstSlot, s.slotCount);
+        (uint32 totalKw, uint32 minPrice, uint256 badStep) = OfferCurve.summarise(input.steps);
+        if (badStep != type(uint256).max) revert FlexMarketInvalidCurve(badStep);
+        PodFlexibility memory f = _podRegistry.flexibilityOf(input.podId);
+        if (f.aggregator != msg.sender) revert FlexMarketNotPodAggregator(input.podId, msg.sender, f.aggregator);
+        _checkQualifiedFor(f, input.direction, totalKw);
+
+        offerId = OfferId.wrap(++_offerCount);
+        bytes32 curveHash = OfferCurve.hash(input.steps);
+        _offers[offerId] = Offer(
+            OfferCore({
+                sessionId: uint32(SessionId.unwrap(input.sessionId)),
+                registrationIndex: f.index,
+                kind: input.kind,
+                direction: input.direction,
+                status: EntryStatus.Active,
+                firstSlot: input.firstSlot,
+                lastSlot: input.lastSlot,
+                maxQuantityKw: totalKw,
+                energyKwh: input.energyKwh,
+                minPriceMilliEurPerKw: minPrice
+            }),
+            curveHash
+        );
+        emit OfferSubmitted(offerId, input.sessionId, input.podId, msg.sender, curveHash, input);
+    }
+
+    /// @dev Single slot: one slot, no energy. Block: a window inside the session and a positive energy.
+    function _checkOfferWindow(OfferInput calldata input, uint8 firstSlot, uint8 slotCount) private pure {
+        bool inSession = SlotTime.contains(firstSlot, slotCount, input.firstSlot) &&
+            SlotTime.contains(firstSlot, slotCount, input.lastSlot);
+        bool valid = input.kind == OfferKind.SingleSlot
+            ? input.firstSlot == input.lastSlot && input.energyKwh == 0
+            : input.firstSlot <= input.lastSlot && input.energyKwh > 0;
+        if (!inSession || !valid) {
+            revert FlexMarketInvalidOfferWindow(input.kind, input.firstSlot, input.lastSlot, input.energyKwh);
+        }
+    }
+
+    /// @dev The registration is live, qualified (static traffic light green or yellow) and admits `quantityKw`.
+    function _checkQualifiedFor(PodFlexibility memory f, Direction direction, uint32 quantityKw) private pure {
+        if (f.status != PodStatus.Registered) revert FlexMarketPodNotRegistered(f.podId);
+        if (f.qualification != QualificationStatus.Confirmed && f.qualification != QualificationStatus.Modulated) {
+            revert FlexMarketPodNotQualified(f.podId, f.qualification);
+        }
+        uint32 limitKw = direction == Direction.Up ? f.qualifiedUpKw : f.qualifiedDownKw;
+        if (quantityKw > limitKw) revert FlexMarketAboveLimit(f.podId, direction, quantityKw, limitKw);
+    }
+
+    /// @dev Marks an active offer of an open session as withdrawn by its aggregator.
+    function _withdrawOffer(
+        OfferId offerId,
+        EntryStatus newStatus
+    ) private returns (SessionId sessionId, PodId podId) {
+        OfferCore storage o = _offers[offerId].core;
+        if (o.sessionId == 0) revert FlexMarketUnknownOffer(offerId);
+        PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
+        if (f.aggregator != msg.sender) revert FlexMarketNotPodAggregator(f.podId, msg.sender, f.aggregator);
+        if (o.status != EntryStatus.Active) revert FlexMarketOfferNotActive(offerId, o.status);
+        sessionId = SessionId.wrap(o.sessionId);
+        _requireOpen(sessionId);
+        o.status = newStatus;
+        podId = f.podId;
+    }
+
+    // ------------------------------------------------------------------ internals: awards
+
+    /// @dev Checks one award against its offer, request and PoD, books the PoD's slot, emits, returns the packed word.
+    function _checkAward(
+        SessionId sessionId,
+        uint32 day,
+        uint32 awardIndex,
+        AwardInput calldata a
+    ) private returns (uint128) {
+        OfferCore memory o = _offers[a.offerId].core;
+        RequestCore memory r = _requests[a.requestId].core;
+        _checkAwardTerms(sessionId, a, o, r);
+        PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
+        _checkQualifiedFor(f, o.direction, a.quantityKw);
+        if (r.kind == RequestKind.Tso) {
+            PomId pom = PomId.wrap(_requests[a.requestId].target);
+            if (_podRegistry.pomOf(f.podId) != pom) revert FlexMarketAwardOutsidePom(f.podId, pom);
+        }
+        if (o.kind == OfferKind.Block) _bookBlockEnergy(a.offerId, o.energyKwh, a.quantityKw);
+        _bookSlot(f.podId, day, a.slotIndex);
+        emit AwardPosted(
+            sessionId,
+            f.podId,
+            a.offerId,
+            awardIndex,
+            a.requestId,
+            a.slotIndex,
+            a.quantityKw,
+            a.priceMilliEurPerKw
+        );
+        return
+            AwardPacking.packAward(
+                uint32(OfferId.unwrap(a.offerId)),
+                uint32(RequestId.unwrap(a.requestId)),
+                a.quantityKw,
+                a.priceMilliEurPerKw
+            );
+    }
+
+    /// @dev Offer and request are active entries of this session, agree on slot and direction; the quantity is
+    /// within the offer and the price between the offer's lowest step and the request's cap.
+    function _checkAwardTerms(
+        SessionId sessionId,
+        AwardInput calldata a,
+        OfferCore memory o,
+        RequestCore memory r
+    ) private pure {
+        uint256 sid = SessionId.unwrap(sessionId);
+        if (o.sessionId != sid) revert FlexMarketOfferNotInSession(a.offerId, sessionId);
+        if (o.status != EntryStatus.Active) revert FlexMarketOfferNotActive(a.offerId, o.status);
+        if (r.sessionId != sid) revert FlexMarketRequestNotInSession(a.requestId, sessionId);
+        if (r.status != EntryStatus.Active) revert FlexMarketRequestNotActive(a.requestId, r.status);
+        if (a.slotIndex != r.slotIndex || a.slotIndex < o.firstSlot || a.slotIndex > o.lastSlot) {
+            revert FlexMarketAwardSlotMismatch(a.offerId, a.requestId, a.slotIndex);
+        }
+        if (o.direction != r.direction) revert FlexMarketAwardDirectionMismatch(a.offerId, a.requestId);
+        if (a.quantityKw == 0 || a.quantityKw > o.maxQuantityKw) {
+            revert FlexMarketAwardQuantityInvalid(a.offerId, a.quantityKw, o.maxQuantityKw);
+        }
+        if (a.priceMilliEurPerKw < o.minPriceMilliEurPerKw || a.priceMilliEurPerKw > r.maxPriceMilliEurPerKw) {
+            revert FlexMarketAwardPriceOutOfRange(
+                a.offerId,
+                a.priceMilliEurPerKw,
+                o.minPriceMilliEurPerKw,
+                r.maxPriceMilliEurPerKw
+            );
+        }
+    }
+
+    /// @dev Mutual unavailability: one award per PoD per slot of a day, across sessions and operators.
+    function _bookSlot(PodId podId, uint32 day, uint8 slotIndex) private {
+        uint256 bitmap = _awardedSlots[podId][day];
+        uint256 bit = uint256(1) << slotIndex;
+        if (bitmap & bit != 0) revert FlexMarketPodAlreadyAwarded(podId, day, slotIndex);
+        _awardedSlots[podId][day] = bitmap | bit;
+    }
+
+    /// @dev A block's awards together stay within its energy: sum of kW over slots <= energyKwh × slots per hour.
+    function _bookBlockEnergy(OfferId offerId, uint32 energyKwh, uint32 quantityKw) private {
+        uint256 awarded = _blockAwardedKwSlots[offerId] + quantityKw;
+        uint256 limit = uint256(energyKwh) * SlotTime.SLOTS_PER_HOUR;
+        if (awarded > limit) revert FlexMarketBlockEnergyExceeded(offerId, awarded, limit);
+        _blockAwardedKwSlots[offerId] = awarded;
+    }
+
+    function _validate(SessionId sessionId, uint32 day, uint32 awardCount, ValidationInput calldata v) private {
+        if (v.awardIndex >= awardCount) revert FlexMarketUnknownAward(sessionId, v.awardIndex);
+        (uint256 word, uint256 shift) = AwardPacking.validationSlot(v.awardIndex);
+        uint256 packedWord = _validations[sessionId][word];
+        if (AwardPacking.readValidation(packedWord, shift) != 0) {
+            revert FlexMarketAwardAlreadyValidated(sessionId, v.awardIndex);
+        }
+        (uint32 offerId, , uint32 quantityKw, ) = AwardPacking.unpackAward(_awards[sessionId][v.awardIndex]);
+        uint32 finalQuantityKw = _finalQuantity(sessionId, v, quantityKw);
+        _validations[sessionId][word] = AwardPacking.writeValidation(
+            packedWord,
+            shift,
+            AwardPacking.packValidation(v.verdict, finalQuantityKw, v.reasonCode)
+        );
+        PodId podId = _podRegistry.flexibilityAt(_offers[OfferId.wrap(offerId)].core.registrationIndex).podId;
+        // A rejected award frees the PoD's slot for a later session.
+        if (v.verdict == ValidationVerdict.Ko) {
+            _awardedSlots[podId][day] &= ~(uint256(1) << _requests[_requestOf(sessionId, v.awardIndex)].core.slotIndex);
+        }
+        emit AwardValidated(sessionId, podId, v.awardIndex, v.verdict, finalQuantityKw, v.reasonCode);
+    }
+
+    /// @dev Ok keeps the quantity, Ko gives 0, Partial a quantity strictly between 0 and the award.
+    function _finalQuantity(
+        SessionId sessionId,
+        ValidationInput calldata v,
+        uint32 quantityKw
+    ) private pure returns (uint32) {
+        bool valid = v.verdict == ValidationVerdict.Partial
+            ? v.reducedQuantityKw > 0 && v.reducedQuantityKw < quantityKw
+            : v.verdict != ValidationVerdict.Pending && v.reducedQuantityKw == 0;
+        if (!valid) revert FlexMarketInvalidValidation(sessionId, v.awardIndex, v.verdict, v.reducedQuantityKw);
+        if (v.verdict == ValidationVerdict.Ok) return quantityKw;
+        return v.verdict == ValidationVerdict.Partial ? v.reducedQuantityKw : 0;
+    }
+
+    function _requestOf(SessionId sessionId, uint32 awardIndex) private view returns (RequestId) {
+        (, uint32 requestId, , ) = AwardPacking.unpackAward(_awards[sessionId][awardIndex]);
+        return RequestId.wrap(requestId);
+    }
+
+    function _awardView(SessionId sessionId, uint32 awardIndex) private view returns (AwardView memory v) {
+        (uint32 offerId, uint32 requestId, uint32 quantityKw, uint32 price) = AwardPacking.unpackAward(
+            _awards[sessionId][awardIndex]
+        );
+        (uint256 word, uint256 shift) = AwardPacking.validationSlot(awardIndex);
+        (ValidationVerdict verdict, uint32 finalQuantityKw, uint16 reasonCode) = AwardPacking.unpackValidation(
+            AwardPacking.readValidation(_validations[sessionId][word], shift)
+        );
+        OfferCore storage o = _offers[OfferId.wrap(offerId)].core;
+        PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
+        v.awardIndex = awardIndex;
+        v.offerId = OfferId.wrap(offerId);
+        v.requestId = RequestId.wrap(requestId);
+        v.podId = f.podId;
+        v.aggregator = f.aggregator;
+        v.slotIndex = _requests[RequestId.wrap(requestId)].core.slotIndex;
+        v.direction = o.direction;
+        v.quantityKw = quantityKw;
+        v.priceMilliEurPerKw = price;
+        v.verdict = verdict;
+        v.finalQuantityKw = finalQuantityKw;
+        v.reasonCode = reasonCode;
+    }
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: Apache-2.0
+// The register of Points of Delivery: who aggregates them, where they connect (PoM), what flexibility the DSO
+// admits (static traffic light), and their baselines.
+pragma solidity 0.8.28;
+
+import {RoleGuarded} from "../access/RoleGuarded.sol";
+import {Roles} from "../libraries/Roles.sol";
+import {PodId, PomId, VoltageLevel} from "../libraries/Types.sol";
+import {DAY_SLOTS} from "../libraries/SlotTime.sol";
+import {Baseline} from "../libraries/Baseline.sol";
+import {MarketUnits} from "../libraries/MarketUnits.sol";
+import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
+import {IPodRegistry, PodData, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
+
+/// @title PodRegistry
+/// @notice Guarantees: one live registration per PoD, changed only by its aggregator; the static traffic light is
+/// set only by the DSO and reset to Pending whenever the declared powers change; PoMs are written only by the DSO
+/// oracle; a day's baselines are frozen from that day's day-ahead gate closure on.
+contract PodRegistry is RoleGuarded, IPodRegistry {
+    /// @dev One registration, laid out so the market's hot read (`flexibility`) is a single slot.
+    struct Registration {
+        PodId podId;
+        Flexibility flexibility;
+        TechnicalData technical;
+        address remunerationScheme;
+    }
+
+    /// @dev 30 bytes: aggregator 20, status 1, qualification 1, limits 4 + 4.
+    struct Flexibility {
+        address aggregator;
+        PodStatus status;
+        QualificationStatus qualification;
+        uint32 qualifiedUpKw;
+        uint32 qualifiedDownKw;
+    }
+
+    /// @dev 19 bytes.
+    struct TechnicalData {
+        VoltageLevel voltageLevel;
+        uint32 contractualPowerWithdrawnKw;
+        uint32 contractualPowerInjectedKw;
+        uint16 cosPhiMilli;
+        uint32 maxUpKw;
+        uint32 maxDownKw;
+    }
+
+    mapping(uint32 index => Registration) private _registrations;
+    mapping(PodId podId => uint32 index) private _currentIndex;
+    mapping(PodId podId => PomId pom) private _poms;
+    mapping(PodId podId => mapping(uint32 day => bytes32 baselineHash)) private _baselines;
+    uint32 private _registrationCount;
+    IDayAheadCalendar private _calendar;
+
+    /// @param roleRegistry_ The platform's RoleRegistry.
+    constructor(address roleRegistry_) RoleGuarded(roleRegistry_) {}
+
+    /// @inheritdoc IPodRegistry
+    function registerPod(
+        PodId podId,
+        PodData calldata data
+    ) external onlyRole(Roles.AGGREGATOR) returns (uint32 index) {
+        if (PodId.unwrap(podId) == bytes32(0)) revert PodRegistryZeroPodId();
+        Flexibility storage current = _registrations[_currentIndex[podId]].flexibility;
+        if (current.status == PodStatus.Registered) revert PodRegistryPodAlreadyRegistered(podId, current.aggregator);
+        _checkData(podId, data);
+        index = ++_registrationCount;
+        Registration storage r = _registrations[index];
+        r.podId = podId;
+        r.flexibility = Flexibility(msg.sender, PodStatus.Registered, QualificationStatus.Pending, 0, 0);
+        r.technical = _technical(data);
+        if (data.remunerationScheme != address(0)) r.remunerationScheme = data.remunerationScheme;
+        _currentIndex[podId] = index;
+        emit PodRegistered(podId, msg.sender, index, data);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function updatePod(PodId podId, PodData calldata data) external {
+        Registration storage r = _liveRegistration(podId);
+        if (r.flexibility.aggregator != msg.sender) {
+            revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
+        }
+        _checkData(podId, data);
+        TechnicalData memory technical = _technical(data);
+        bool requalificationNeeded = keccak256(abi.encode(technical)) != keccak256(abi.encode(r.technical));
+        r.technical = technical;
+        r.remunerationScheme = data.remunerationScheme;
+        emit PodUpdated(podId, msg.sender, data, requalificationNeeded);
+        if (requalificationNeeded) _setQualification(podId, r, QualificationStatus.Pending, 0, 0);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function deregisterPod(PodId podId) external {
+        Registration storage r = _liveRegistration(podId);
+        address aggregator = r.flexibility.aggregator;
+        if (aggregator != msg.sender && !_hasRole(Roles.DSO, msg.sender)) {
+            revert PodRegistryNotPodAggregator(podId, msg.sender, aggregator);
+        }
+        r.flexibility.status = PodStatus.Deregistered;
+        emit PodDeregistered(podId, aggregator, msg.sender);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function mapPodsToPoms(
+        PodId[] calldata podIds,
+        PomId[] calldata poms
+    ) external onlyRole(Roles.DSO_ORACLE) {
+        if (podIds.length != poms.length) revert PodRegistryLengthMismatch(podIds.length, poms.length);
+        for (uint256 i = 0; i < podIds.length; ++i) {
+            _poms[podIds[i]] = poms[i];
+            emit PodMappedToPom(podIds[i], poms[i]);
+        }
+    }
+
+    /// @inheritdoc IPodRegistry
+    function confirmQualification(PodId podId) external onlyRole(Roles.DSO) {
+        Registration storage r = _liveRegistration(podId);
+        _setQualification(podId, r, QualificationStatus.Confirmed, r.technical.maxUpKw, r.technical.maxDownKw);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function modulateQualification(PodId podId, uint32 upKw, uint32 downKw) external onlyRole(Roles.DSO) {
+        Registration storage r = _liveRegistration(podId);
+        TechnicalData storage t = r.technical;
+        if (upKw > t.maxUpKw || downKw > t.maxDownKw) {
+            revert PodRegistryModulationAboveDeclared(podId, upKw, downKw, t.maxUpKw, t.maxDownKw);
+        }
+        _setQualification(podId, r, QualificationStatus.Modulated, upKw, downKw);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function invalidateQualification(PodId podId) external onlyRole(Roles.DSO) {
+        _setQualification(podId, _liveRegistration(podId), QualificationStatus.Invalidated, 0, 0);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external {
+        Registration storage r = _liveRegistration(podId);
+        if (r.flexibility.aggregator != msg.sender) {
+            revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
+        }
+        IDayAheadCalendar calendar_ = _calendar;
+        if (address(calendar_) != address(0)) {
+            uint64 gateClosureTime = calendar_.dayAheadGateClosure(day);
+            if (gateClosureTime != 0 && block.timestamp >= gateClosureTime) {
+                revert PodRegistryBaselineFrozen(podId, day, gateClosureTime);
+            }
+        }
+        bytes32 baselineHash = Baseline.hash(valuesKw);
+        _baselines[podId][day] = baselineHash;
+        emit BaselineSubmitted(podId, day, msg.sender, baselineHash, valuesKw);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function setCalendar(IDayAheadCalendar calendar_) external onlyRole(Roles.ADMIN) {
+        _calendar = calendar_;
+        emit CalendarSet(address(calendar_));
+    }
+
+    /// @inheritdoc IPodRegistry
+    function flexibilityOf(PodId podId) external view returns (PodFlexibility memory) {
+        uint32 index = _currentIndex[podId];
+        return _flexibilityRecord(podId, index, _registrations[index].flexibility);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function flexibilityAt(uint32 index) external view returns (PodFlexibility memory) {
+        if (index == 0 || index > _registrationCount) revert PodRegistryUnknownIndex(index);
+        Registration storage r = _registrations[index];
+        return _flexibilityRecord(r.podId, index, r.flexibility);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function podData(PodId podId) external view returns (PodData memory) {
+        Registration storage r = _registrations[_currentIndex[podId]];
+        TechnicalData memory t = r.technical;
+        return
+            PodData(
+                t.voltageLevel,
+                t.contractualPowerWithdrawnKw,
+                t.contractualPowerInjectedKw,
+                t.cosPhiMilli,
+                t.maxUpKw,
+                t.maxDownKw,
+                r.remunerationScheme
+            );
+    }
+
+    /// @inheritdoc IPodRegistry
+    function pomOf(PodId podId) external view returns (PomId) {
+        return _poms[podId];
+    }
+
+    /// @inheritdoc IPodRegistry
+    function baselineHashOf(PodId podId, uint32 day) external view returns (bytes32) {
+        return _baselines[podId][day];
+    }
+
+    /// @inheritdoc IPodRegistry
+    function registrationCount() external view returns (uint32) {
+        return _registrationCount;
+    }
+
+    /// @inheritdoc IPodRegistry
+    function calendar() external view returns (IDayAheadCalendar) {
+        return _calendar;
+    }
+
+    /// @dev The live registration of a PoD, or revert.
+    function _liveRegistration(PodId podId) private view returns (Registration storage r) {
+        r = _registrations[_currentIndex[podId]];
+        if (r.flexibility.status != PodStatus.Registered) revert PodRegistryPodNotRegistered(podId);
+    }
+
+    function _setQualification(
+        PodId podId,
+        Registration storage r,
+        QualificationStatus qualification,
+        uint32 upKw,
+        uint32 downKw
+    ) private {
+        Flexibility storage f = r.flexibility;
+        (f.qualification, f.qualifiedUpKw, f.qualifiedDownKw) = (qualification, upKw, downKw);
+        emit PodQualificationChanged(podId, qualification, upKw, downKw);
+    }
+
+    /// @dev A flexibility can be at most the whole contractual range, from full injection to full withdrawal.
+    function _checkData(PodId podId, PodData calldata data) private pure {
+        if (data.cosPhiMilli == 0 || data.cosPhiMilli > MarketUnits.COS_PHI_SCALE) {
+            revert PodRegistryInvalidCosPhi(podId, data.cosPhiMilli);
+        }
+        uint256 rangeKw = uint256(data.contractualPowerWithdrawnKw) + data.contractualPowerInjectedKw;
+        if (data.maxUpKw > rangeKw) revert PodRegistryFlexibilityAboveContract(podId, data.maxUpKw, rangeKw);
+        if (data.maxDownKw > rangeKw) revert PodRegistryFlexibilityAboveContract(podId, data.maxDownKw, rangeKw);
+    }
+
+    function _technical(PodData calldata data) private pure returns (TechnicalData memory) {
+        return
+            TechnicalData(
+                data.voltageLevel,
+                data.contractualPowerWithdrawnKw,
+                data.contractualPowerInjectedKw,
+                data.cosPhiMilli,
+                data.maxUpKw,
+                data.maxDownKw
+            );
+    }
+
+    function _flexibilityRecord(
+        PodId podId,
+        uint32 index,
+        Flexibility memory f
+    ) private pure returns (PodFlexibility memory) {
+        return PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
+    }
+}

@@ -1,0 +1,3 @@
+// Settlement: the remuneration rule (same as the chain's) and the per-PoD-slot math with its exports.
+export * from "./assessment";
+export * from "./settlement";

@@ -1,0 +1,47 @@
+// The Tor di Valle demo inputs (../shared/domain) turned into contract arguments.
+import fs from "node:fs";
+import path from "node:path";
+import { kw, podId, pomId, priceMilli, VoltageLevel, COS_PHI_SCALE } from "./units";
+
+interface RawPod {
+  pod: string;
+  feeder: string;
+  secondarySubstation: string;
+  aggregator: string;
+  contractualPowerWithdrawn: number;
+  contractualPowerInjected: number;
+  cosPhi: number;
+  maxUp: number;
+  maxDown: number;
+  baseline: number;
+}
+
+interface RawInputs {
+  marketDayStartUtc: string;
+  slot: number;
+  pom: string;
+  pods: RawPod[];
+  offers: { pod: string; slot: number; deltaP: number; price: number }[];
+  requests: { by: "DSO" | "TSO"; pods?: string[]; pom?: string; slot: number; targetP: number; maxPrice: number | null }[];
+}
+
+export const TOR_DI_VALLE_FILE = path.join(__dirname, "..", "..", "..", "shared", "domain", "tor-di-valle-2021-06-23.json");
+
+export function loadTorDiValle(): RawInputs {
+  return JSON.parse(fs.readFileSync(TOR_DI_VALLE_FILE, "utf8")) as RawInputs;
+}
+
+/** PodData tuple for registerPod (MV connections: the demo PoDs hang on MV feeders' secondary substations). */
+export function podDataOf(p: RawPod, remunerationScheme: string) {
+  return {
+    voltageLevel: VoltageLevel.MV,
+    contractualPowerWithdrawnKw: kw(p.contractualPowerWithdrawn),
+    contractualPowerInjectedKw: kw(p.contractualPowerInjected),
+    cosPhiMilli: Math.round(p.cosPhi * COS_PHI_SCALE),
+    maxUpKw: kw(p.maxUp),
+    maxDownKw: kw(p.maxDown),
+    remunerationScheme,
+  };
+}
+
+export { podId, pomId, priceMilli, kw };
