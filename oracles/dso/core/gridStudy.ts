@@ -81,11 +81,12 @@ export class GridStudy {
       if (!this.podsInModel.has(pod)) throw new DsoInputError(`PoD ${pod} is not in the network model`);
       podsKw[pod] = (podsKw[pod] ?? this.modelPodKw(pod)) + delta;
     }
-    const powers = elementPowers(this.compiled.network, { podsKw, loadsKw: forecast.loadsKw });
+    const powers = elementPowers(this.compiled, { podsKw, loadsKw: forecast.loadsKw });
     this.solves++;
     const result = solveCompiled(this.compiled, powers, {
       ...this.options,
-      detail: "full",
+      // Constraint values are read from the voltage state (valueOf), so the per-element tables are not built.
+      detail: "summary",
       start: this.warm ? "warm" : "flat",
       initialState: this.warm,
     });
@@ -106,17 +107,40 @@ export class GridStudy {
     return { kind: alarm.kind, element: alarm.element, limit: alarm.limit, unit: alarm.unit };
   }
 
-  /** The monitored value of a constraint in a result (A for branches, pu for buses). */
+  /** The monitored value of a constraint in a result (A for branches, pu for buses), from its voltage state. */
   valueOf(result: PowerFlowResult, c: Constraint): number {
+    const { vm, va } = result.state;
     if (c.kind === "overload") {
-      const i = this.branchPosition.get(c.element);
-      if (i === undefined) throw new DsoInputError(`unknown branch ${c.element}`);
-      const b = result.branches[i];
-      return b.limitA > 0 ? (b.loadingPercent / 100) * b.limitA : Math.max(b.iFromA, b.iToA);
+      const k = this.branchPosition.get(c.element);
+      if (k === undefined) throw new DsoInputError(`unknown branch ${c.element}`);
+      return this.branchCurrentA(vm, va, k);
     }
-    const i = this.busPosition.get(c.element);
-    if (i === undefined) throw new DsoInputError(`unknown bus ${c.element}`);
-    return result.buses[i].vPu;
+    const b = this.busPosition.get(c.element);
+    if (b === undefined) throw new DsoInputError(`unknown bus ${c.element}`);
+    return vm[this.compiled.busNode[b]];
+  }
+
+  /** The current at the more loaded end of a branch (relative to each end's limit), as the grid engine reports it. */
+  private branchCurrentA(vm: Float64Array, va: Float64Array, k: number): number {
+    const br = this.compiled.branches;
+    const f = br.fromNode[k];
+    const t = br.toNode[k];
+    const ef = vm[f] * Math.cos(va[f]);
+    const ff = vm[f] * Math.sin(va[f]);
+    const et = vm[t] * Math.cos(va[t]);
+    const ft = vm[t] * Math.sin(va[t]);
+    const ifRe = br.yffRe[k] * ef - br.yffIm[k] * ff + br.yftRe[k] * et - br.yftIm[k] * ft;
+    const ifIm = br.yffRe[k] * ff + br.yffIm[k] * ef + br.yftRe[k] * ft + br.yftIm[k] * et;
+    const itRe = br.ytfRe[k] * ef - br.ytfIm[k] * ff + br.yttRe[k] * et - br.yttIm[k] * ft;
+    const itIm = br.ytfRe[k] * ff + br.ytfIm[k] * ef + br.yttRe[k] * ft + br.yttIm[k] * et;
+    const iFrom = Math.hypot(ifRe, ifIm) * br.baseCurrentFromA[k];
+    const iTo = Math.hypot(itRe, itIm) * br.baseCurrentToA[k];
+    const lf = br.limitFromA[k];
+    const lt = br.limitToA[k];
+    if (lf <= 0 && lt <= 0) return Math.max(iFrom, iTo);
+    const loadFrom = lf > 0 ? iFrom / lf : 0;
+    const loadTo = lt > 0 ? iTo / lt : 0;
+    return loadFrom >= loadTo ? iFrom : iTo;
   }
 
   /** How far past its limit a constraint is (> 0 violated), in its own unit. */

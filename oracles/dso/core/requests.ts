@@ -151,11 +151,14 @@ export async function sizeSlotRequests(
       constraints.push(study.constraintOf(alarm));
       keys.add(constraintKey(alarm));
     }
-    for (const alarm of remaining) {
-      const key = constraintKey(alarm);
-      const c = constraints.find((x) => constraintKey(x) === key)!;
-      extraMargin.set(key, (extraMargin.get(key) ?? 0) + study.stressOf(check.result, c) + marginOf(c, o));
-    }
+    // Re-linearising at the plan (next iteration) is a Newton step on the limits; should it keep falling short
+    // (rounding, strong curvature), aim a little further inside the limit each time.
+    if (iterations >= 2)
+      for (const alarm of remaining) {
+        const key = constraintKey(alarm);
+        const c = constraints.find((x) => constraintKey(x) === key)!;
+        extraMargin.set(key, (extraMargin.get(key) ?? 0) + Math.max(study.stressOf(check.result, c), marginOf(c, o)));
+      }
   }
   const check = study.solve(forecast, plan);
   return finish(study, forecast, pods, plan, check.alarms, lastSensitivities, constraints, o, iterations, alarms);

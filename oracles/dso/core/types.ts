@@ -25,7 +25,7 @@ export interface ForecastSlot {
   slot: number;
   podsKw: Record<string, number>;
   /** Background loads by load id (kW); loads not named keep their model value. */
-  loadsKw?: Record<string, number>;
+  loadsKw?: Record<string, number> | ArrayLike<number>;
 }
 
 /** One line of the alarm list: what is violated, by how much, in which slot. */

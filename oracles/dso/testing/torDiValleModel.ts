@@ -39,7 +39,7 @@ export function buildTorDiValleNetwork(podBaselinesKw: Record<string, number> = 
     ...(pod ? { pod } : {}),
   });
   const pods = Object.entries(TOR_DI_VALLE_POD_BUSES).map(([pod, bus]) =>
-    load(`LOAD-${pod}`, bus, podBaselinesKw[pod] ?? 0, pod),
+    load(`LOAD-${pod}`, bus, podBaselinesKw[pod] ?? 100, pod),
   );
   const input: NetworkInput = {
     name: "tor-di-valle-demo",
