@@ -15,6 +15,12 @@ export interface RequestOptions {
   voltageMarginPu?: number;
   /** A PoD counts for an element when its effect per kW is at least this fraction of the best PoD's. */
   minRelativeEffect?: number;
+  /**
+   * Other PoDs join a request when their effect per kW is at least this fraction of the least effective PoD of
+   * the plan; the request's volume then grows by the ratio, so whichever PoDs of the set the market awards, the
+   * violations go (a PoD nearer the feeder head relieves the head cable almost as much as one at its end).
+   */
+  substituteEffectRatio?: number;
   maxIterations?: number;
 }
 
@@ -35,6 +41,7 @@ const defaults = {
   currentMarginFraction: 0.002,
   voltageMarginPu: 0.0005,
   minRelativeEffect: 0.01,
+  substituteEffectRatio: 0.9,
   maxIterations: 8,
 };
 
@@ -183,18 +190,20 @@ function finish(
   for (const direction of ["up", "down"] as const) {
     const used = Object.entries(plan).filter(([, d]) => Math.sign(d) === signOf(direction));
     if (used.length === 0) continue;
-    const deltaKw = used.reduce((s, [, d]) => s + d, 0);
+    const plannedKw = used.reduce((s, [, d]) => s + d, 0);
     for (const [pod, d] of used) expectedCostEur += Math.abs(d) * priceOf(byPod.get(pod)!, direction);
-    // Other PoDs at least as effective on every constraint as the least effective PoD of the plan can stand in:
-    // the market may award them instead, and the request still removes the violations.
+    // Substitutes: see substituteEffectRatio. The set's weakest PoD sets how much the volume must grow.
     const effect = (pod: string, k: number) => -(sensitivities.get(pod)?.[k] ?? 0) * signOf(direction);
-    const floor = constraints.map((_, k) => Math.min(...used.map(([pod]) => effect(pod, k))));
+    const binding = constraints.map((_, k) => k).filter((k) => used.some(([pod]) => effect(pod, k) > 0));
+    const floor = binding.map((k) => Math.min(...used.map(([pod]) => effect(pod, k))));
     const set = new Set(used.map(([pod]) => pod));
     for (const p of pods) {
       const limit = direction === "up" ? p.maxUpKw : p.maxDownKw;
       if (set.has(p.pod) || !p.prequalified || limit <= 0 || !sensitivities.has(p.pod)) continue;
-      if (constraints.every((_, k) => effect(p.pod, k) >= floor[k] - 1e-12)) set.add(p.pod);
+      if (binding.every((k, i) => effect(p.pod, k) >= o.substituteEffectRatio * floor[i])) set.add(p.pod);
     }
+    const growth = Math.max(1, ...binding.map((k, i) => floor[i] / Math.min(...[...set].map((pod) => effect(pod, k)))));
+    const deltaKw = signOf(direction) * Math.ceil(Math.abs(plannedKw) * growth - 1e-9);
     const podList = [...set].sort();
     const baselineSum = podList.reduce((s, pod) => s + (forecast.podsKw[pod] ?? 0), 0);
     requests.push({
