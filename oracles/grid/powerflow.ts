@@ -225,7 +225,13 @@ export function solveCompiled(
   );
   const failed = reports.find((r) => !r.converged);
   if (failed && (options.onDivergence ?? "throw") === "throw")
-    throw new PowerFlowDivergedError(failed.subnetwork, failed.iterations, failed.maxMismatchPu, failed.worstBus);
+    throw new PowerFlowDivergedError(
+      failed.subnetwork,
+      failed.iterations,
+      failed.maxMismatchPu,
+      failed.worstBus,
+      failed.failure,
+    );
   return buildResult(compiled, powers, injections, state, reports, options);
 }
 
