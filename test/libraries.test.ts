@@ -10,6 +10,16 @@ async function deployHarness() {
 }
 
 describe("market libraries", function () {
+  describe("typed ids", function () {
+    it("compare equal and different ids", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      const a = ethers.encodeBytes32String("IT002E61899978");
+      const b = ethers.encodeBytes32String("IT002E60976796");
+      expect(await harness.compareIds(a, a, a, a, 1, 1)).to.deep.equal([true, false, true, false, true]);
+      expect(await harness.compareIds(a, b, a, b, 1, 2)).to.deep.equal([false, true, false, true, false]);
+    });
+  });
+
   describe("SlotTime.sessionSlots", function () {
     it("gives the day-ahead all 96 slots and real-time session i slots 16i..16i+15", async function () {
       const { harness } = await loadFixture(deployHarness);

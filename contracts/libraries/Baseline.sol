@@ -36,6 +36,7 @@ library Baseline {
         if (offset + BASELINE_VALUE_BYTES > packedValuesKw.length) revert BaselineSlotOutOfRange(slotIndex);
         // Reads the 32 bytes starting at the value; safe: the bounds were checked just above and the read stays
         // inside the array's allocation or the memory right after it, which is only read, never written.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             word := mload(add(add(packedValuesKw, 0x20), offset))
         }

@@ -392,6 +392,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             if (v.aggregator == aggregator) views[found++] = v;
         }
         // Shrink the array to the matches: safe, `found` <= the allocated length.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(views, found)
         }

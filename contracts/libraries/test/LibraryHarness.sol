@@ -2,7 +2,7 @@
 // Test-only: exposes the market libraries' pure rules so they can be tested alone (never deployed by a step).
 pragma solidity 0.8.28;
 
-import {SessionKind} from "../Types.sol";
+import {SessionKind, PodId, PomId, SessionId} from "../Types.sol";
 import {SlotTime} from "../SlotTime.sol";
 import {Baseline} from "../Baseline.sol";
 import {AwardPacking} from "../AwardPacking.sol";
@@ -14,6 +14,18 @@ contract LibraryHarness {
     /// @notice SlotTime.sessionSlots.
     function sessionSlots(SessionKind kind, uint8 realTimeIndex) external pure returns (uint8, uint8, bool) {
         return SlotTime.sessionSlots(kind, realTimeIndex);
+    }
+
+    /// @notice The typed ids' operators.
+    function compareIds(
+        PodId podA,
+        PodId podB,
+        PomId pomA,
+        PomId pomB,
+        SessionId sessionA,
+        SessionId sessionB
+    ) external pure returns (bool[5] memory results) {
+        results = [podA == podB, podA != podB, pomA == pomB, pomA != pomB, sessionA == sessionB];
     }
 
     /// @notice Baseline.valueAt.
