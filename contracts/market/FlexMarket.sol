@@ -135,13 +135,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             openingTime,
             gateClosureTime
         );
-        sessionId = SessionId.wrap(++_sessionCount);
+        sessionId = SessionId.wrap((++_sessionCount).toUint32()); // stored as uint32 in requests and offers
         Session storage s = _sessions[sessionId];
         (s.kind, s.realTimeIndex, s.day, s.firstSlot, s.slotCount) = (kind, realTimeIndex, day, firstSlot, slotCount);
         (s.dayStartTime, s.openingTime, s.gateClosureTime) = (
-            uint40(dayStartTime),
-            uint40(openingTime),
-            uint40(gateClosureTime)
+            uint256(dayStartTime).toUint40(),
+            uint256(openingTime).toUint40(),
+            uint256(gateClosureTime).toUint40()
         );
         s.phase = SessionStatus.Scheduled;
         _sessionIds[kind][day][realTimeIndex] = sessionId;
@@ -509,7 +509,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         }
         if (!_isValidTarget(input))
             revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
-        requestId = RequestId.wrap(++_requestCount);
+        // Ids are packed as uint32 into awards: refuse the 2^32-th rather than wrap.
+        requestId = RequestId.wrap((++_requestCount).toUint32());
         _requests[requestId] = Request(
             RequestCore({
                 sessionId: uint32(SessionId.unwrap(sessionId)),
@@ -540,7 +541,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (f.aggregator != msg.sender) revert FlexMarketNotPodAggregator(input.podId, msg.sender, f.aggregator);
         _checkQualifiedFor(f, input.direction, totalKw);
 
-        offerId = OfferId.wrap(++_offerCount);
+        offerId = OfferId.wrap((++_offerCount).toUint32());
         bytes32 curveHash = OfferCurve.hash(input.steps);
         _offers[offerId] = Offer(
             OfferCore({
