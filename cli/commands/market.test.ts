@@ -1,9 +1,9 @@
+import { TOR_DI_VALLE_SCENARIO } from "../../protocol";
 // `flexgrid market clear`: the Tor di Valle book printed as JSON and as text.
 import { expect } from "chai";
-import path from "node:path";
 import { buildProgram } from "../index";
 
-const TOR_DI_VALLE = path.join(__dirname, "..", "..", "..", "..", "shared", "domain", "tor-di-valle-2021-06-23.json");
+const TOR_DI_VALLE = TOR_DI_VALLE_SCENARIO;
 
 async function run(args: string[]): Promise<string> {
   const lines: string[] = [];
