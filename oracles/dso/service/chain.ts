@@ -175,10 +175,7 @@ export async function readBaselines(registry: PodRegistry, day: number): Promise
   const out = new Map<string, number[]>();
   for (const e of events) {
     const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
-    // BaselineSubmitted carries the 96 values packed as big-endian int32 (contracts/libraries/Baseline.sol).
-    const packed = Buffer.from(e.args.packedValuesKw.slice(2), "hex");
-    const values = packed.length === 384 ? Array.from({ length: 96 }, (_, i) => packed.readInt32BE(4 * i)) : [];
-    const parsed = baselineSchema.safeParse(values);
+    const parsed = baselineSchema.safeParse(Array.from(e.args.valuesKw));
     if (!parsed.success) throw new DsoDataError(`baseline of ${pod} for day ${day}`, "expected 96 integer kW values");
     out.set(pod, parsed.data); // events come in chain order: the last one is the committed one
   }

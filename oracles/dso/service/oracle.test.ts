@@ -83,8 +83,7 @@ async function platformWithOpenSession() {
   await time.increaseTo(openingTime);
   for (const p of TDV.scenario.pods) {
     const values = Array.from({ length: 96 }, (_, s) => Math.round(s === SLOT ? p.baseline : 0.4 * p.baseline));
-    const packed = hre.ethers.solidityPacked(values.map(() => "int32"), values);
-    await registry.connect(aggregators[p.aggregator]).submitBaseline(podIdToBytes32(p.pod), day, packed);
+    await registry.connect(aggregators[p.aggregator]).submitBaseline(podIdToBytes32(p.pod), day, values);
   }
   const addresses = {
     market: await market.getAddress(),
