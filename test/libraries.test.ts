@@ -1,9 +1,9 @@
-// The market libraries tested alone through a test-only harness: slot ranges, packed baselines, award packing.
+// The market libraries tested alone through a test-only harness: typed ids, slot ranges, award packing.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { packBaseline, SessionKind, Verdict } from "./helpers/units";
+import { SessionKind, Verdict } from "./helpers/units";
 
 async function deployHarness() {
   return { harness: await ethers.deployContract("LibraryHarness") };
@@ -28,24 +28,6 @@ describe("market libraries", function () {
         expect(await harness.sessionSlots(SessionKind.RealTime, i)).to.deep.equal([BigInt(16 * i), 16n, true]);
       }
       expect((await harness.sessionSlots(SessionKind.RealTime, 6))[2]).to.equal(false);
-    });
-  });
-
-  describe("Baseline.valueAt", function () {
-    it("reads back every packed value, negative ones included", async function () {
-      const { harness } = await loadFixture(deployHarness);
-      const values = Array.from({ length: 96 }, (_, i) => (i % 3 === 0 ? -400 - i : 2278 + i * 11));
-      const packed = packBaseline(values);
-      for (const slot of [0, 1, 50, 95]) {
-        expect(await harness.baselineValueAt(packed, slot)).to.equal(BigInt(values[slot]));
-      }
-    });
-
-    it("reverts past the last slot", async function () {
-      const { harness } = await loadFixture(deployHarness);
-      await expect(harness.baselineValueAt(packBaseline(Array(96).fill(1)), 96))
-        .to.be.revertedWithCustomError(harness, "BaselineSlotOutOfRange")
-        .withArgs(96);
     });
   });
 

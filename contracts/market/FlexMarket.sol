@@ -146,6 +146,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         s.phase = SessionStatus.Scheduled;
         _sessionIds[kind][day][realTimeIndex] = sessionId;
         _emitSessionCreated(sessionId, s);
+        // Baselines of the day freeze at this gate closure; the registry keeps it so a baseline needs no call here.
+        if (kind == SessionKind.DayAhead) _podRegistry.recordDayAheadGateClosure(day, gateClosureTime);
     }
 
     /// @inheritdoc IFlexMarket

@@ -4,12 +4,11 @@ pragma solidity 0.8.28;
 
 import {SessionKind, PodId, PomId, SessionId} from "../Types.sol";
 import {SlotTime} from "../SlotTime.sol";
-import {Baseline} from "../Baseline.sol";
 import {AwardPacking} from "../AwardPacking.sol";
 import {ValidationVerdict} from "../Types.sol";
 
 /// @title LibraryHarness
-/// @notice Test-only wrapper of SlotTime, Baseline and AwardPacking.
+/// @notice Test-only wrapper of the typed ids, SlotTime and AwardPacking.
 contract LibraryHarness {
     /// @notice SlotTime.sessionSlots.
     function sessionSlots(SessionKind kind, uint8 realTimeIndex) external pure returns (uint8, uint8, bool) {
@@ -26,11 +25,6 @@ contract LibraryHarness {
         SessionId sessionB
     ) external pure returns (bool[5] memory results) {
         results = [podA == podB, podA != podB, pomA == pomB, pomA != pomB, sessionA == sessionB];
-    }
-
-    /// @notice Baseline.valueAt.
-    function baselineValueAt(bytes calldata packedValuesKw, uint256 slotIndex) external pure returns (int32) {
-        return Baseline.valueAt(packedValuesKw, slotIndex);
     }
 
     /// @notice AwardPacking.packAward then unpackAward.
