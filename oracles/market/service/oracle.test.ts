@@ -1,8 +1,8 @@
 // The market oracle with in-memory ports: posts once per session after gate closure, survives restarts and a
 // racing second instance without double-posting, re-posts after a void; verify spots a tampered result.
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import pino from "pino";
 import type { Hex } from "viem";
 import { parseBook } from "../clearing/book";
@@ -11,17 +11,7 @@ import { MarketOracle, prepareResult } from "./oracle";
 import type { ClosedSession, PostedResult, ResultsPort, SessionSource } from "./ports";
 import { verifySession } from "./verify";
 
-const TOR_DI_VALLE = path.join(
-  __dirname,
-  "..",
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "domain",
-  "tor-di-valle-2021-06-23.json",
-);
+const TOR_DI_VALLE = TOR_DI_VALLE_SCENARIO;
 const GATE_MS = Date.parse("2021-06-22T10:00:00Z");
 const log = pino({ level: "silent" });
 
