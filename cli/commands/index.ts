@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registerConfigCommands } from "./config";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
+import { registerSubgraphCommands } from "./subgraph";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -11,4 +12,5 @@ export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
   registerGridCommands,
   registerMarketCommands,
+  registerSubgraphCommands,
 ];

@@ -2,8 +2,10 @@
 // Adding a service is one line here.
 import type { StackService } from "./types";
 import { demoPodsService } from "./demo-pods";
+import { subgraphService } from "./subgraph";
 
 // prettier-ignore
 export const stackServices: StackService[] = [
   demoPodsService,
+  subgraphService,
 ];

@@ -1,5 +1,6 @@
 // Loads a built subgraph (build/subgraph.yaml, its ABIs and WASM files) and runs event handlers: one fresh WASM
 // instance per trigger, as graph-node does, with the ethereum.Event written into the instance's memory.
+/// <reference path="./wasm.d.ts" />
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { decodeEventLog, toEventSelector } from "viem";
