@@ -4,6 +4,7 @@ import { registerBalCommands } from "./bal";
 import { registerConfigCommands } from "./config";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
+import { registerSubgraphCommands } from "./subgraph";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -13,4 +14,5 @@ export const commandGroups: RegisterCommands[] = [
   registerBalCommands,
   registerGridCommands,
   registerMarketCommands,
+  registerSubgraphCommands,
 ];
