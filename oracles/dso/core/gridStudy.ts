@@ -92,15 +92,35 @@ export class GridStudy {
     return this.busFeeder.get(br.toBus[k]) ?? this.busFeeder.get(br.fromBus[k]) ?? null;
   }
 
+  /** The last few solves: each step re-solves the point the previous one verified (same slot, same changes). */
+  private readonly recent: { forecast: ForecastSlot; key: string; solution: SlotSolution }[] = [];
+  /** Full solves run (the memo's hits not counted). */
+  fullSolves = 0;
+
   /** Solves one forecast slot with `changesKw` added to the PoDs' forecast consumption. */
   solve(forecast: ForecastSlot, changesKw: Record<string, number> = {}): SlotSolution {
+    const key = JSON.stringify(
+      Object.entries(changesKw)
+        .filter(([, v]) => v !== 0)
+        .sort(),
+    );
+    const hit = this.recent.find((r) => r.forecast === forecast && r.key === key);
+    if (hit) return hit.solution;
+    const solution = this.solveUncached(forecast, changesKw);
+    this.recent.unshift({ forecast, key, solution });
+    if (this.recent.length > 8) this.recent.pop();
+    return solution;
+  }
+
+  private solveUncached(forecast: ForecastSlot, changesKw: Record<string, number>): SlotSolution {
     const podsKw: Record<string, number> = { ...forecast.podsKw };
     for (const [pod, delta] of Object.entries(changesKw)) {
       if (!this.podsInModel.has(pod)) throw new DsoInputError(`PoD ${pod} is not in the network model`);
-      podsKw[pod] = (podsKw[pod] ?? this.modelPodKw(pod)) + delta;
+      podsKw[pod] = this.forecastPodKw(forecast, pod) + delta;
     }
     const powers = elementPowers(this.compiled, { podsKw, loadsKw: forecast.loadsKw });
     this.solves++;
+    this.fullSolves++;
     const result = solveCompiled(this.compiled, powers, {
       ...this.options,
       // Constraint values are read from the voltage state (valueOf), so the per-element tables are not built.
@@ -115,9 +135,22 @@ export class GridStudy {
     };
   }
 
-  /** The PoD's consumption in the model itself (used when the forecast does not name it). */
-  private modelPodKw(pod: string): number {
-    return this.compiled.network.loads.filter((l) => l.pod === pod).reduce((s, l) => s + l.pKw, 0);
+  /** The PoD's forecast consumption: named in podsKw, else its load(s) in loadsKw, else the model's value. */
+  forecastPodKw(forecast: ForecastSlot, pod: string): number {
+    const named = forecast.podsKw[pod];
+    if (named !== undefined) return named;
+    const loads = this.compiled.podLoads.get(pod) ?? [];
+    const source = forecast.loadsKw;
+    return loads.reduce((sum, i) => {
+      const load = this.compiled.network.loads[i];
+      const value =
+        source === undefined
+          ? undefined
+          : typeof (source as ArrayLike<number>).length === "number"
+            ? (source as ArrayLike<number>)[i]
+            : (source as Record<string, number>)[load.id];
+      return sum + (value ?? load.pKw);
+    }, 0);
   }
 
   /** Every monitored limit of the network (branches with an ampacity; bus voltage bands). */
@@ -139,8 +172,8 @@ export class GridStudy {
     constraints: Constraint[],
   ): number[] {
     const podsKw: Record<string, number> = { ...forecast.podsKw };
-    for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = (podsKw[p] ?? this.modelPodKw(p)) + delta;
-    podsKw[pod] = (podsKw[pod] ?? this.modelPodKw(pod)) + stepKw;
+    for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
+    podsKw[pod] = this.forecastPodKw(forecast, pod) + (changesKw[pod] ?? 0) + stepKw;
     const c = this.compiled;
     const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
     const state = { vm: base.state.vm.slice(), va: base.state.va.slice() };

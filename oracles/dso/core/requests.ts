@@ -211,7 +211,7 @@ function finish(
     const growth = Math.max(1, ...binding.map((k, i) => floor[i] / Math.min(...[...set].map((pod) => effect(pod, k)))));
     const deltaKw = signOf(direction) * Math.ceil(Math.abs(plannedKw) * growth - 1e-9);
     const podList = [...set].sort();
-    const baselineSum = podList.reduce((s, pod) => s + (forecast.podsKw[pod] ?? 0), 0);
+    const baselineSum = podList.reduce((s, pod) => s + study.forecastPodKw(forecast, pod), 0);
     requests.push({
       slot: forecast.slot,
       direction,
