@@ -1,6 +1,7 @@
 // Every command group of the CLI. Adding a part's commands is one line here.
 import type { Command } from "commander";
 import { registerConfigCommands } from "./config";
+import { registerDsoCommands } from "./dso";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
 
@@ -9,6 +10,7 @@ export type RegisterCommands = (program: Command) => void;
 // prettier-ignore
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
+  registerDsoCommands,
   registerGridCommands,
   registerMarketCommands,
 ];
