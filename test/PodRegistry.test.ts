@@ -4,7 +4,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { deployPlatform, podData, POD_A, createDayAheadSession, registerQualifiedPod } from "./helpers/platform";
 import { shouldBehaveLikeRoleGuarded } from "./helpers/shouldBehaveLikeRoleGuarded";
-import { baselineHash, PodStatus, pomId, Qualification } from "./helpers/units";
+import { baselineHash, packBaseline, PodStatus, pomId, Qualification } from "./helpers/units";
 
 const BASELINE = Array.from({ length: 96 }, (_, i) => 200 + (i % 7) * 10 - (i > 40 && i < 60 ? 150 : 0));
 const POM = pomId("CP-IRLANDESE");
@@ -16,28 +16,25 @@ async function withPod() {
 }
 
 describe("PodRegistry", function () {
-  shouldBehaveLikeRoleGuarded(
-    async () => {
-      const p = await loadFixture(withPod);
-      return { ...p, guarded: p.registry };
+  shouldBehaveLikeRoleGuarded(async () => {
+    const p = await loadFixture(withPod);
+    return { ...p, guarded: p.registry };
+  }, [
+    { fn: "registerPod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).registerPod(POD_A, podData()) },
+    { fn: "mapPodsToPoms", role: "DSO_ORACLE", send: (f, s) => f.registry.connect(s).mapPodsToPoms([POD_A], [POM]) },
+    { fn: "confirmQualification", role: "DSO", send: (f, s) => f.registry.connect(s).confirmQualification(POD_A) },
+    {
+      fn: "modulateQualification",
+      role: "DSO",
+      send: (f, s) => f.registry.connect(s).modulateQualification(POD_A, 1, 1),
     },
-    [
-      { fn: "registerPod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).registerPod(POD_A, podData()) },
-      { fn: "mapPodsToPoms", role: "DSO_ORACLE", send: (f, s) => f.registry.connect(s).mapPodsToPoms([POD_A], [POM]) },
-      { fn: "confirmQualification", role: "DSO", send: (f, s) => f.registry.connect(s).confirmQualification(POD_A) },
-      {
-        fn: "modulateQualification",
-        role: "DSO",
-        send: (f, s) => f.registry.connect(s).modulateQualification(POD_A, 1, 1),
-      },
-      {
-        fn: "invalidateQualification",
-        role: "DSO",
-        send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
-      },
-      { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
-    ],
-  );
+    {
+      fn: "invalidateQualification",
+      role: "DSO",
+      send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
+    },
+    { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
+  ]);
 
   describe("registerPod", function () {
     it("records the PoD for the calling aggregator with a pending static traffic light", async function () {
@@ -256,15 +253,24 @@ describe("PodRegistry", function () {
     it("stores the hash and emits the 96 values", async function () {
       const p = await loadFixture(withPod);
       const day = 20_000;
-      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, day, BASELINE))
+      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, day, packBaseline(BASELINE)))
         .to.emit(p.registry, "BaselineSubmitted")
-        .withArgs(POD_A, day, p.aggregator.address, baselineHash(BASELINE), BASELINE);
+        .withArgs(POD_A, day, p.aggregator.address, baselineHash(BASELINE), packBaseline(BASELINE));
       expect(await p.registry.baselineHashOf(POD_A, day)).to.equal(baselineHash(BASELINE));
+    });
+
+    it("reverts for a baseline that is not 96 packed values", async function () {
+      const p = await loadFixture(withPod);
+      for (const values of [BASELINE.slice(1), [...BASELINE, 1]]) {
+        await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, packBaseline(values)))
+          .to.be.revertedWithCustomError(p.registry, "PodRegistryInvalidBaselineLength")
+          .withArgs(values.length * 4, 384);
+      }
     });
 
     it("reverts for another aggregator", async function () {
       const p = await loadFixture(withPod);
-      await expect(p.registry.connect(p.aggregator2).submitBaseline(POD_A, 1, BASELINE))
+      await expect(p.registry.connect(p.aggregator2).submitBaseline(POD_A, 1, packBaseline(BASELINE)))
         .to.be.revertedWithCustomError(p.registry, "PodRegistryNotPodAggregator")
         .withArgs(POD_A, p.aggregator2.address, p.aggregator.address);
     });
@@ -272,13 +278,13 @@ describe("PodRegistry", function () {
     it("can be updated until the day-ahead gate closure and is frozen from it on", async function () {
       const p = await loadFixture(withPod);
       const s = await createDayAheadSession(p);
-      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, BASELINE);
+      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, packBaseline(BASELINE));
       const updated = BASELINE.map((v) => v + 1);
       await time.setNextBlockTimestamp(s.gateClosureTime - 1);
-      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, updated);
+      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, packBaseline(updated));
       expect(await p.registry.baselineHashOf(POD_A, s.day)).to.equal(baselineHash(updated));
       await time.setNextBlockTimestamp(s.gateClosureTime);
-      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, BASELINE))
+      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, packBaseline(BASELINE)))
         .to.be.revertedWithCustomError(p.registry, "PodRegistryBaselineFrozen")
         .withArgs(POD_A, s.day, s.gateClosureTime);
       expect(await p.registry.baselineHashOf(POD_A, s.day)).to.equal(baselineHash(updated));
@@ -289,7 +295,7 @@ describe("PodRegistry", function () {
       await expect(p.registry.setCalendar(ethers.ZeroAddress))
         .to.emit(p.registry, "CalendarSet")
         .withArgs(ethers.ZeroAddress);
-      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, BASELINE)).to.emit(
+      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, packBaseline(BASELINE))).to.emit(
         p.registry,
         "BaselineSubmitted",
       );

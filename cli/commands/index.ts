@@ -1,5 +1,6 @@
 // Every command group of the CLI. Adding a part's commands is one line here.
 import type { Command } from "commander";
+import { registerBalCommands } from "./bal";
 import { registerConfigCommands } from "./config";
 import { registerDsoCommands } from "./dso";
 import { registerGridCommands } from "./grid";
@@ -10,6 +11,7 @@ export type RegisterCommands = (program: Command) => void;
 // prettier-ignore
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
+  registerBalCommands,
   registerDsoCommands,
   registerGridCommands,
   registerMarketCommands,

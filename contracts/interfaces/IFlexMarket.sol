@@ -2,7 +2,16 @@
 // Interface of the FlexMarket: sessions, requests, offers, clearing results, technical validation, final outcome.
 pragma solidity ^0.8.24;
 
-import {PodId, PomId, SessionId, RequestId, OfferId, SessionKind, Direction, ValidationVerdict} from "../libraries/Types.sol";
+import {
+    PodId,
+    PomId,
+    SessionId,
+    RequestId,
+    OfferId,
+    SessionKind,
+    Direction,
+    ValidationVerdict
+} from "../libraries/Types.sol";
 import {PriceStep} from "../libraries/OfferCurve.sol";
 import {QualificationStatus} from "./IPodRegistry.sol";
 import {IPodRegistry} from "./IPodRegistry.sol";
@@ -211,7 +220,12 @@ interface IFlexMarket is IDayAheadCalendar {
     error FlexMarketBlockEnergyExceeded(OfferId offerId, uint256 awardedKwSlots, uint256 limitKwSlots);
     error FlexMarketUnknownAward(SessionId sessionId, uint32 awardIndex);
     error FlexMarketAwardAlreadyValidated(SessionId sessionId, uint32 awardIndex);
-    error FlexMarketInvalidValidation(SessionId sessionId, uint32 awardIndex, ValidationVerdict verdict, uint32 reducedQuantityKw);
+    error FlexMarketInvalidValidation(
+        SessionId sessionId,
+        uint32 awardIndex,
+        ValidationVerdict verdict,
+        uint32 reducedQuantityKw
+    );
 
     event SessionCreated(
         SessionId indexed sessionId,

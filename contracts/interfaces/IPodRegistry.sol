@@ -3,7 +3,6 @@
 pragma solidity ^0.8.24;
 
 import {PodId, PomId, VoltageLevel} from "../libraries/Types.sol";
-import {DAY_SLOTS} from "../libraries/SlotTime.sol";
 import {IDayAheadCalendar} from "./IDayAheadCalendar.sol";
 
 /// @notice Life cycle of a PoD registration.
@@ -76,6 +75,8 @@ interface IPodRegistry {
     error PodRegistryFlexibilityAboveContract(PodId podId, uint32 flexibilityKw, uint256 limitKw);
     /// @notice A modulation asks for more than the PoD declared.
     error PodRegistryModulationAboveDeclared(PodId podId, uint32 upKw, uint32 downKw, uint32 maxUpKw, uint32 maxDownKw);
+    /// @notice A packed baseline must be 96 int32 values (384 bytes).
+    error PodRegistryInvalidBaselineLength(uint256 length, uint256 expected);
     /// @notice The day-ahead gate of `day` has closed: its baselines are final.
     error PodRegistryBaselineFrozen(PodId podId, uint32 day, uint64 gateClosureTime);
     /// @notice Two parallel arrays differ in length.
@@ -98,13 +99,14 @@ interface IPodRegistry {
         uint32 qualifiedUpKw,
         uint32 qualifiedDownKw
     );
-    /// @notice A baseline was committed for (PoD, day); the 96 values ride here, the hash is stored.
+    /// @notice A baseline was committed for (PoD, day); the 96 values ride here packed (see `Baseline`), the hash
+    /// keccak256(packedValuesKw) is stored.
     event BaselineSubmitted(
         PodId indexed podId,
         uint32 indexed day,
         address indexed aggregator,
         bytes32 baselineHash,
-        int32[DAY_SLOTS] valuesKw
+        bytes packedValuesKw
     );
     /// @notice The admin set the market whose day-ahead gate closure freezes baselines.
     event CalendarSet(address calendar);
@@ -146,8 +148,9 @@ interface IPodRegistry {
     /// @notice Commits the baseline of a PoD for a market day (its aggregator), until that day's day-ahead gate closure.
     /// @param podId A registered PoD.
     /// @param day The market day (local date as days since 1970-01-01).
-    /// @param valuesKw The 96 slot powers, kW, load convention (positive = consumption).
-    function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external;
+    /// @param packedValuesKw The 96 slot powers as packed big-endian int32 (384 bytes), kW, load convention
+    /// (positive = consumption): `solidityPacked(int32[96])`.
+    function submitBaseline(PodId podId, uint32 day, bytes calldata packedValuesKw) external;
 
     /// @notice Sets the market whose day-ahead gate closure freezes baselines (admin).
     /// @param calendar The FlexMarket.
@@ -176,7 +179,7 @@ interface IPodRegistry {
     /// @notice The committed baseline hash of a PoD for a day (zero if none).
     /// @param podId The PoD.
     /// @param day The market day.
-    /// @return keccak256(abi.encode(int32[96] valuesKw)).
+    /// @return keccak256 of the packed values (see `Baseline`).
     function baselineHashOf(PodId podId, uint32 day) external view returns (bytes32);
 
     /// @notice Number of registrations so far (indices 1..count).

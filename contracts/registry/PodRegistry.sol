@@ -6,8 +6,7 @@ pragma solidity 0.8.28;
 import {RoleGuarded} from "../access/RoleGuarded.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {PodId, PomId, VoltageLevel} from "../libraries/Types.sol";
-import {DAY_SLOTS} from "../libraries/SlotTime.sol";
-import {Baseline} from "../libraries/Baseline.sol";
+import {Baseline, BASELINE_BYTES} from "../libraries/Baseline.sol";
 import {MarketUnits} from "../libraries/MarketUnits.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
 import {IPodRegistry, PodData, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
@@ -100,10 +99,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     /// @inheritdoc IPodRegistry
-    function mapPodsToPoms(
-        PodId[] calldata podIds,
-        PomId[] calldata poms
-    ) external onlyRole(Roles.DSO_ORACLE) {
+    function mapPodsToPoms(PodId[] calldata podIds, PomId[] calldata poms) external onlyRole(Roles.DSO_ORACLE) {
         if (podIds.length != poms.length) revert PodRegistryLengthMismatch(podIds.length, poms.length);
         for (uint256 i = 0; i < podIds.length; ++i) {
             _poms[podIds[i]] = poms[i];
@@ -133,7 +129,10 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     /// @inheritdoc IPodRegistry
-    function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external {
+    function submitBaseline(PodId podId, uint32 day, bytes calldata packedValuesKw) external {
+        if (!Baseline.isWellFormed(packedValuesKw)) {
+            revert PodRegistryInvalidBaselineLength(packedValuesKw.length, BASELINE_BYTES);
+        }
         Registration storage r = _liveRegistration(podId);
         if (r.flexibility.aggregator != msg.sender) {
             revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
@@ -145,9 +144,9 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
                 revert PodRegistryBaselineFrozen(podId, day, gateClosureTime);
             }
         }
-        bytes32 baselineHash = Baseline.hash(valuesKw);
+        bytes32 baselineHash = Baseline.hash(packedValuesKw);
         _baselines[podId][day] = baselineHash;
-        emit BaselineSubmitted(podId, day, msg.sender, baselineHash, valuesKw);
+        emit BaselineSubmitted(podId, day, msg.sender, baselineHash, packedValuesKw);
     }
 
     /// @inheritdoc IPodRegistry
@@ -250,6 +249,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         uint32 index,
         Flexibility memory f
     ) private pure returns (PodFlexibility memory) {
-        return PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
+        return
+            PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
     }
 }

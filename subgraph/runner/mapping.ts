@@ -69,7 +69,6 @@ export interface DataSource {
   abis: Map<string, Abi>;
   handlers: Map<Hex, EventHandler>;
   module: WebAssembly.Module;
-  imports?: WebAssembly.Imports;
 }
 
 export interface Trigger {
@@ -189,6 +188,10 @@ function isDynamic(type: string): boolean {
 export class MappingRunner {
   private memory: AscMemory | null = null;
   private environment: HostEnvironment | null = null;
+  /** Triggers run per `DataSource.handler` (for logs, the benchmark and the handler-coverage test). */
+  readonly handled = new Map<string, number>();
+  /** Import objects per data source, bound to this runner's current instance and environment. */
+  private readonly importsByDataSource = new Map<DataSource, WebAssembly.Imports>();
 
   constructor(
     readonly subgraph: LoadedSubgraph,
@@ -198,15 +201,19 @@ export class MappingRunner {
   ) {}
 
   private imports(ds: DataSource): WebAssembly.Imports {
-    ds.imports ??= createHostImports(
-      ds.module,
-      () => {
-        if (!this.memory) throw new MappingError("host function called outside a handler");
-        return this.memory;
-      },
-      () => this.environment!,
-    );
-    return ds.imports;
+    let imports = this.importsByDataSource.get(ds);
+    if (!imports) {
+      imports = createHostImports(
+        ds.module,
+        () => {
+          if (!this.memory) throw new MappingError("host function called outside a handler");
+          return this.memory;
+        },
+        () => this.environment!,
+      );
+      this.importsByDataSource.set(ds, imports);
+    }
+    return imports;
   }
 
   /** Runs one trigger; throws MappingError (deterministic) when the handler fails. */
@@ -228,6 +235,8 @@ export class MappingRunner {
       const fn = exports[handler.handler];
       if (typeof fn !== "function") throw new MappingError(`handler ${handler.handler} is not exported by ${ds.name}`);
       fn(eventPtr);
+      const key = `${ds.name}.${handler.handler}`;
+      this.handled.set(key, (this.handled.get(key) ?? 0) + 1);
     } catch (error) {
       if (error instanceof MappingError) throw error;
       // WASM traps (unreachable, out of bounds) are deterministic handler failures too.
