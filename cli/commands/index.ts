@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { registerBalCommands } from "./bal";
 import { registerConfigCommands } from "./config";
+import { registerDsoCommands } from "./dso";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
 import { registerSubgraphCommands } from "./subgraph";
@@ -12,6 +13,7 @@ export type RegisterCommands = (program: Command) => void;
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
   registerBalCommands,
+  registerDsoCommands,
   registerGridCommands,
   registerMarketCommands,
   registerSubgraphCommands,

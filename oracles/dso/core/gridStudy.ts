@@ -2,8 +2,11 @@
 // read the alarms, and measure how far each monitored element is from its limit ("stress", > 0 = violated).
 import { compileNetwork, type CompiledNetwork } from "../../grid/compile";
 import type { Network } from "../../grid/model";
+import { locateBuses } from "../../grid/mapping";
+import { solveSubnetwork } from "../../grid/newton";
 import {
   elementPowers,
+  nodeInjections,
   solveCompiled,
   type PowerFlowOptions,
   type PowerFlowResult,
@@ -74,15 +77,50 @@ export class GridStudy {
     return this.podsInModel.has(pod);
   }
 
+  private busFeeder?: Map<string, string | null>;
+
+  /** The MV feeder an element belongs to under the current switch states (null: the busbar, HV side or none). */
+  feederOf(c: { kind: ViolationKind; element: string }): string | null {
+    if (!this.busFeeder) {
+      const { feeder } = locateBuses(this.network);
+      this.busFeeder = new Map(this.network.buses.map((b, i) => [b.id, feeder[i]]));
+    }
+    if (c.kind !== "overload") return this.busFeeder.get(c.element) ?? null;
+    const k = this.branchPosition.get(c.element);
+    if (k === undefined) return null;
+    const br = this.compiled.branches;
+    return this.busFeeder.get(br.toBus[k]) ?? this.busFeeder.get(br.fromBus[k]) ?? null;
+  }
+
+  /** The last few solves: each step re-solves the point the previous one verified (same slot, same changes). */
+  private readonly recent: { forecast: ForecastSlot; key: string; solution: SlotSolution }[] = [];
+  /** Full solves run (the memo's hits not counted). */
+  fullSolves = 0;
+
   /** Solves one forecast slot with `changesKw` added to the PoDs' forecast consumption. */
   solve(forecast: ForecastSlot, changesKw: Record<string, number> = {}): SlotSolution {
+    const key = JSON.stringify(
+      Object.entries(changesKw)
+        .filter(([, v]) => v !== 0)
+        .sort(),
+    );
+    const hit = this.recent.find((r) => r.forecast === forecast && r.key === key);
+    if (hit) return hit.solution;
+    const solution = this.solveUncached(forecast, changesKw);
+    this.recent.unshift({ forecast, key, solution });
+    if (this.recent.length > 8) this.recent.pop();
+    return solution;
+  }
+
+  private solveUncached(forecast: ForecastSlot, changesKw: Record<string, number>): SlotSolution {
     const podsKw: Record<string, number> = { ...forecast.podsKw };
     for (const [pod, delta] of Object.entries(changesKw)) {
       if (!this.podsInModel.has(pod)) throw new DsoInputError(`PoD ${pod} is not in the network model`);
-      podsKw[pod] = (podsKw[pod] ?? this.modelPodKw(pod)) + delta;
+      podsKw[pod] = this.forecastPodKw(forecast, pod) + delta;
     }
     const powers = elementPowers(this.compiled, { podsKw, loadsKw: forecast.loadsKw });
     this.solves++;
+    this.fullSolves++;
     const result = solveCompiled(this.compiled, powers, {
       ...this.options,
       // Constraint values are read from the voltage state (valueOf), so the per-element tables are not built.
@@ -97,9 +135,22 @@ export class GridStudy {
     };
   }
 
-  /** The PoD's consumption in the model itself (used when the forecast does not name it). */
-  private modelPodKw(pod: string): number {
-    return this.compiled.network.loads.filter((l) => l.pod === pod).reduce((s, l) => s + l.pKw, 0);
+  /** The PoD's forecast consumption: named in podsKw, else its load(s) in loadsKw, else the model's value. */
+  forecastPodKw(forecast: ForecastSlot, pod: string): number {
+    const named = forecast.podsKw[pod];
+    if (named !== undefined) return named;
+    const loads = this.compiled.podLoads.get(pod) ?? [];
+    const source = forecast.loadsKw;
+    return loads.reduce((sum, i) => {
+      const load = this.compiled.network.loads[i];
+      const value =
+        source === undefined
+          ? undefined
+          : typeof (source as ArrayLike<number>).length === "number"
+            ? (source as ArrayLike<number>)[i]
+            : (source as Record<string, number>)[load.id];
+      return sum + (value ?? load.pKw);
+    }, 0);
   }
 
   /** Every monitored limit of the network (branches with an ampacity; bus voltage bands). */
@@ -107,9 +158,48 @@ export class GridStudy {
     return { kind: alarm.kind, element: alarm.element, limit: alarm.limit, unit: alarm.unit };
   }
 
+  /**
+   * Stress of `constraints` with one PoD changed by `stepKw` from an operating point (a solve of the same forecast
+   * and changes): only the PoD's subnetwork (its primary substation) is re-solved, warm from the operating point,
+   * which is what makes sensitivities affordable on a city-scale network.
+   */
+  perturbedStress(
+    forecast: ForecastSlot,
+    changesKw: Record<string, number>,
+    base: PowerFlowResult,
+    pod: string,
+    stepKw: number,
+    constraints: Constraint[],
+  ): number[] {
+    const podsKw: Record<string, number> = { ...forecast.podsKw };
+    for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
+    podsKw[pod] = this.forecastPodKw(forecast, pod) + (changesKw[pod] ?? 0) + stepKw;
+    const c = this.compiled;
+    const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
+    const state = { vm: base.state.vm.slice(), va: base.state.va.slice() };
+    const loadIndex = c.podLoads.get(pod)?.[0];
+    const node = loadIndex !== undefined ? c.loadNode[loadIndex] : c.generatorNode[c.podGenerators.get(pod)![0]];
+    const sub = c.subnetworks[c.nodeSubnetwork[node]];
+    this.solves++;
+    const report = solveSubnetwork(c, sub, injections, state, {
+      tolerancePu: this.options.tolerancePu ?? 1e-8,
+      maxIterations: this.options.maxIterations ?? 30,
+    });
+    if (!report.converged) throw new DsoInputError(`power flow diverged with PoD ${pod} changed by ${stepKw} kW`);
+    return constraints.map((x) => this.stressAt(state.vm, state.va, x));
+  }
+
   /** The monitored value of a constraint in a result (A for branches, pu for buses), from its voltage state. */
   valueOf(result: PowerFlowResult, c: Constraint): number {
-    const { vm, va } = result.state;
+    return this.valueAt(result.state.vm, result.state.va, c);
+  }
+
+  private stressAt(vm: Float64Array, va: Float64Array, c: Constraint): number {
+    const v = this.valueAt(vm, va, c);
+    return c.kind === "undervoltage" ? c.limit - v : v - c.limit;
+  }
+
+  private valueAt(vm: Float64Array, va: Float64Array, c: Constraint): number {
     if (c.kind === "overload") {
       const k = this.branchPosition.get(c.element);
       if (k === undefined) throw new DsoInputError(`unknown branch ${c.element}`);
@@ -145,7 +235,6 @@ export class GridStudy {
 
   /** How far past its limit a constraint is (> 0 violated), in its own unit. */
   stressOf(result: PowerFlowResult, c: Constraint): number {
-    const v = this.valueOf(result, c);
-    return c.kind === "undervoltage" ? c.limit - v : v - c.limit;
+    return this.stressAt(result.state.vm, result.state.va, c);
   }
 }

@@ -71,7 +71,13 @@ export async function sizeSlotRequests(
     iterations: 0,
   };
   if (alarms.length === 0) return empty;
-  const candidates = pods.filter((p) => p.prequalified && study.hasPod(p.pod) && p.maxUpKw + p.maxDownKw > 0);
+  // Right feeder: PoDs on the feeders of the violated elements (all PoDs when one is outside any feeder, e.g. the
+  // primary transformer); the sensitivities then sort out which of them actually help.
+  const feeders = alarms.map((a) => study.feederOf(a));
+  const onFeeder = (p: DsoPod) => feeders.includes(null) || p.feeder === null || feeders.includes(p.feeder);
+  const candidates = pods.filter(
+    (p) => p.prequalified && study.hasPod(p.pod) && p.maxUpKw + p.maxDownKw > 0 && onFeeder(p),
+  );
   const byPod = new Map(candidates.map((p) => [p.pod, p]));
   const constraints: Constraint[] = alarms.map((a) => study.constraintOf(a));
   const keys = new Set(constraints.map(constraintKey));
@@ -205,7 +211,7 @@ function finish(
     const growth = Math.max(1, ...binding.map((k, i) => floor[i] / Math.min(...[...set].map((pod) => effect(pod, k)))));
     const deltaKw = signOf(direction) * Math.ceil(Math.abs(plannedKw) * growth - 1e-9);
     const podList = [...set].sort();
-    const baselineSum = podList.reduce((s, pod) => s + (forecast.podsKw[pod] ?? 0), 0);
+    const baselineSum = podList.reduce((s, pod) => s + study.forecastPodKw(forecast, pod), 0);
     requests.push({
       slot: forecast.slot,
       direction,

@@ -1,4 +1,5 @@
-// Sensitivities of monitored limits to PoD power, by perturbed power flows around the operating point: exact for
+// Sensitivities of monitored limits to PoD power, by perturbed power flows around the operating point (only the
+// PoD's subnetwork is re-solved, warm): exact for
 // the model (branch current magnitudes are not linear in P, so a perturbation captures what dV/dP and dI/dP
 // linearisations would, Q following each load's power factor as in the forecast).
 // UNFINISHED: the grid engine (issue 7) is adding analytical dV/dP, dV/dQ and branch-current sensitivities from the
@@ -27,10 +28,10 @@ export function stressSensitivities(
   const stress = constraints.map((c) => study.stressOf(base, c));
   const perPod = new Map<string, number[]>();
   for (const pod of pods) {
-    const perturbed = study.solve(forecast, { ...changesKw, [pod]: (changesKw[pod] ?? 0) + stepKw }).result;
+    const perturbed = study.perturbedStress(forecast, changesKw, base, pod, stepKw, constraints);
     perPod.set(
       pod,
-      constraints.map((c, k) => (study.stressOf(perturbed, c) - stress[k]) / stepKw),
+      perturbed.map((value, k) => (value - stress[k]) / stepKw),
     );
   }
   return { stress, perPod };

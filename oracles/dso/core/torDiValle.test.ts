@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { privateKeyToAccount } from "viem/accounts";
 import { recoverSetpointSigner, SLOT_MS } from "../../../protocol";
-import { torDiValleInputs } from "../testing/torDiValle";
+import { torDiValleInputs } from "../demo/torDiValle";
 import { detectViolations, formatAlarm } from "./detect";
 import { GridStudy } from "./gridStudy";
 import { sizeRequests } from "./requests";

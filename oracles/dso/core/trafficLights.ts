@@ -40,7 +40,7 @@ export function staticTrafficLight(
     const declared = direction === "up" ? connection.maxUpKw : connection.maxDownKw;
     let allowed = declared;
     for (const snapshot of snapshots) {
-      const now = snapshot.podsKw[connection.pod] ?? 0;
+      const now = study.forecastPodKw(snapshot, connection.pod);
       const contractRoom =
         direction === "up" ? connection.contractualPowerWithdrawnKw - now : now + connection.contractualPowerInjectedKw;
       if (contractRoom < allowed) {

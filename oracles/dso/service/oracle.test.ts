@@ -19,7 +19,7 @@ import {
   topics,
 } from "../../../protocol";
 import { buildSetpoints, signSetpoints } from "../core/setpoints";
-import { torDiValleInputs } from "../testing/torDiValle";
+import { torDiValleInputs } from "../demo/torDiValle";
 import { DsoDataError } from "../errors";
 import { connectDsoContracts, gridIdFromChain, parseAward, readAwards, readDsoRequests, VERDICT } from "./chain";
 import { parseActivation, SetpointDispatcher } from "./dispatch";

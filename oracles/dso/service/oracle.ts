@@ -11,7 +11,9 @@ import type { Network } from "../../grid/model";
 import { detectViolations, type DetectionResult } from "../core/detect";
 import { GridStudy } from "../core/gridStudy";
 import { sizeRequests, type RequestOptions, type SlotRequestResult } from "../core/requests";
-import type { FinalOutcome } from "../core/setpoints";
+import { buildSetpoints, signSetpoints, type FinalOutcome } from "../core/setpoints";
+import type { SetpointDispatcher } from "./dispatch";
+import { SLOT_MS, SLOTS_PER_SETPOINT } from "../../../protocol";
 import {
   chainColour,
   dynamicTrafficLight,
@@ -371,6 +373,42 @@ export class DsoOracle {
         .filter((a) => a.finalQuantityKw > 0)
         .map((a) => ({ pod: a.pod, slot: a.slot, direction: a.direction, quantityKw: a.finalQuantityKw })),
     };
+  }
+
+  /**
+   * Publishes the setpoints of a finalised session whose 4-hour window starts within `leadMs` (15 minutes by
+   * default) or has started and not ended; the dispatcher skips what it already sent (deterministic ids).
+   */
+  async dispatchDue(
+    sessionId: bigint,
+    dispatcher: SetpointDispatcher,
+    oracleKey: `0x${string}`,
+    nowMs = Date.now(),
+    leadMs = 15 * 60 * 1000,
+  ): Promise<number> {
+    const { session, outcomes } = await this.finalOutcomes(sessionId);
+    if (outcomes.length === 0) return 0;
+    const { baselines } = await this.forecastOf(session);
+    const chainPods = await readPods(this.deps.contracts.registry);
+    const cosPhi = Object.fromEntries(chainPods.map((p) => [p.pod, p.cosPhi]));
+    const dayStartMs = session.dayStartTime * 1000;
+    let sent = 0;
+    for (let first = session.firstSlot; first < session.firstSlot + session.slotCount; first += SLOTS_PER_SETPOINT) {
+      const windowStartMs = dayStartMs + first * SLOT_MS;
+      const windowEndMs = windowStartMs + SLOTS_PER_SETPOINT * SLOT_MS;
+      if (nowMs < windowStartMs - leadMs || nowMs >= windowEndMs) continue;
+      const unsigned = buildSetpoints({
+        dayStartMs,
+        firstSlot: first,
+        outcomes,
+        baselinesKw: Object.fromEntries(baselines),
+        cosPhi,
+        sentMs: nowMs,
+        session: sessionId,
+      });
+      sent += await dispatcher.publish(await signSetpoints(unsigned, oracleKey), nowMs);
+    }
+    return sent;
   }
 
   /** One pass over every session: post what is due and missing. Safe to call any number of times. */
