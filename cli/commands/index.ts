@@ -2,8 +2,10 @@
 import type { Command } from "commander";
 import { registerBalCommands } from "./bal";
 import { registerConfigCommands } from "./config";
+import { registerDsoCommands } from "./dso";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
+import { registerSubgraphCommands } from "./subgraph";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -11,6 +13,8 @@ export type RegisterCommands = (program: Command) => void;
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
   registerBalCommands,
+  registerDsoCommands,
   registerGridCommands,
   registerMarketCommands,
+  registerSubgraphCommands,
 ];

@@ -1,7 +1,14 @@
 // Every deploy step, in dependency order. Adding a part's contracts is one line here.
 import type { DeployStep } from "./context";
+import { balStep } from "./bal";
+import { marketStep } from "./market";
 import { rolesStep } from "./roles";
 
 export type { DeployContext, DeployStep } from "./context";
 
-export const deploySteps: DeployStep[] = [rolesStep];
+// prettier-ignore
+export const deploySteps: DeployStep[] = [
+  rolesStep,
+  marketStep,
+  balStep,
+];
