@@ -8,7 +8,13 @@ import { MeterSimulator } from "./meter-simulator/meterSimulator";
 
 const fileSchema = lightNodeConfigSchema.extend({
   meter: lightNodeConfigSchema.shape.meter.optional(),
-  simulator: z.object({ peakW: z.number().positive(), pvPeakW: z.number().min(0).optional(), cosPhi: z.number().gt(0).max(1).optional() }).optional(),
+  simulator: z
+    .object({
+      peakW: z.number().positive(),
+      pvPeakW: z.number().min(0).optional(),
+      cosPhi: z.number().gt(0).max(1).optional(),
+    })
+    .optional(),
 });
 
 async function main(): Promise<void> {

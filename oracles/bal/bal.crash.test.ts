@@ -27,7 +27,10 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
     const chain = await deployBalContracts();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { JsonRpcServer } = require("hardhat/internal/hardhat-network/jsonrpc/server") as {
-      JsonRpcServer: new (c: { hostname: string; port: number; provider: unknown }) => { listen(): Promise<{ port: number }>; close(): Promise<void> };
+      JsonRpcServer: new (c: { hostname: string; port: number; provider: unknown }) => {
+        listen(): Promise<{ port: number }>;
+        close(): Promise<void>;
+      };
     };
     const rpcPort = await freePort();
     const rpc = new JsonRpcServer({ hostname: "127.0.0.1", port: rpcPort, provider: chain.hre.network.provider });
@@ -42,7 +45,10 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
         network: "crash",
         chainId: chain.chainId,
         deployer: chain.admin.address,
-        contracts: { LightNodeRegistry: { address: chain.registryAddress, blockNumber: 0 }, MeasurementAnchor: { address: chain.anchorAddress, blockNumber: 0 } },
+        contracts: {
+          LightNodeRegistry: { address: chain.registryAddress, blockNumber: 0 },
+          MeasurementAnchor: { address: chain.anchorAddress, blockNumber: 0 },
+        },
         accounts: {},
       }),
     );
@@ -66,7 +72,11 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
       DATABASE_URL: "",
     };
     const startBal = async (): Promise<ChildProcess> => {
-      const child = spawn(process.execPath, [path.join(ROOT, "bin", "run.js"), path.join(ROOT, "oracles", "bal", "main.ts")], { env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [path.join(ROOT, "bin", "run.js"), path.join(ROOT, "oracles", "bal", "main.ts")],
+        { env, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let err = "";
       child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
       await new Promise<void>((resolve, reject) => {
@@ -75,7 +85,11 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
       });
       return child;
     };
-    const stats = async () => (await (await fetch(`http://127.0.0.1:${balPort}/stats`)).json()) as { ingest: { accepted: number }; scd: { total: number; unbatched: number; pendingBatches: number; anchoredBatches: number } };
+    const stats = async () =>
+      (await (await fetch(`http://127.0.0.1:${balPort}/stats`)).json()) as {
+        ingest: { accepted: number };
+        scd: { total: number; unbatched: number; pendingBatches: number; anchoredBatches: number };
+      };
 
     const sim = new MeterSimulator({ peakW: 4_000_000 });
     await sim.start();
@@ -111,10 +125,14 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
       await waitFor("a few more batches", async () => (await stats()).scd.anchoredBatches >= 6, 60_000);
       // no more readings (the meter goes away: one anomaly), then let the queue drain
       await sim.stop();
-      await waitFor("everything stored and anchored", async () => {
-        const s = await stats();
-        return node.queuedCount === 0 && s.scd.unbatched === 0 && s.scd.pendingBatches === 0;
-      }, 60_000);
+      await waitFor(
+        "everything stored and anchored",
+        async () => {
+          const s = await stats();
+          return node.queuedCount === 0 && s.scd.unbatched === 0 && s.scd.pendingBatches === 0;
+        },
+        60_000,
+      );
     } finally {
       await node.stop();
       child.kill("SIGTERM");

@@ -8,7 +8,8 @@ import type { BalServiceOptions } from "./balService";
 /** Builds the service options from the environment. */
 export function balOptionsFromEnv(env: Record<string, string | undefined> = process.env): BalServiceOptions {
   const config = loadConfig(env);
-  if (!config.keys.balAnchor) throw new ConfigError("BAL_ANCHOR_PRIVATE_KEY", "required: the wallet holding BAL_ANCHOR");
+  if (!config.keys.balAnchor)
+    throw new ConfigError("BAL_ANCHOR_PRIVATE_KEY", "required: the wallet holding BAL_ANCHOR");
   const rpcUrl = config.rpcUrl ?? `http://127.0.0.1:${config.ports.rpc}`;
   const deployment = loadDeployment(config.network, env.FLEXGRID_DEPLOYMENTS_DIR);
   const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
@@ -16,9 +17,14 @@ export function balOptionsFromEnv(env: Record<string, string | undefined> = proc
     dataDir: path.join(config.dataDir, "bal"),
     databaseUrl: config.databaseUrl,
     chainId: deployment.chainId,
-    addresses: { lightNodeRegistry: contractAddress(deployment, "LightNodeRegistry"), measurementAnchor: contractAddress(deployment, "MeasurementAnchor") },
+    addresses: {
+      lightNodeRegistry: contractAddress(deployment, "LightNodeRegistry"),
+      measurementAnchor: contractAddress(deployment, "MeasurementAnchor"),
+    },
     signer: new Wallet(config.keys.balAnchor, provider),
-    mqtt: config.mqttUrl ? { url: config.mqttUrl, shareGroup: env.BAL_SHARE_GROUP, clientId: env.BAL_CLIENT_ID } : undefined,
+    mqtt: config.mqttUrl
+      ? { url: config.mqttUrl, shareGroup: env.BAL_SHARE_GROUP, clientId: env.BAL_CLIENT_ID }
+      : undefined,
     broker: { port: config.ports.mqtt },
     http: { port: config.ports.bal },
     anchor: {
