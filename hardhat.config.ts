@@ -34,7 +34,7 @@ const config: HardhatUserConfig = {
       allowUnlimitedContractSize: false,
     },
     localhost: {
-      url: process.env.RPC_URL ?? `http://127.0.0.1:${process.env.RPC_PORT ?? "8545"}`,
+      url: process.env.RPC_URL || `http://127.0.0.1:${process.env.RPC_PORT || "8545"}`,
       chainId: 31337,
     },
   },

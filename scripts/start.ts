@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 
     // Hardhat reads its network at load: point it at the chain before the first require.
     process.env.HARDHAT_NETWORK = "localhost";
-    process.env.RPC_PORT = String(config.ports.rpc);
+    process.env.RPC_URL = rpcUrl;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const hre = require("hardhat") as import("hardhat/types").HardhatRuntimeEnvironment;
     await hre.run("compile", { quiet: true });

@@ -1,8 +1,16 @@
 // Every deploy step, in dependency order. Adding a part's contracts is one line here.
 import type { DeployStep } from "./context";
+import { balStep } from "./bal";
+import { marketStep } from "./market";
 import { rolesStep } from "./roles";
 import { settlementStep } from "./settlement";
 
 export type { DeployContext, DeployStep } from "./context";
 
-export const deploySteps: DeployStep[] = [rolesStep, settlementStep];
+// prettier-ignore
+export const deploySteps: DeployStep[] = [
+  rolesStep,
+  marketStep,
+  balStep,
+  settlementStep,
+];

@@ -2,5 +2,15 @@
 // Adding a service is one line here.
 import { marketService } from "./market";
 import type { StackService } from "./types";
+import { balStackService, lightNodesStackService } from "./bal";
+import { demoPodsService } from "./demo-pods";
+import { subgraphService } from "./subgraph";
 
-export const stackServices: StackService[] = [marketService];
+// prettier-ignore
+export const stackServices: StackService[] = [
+  demoPodsService,
+  balStackService,
+  lightNodesStackService,
+  subgraphService,
+  marketService,
+];

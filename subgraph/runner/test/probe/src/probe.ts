@@ -5,6 +5,11 @@ import { Owner, Probe } from "../generated/schema";
 
 export function handleProbed(event: Probed): void {
   const id = event.params.tag.toHexString();
+  // Failure paths the runner must report like graph-node: abort, host errors, critical logs.
+  const note = event.params.note;
+  if (note == "abort") assert(false, "probe asked to abort");
+  if (note == "divzero") event.params.amount.div(BigInt.zero());
+  if (note == "critical") log.critical("probe asked for a critical log", []);
   let probe = Probe.load(id);
   if (probe == null) {
     probe = new Probe(id);

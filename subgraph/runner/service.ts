@@ -1,0 +1,227 @@
+// Composition root of the local subgraph runner: loads the built subgraph, opens the store, follows the chain,
+// and serves the graph-node query API at /subgraphs/name/<name>.
+import type { Server } from "node:http";
+import express from "express";
+import { createPublicClient, decodeFunctionResult, encodeFunctionData, http } from "viem";
+import type { AbiFunction, Hex, PublicClient } from "viem";
+import { openDb } from "./db";
+import type { Db } from "./db";
+import { ChainFollower } from "./follower";
+import type { EthCaller, HostLogger } from "./host";
+import { loadSubgraph, MappingRunner } from "./mapping";
+import type { LoadedSubgraph } from "./mapping";
+import { QueryService } from "./graphql";
+import { EntityStore } from "./store";
+import { SyncRpc } from "./sync-rpc";
+
+export interface RunnerLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface RunnerOptions {
+  /** Directory `graph build` wrote (holds subgraph.yaml, schema.graphql, the ABIs and WASM files). */
+  buildDir: string;
+  subgraphName?: string;
+  rpcUrl?: string;
+  /** An existing viem client (tests use Hardhat's in-process provider through it). */
+  client?: PublicClient;
+  databaseUrl?: string;
+  /** PGlite directory; in memory when absent. */
+  dataDir?: string;
+  /** Overrides of data source addresses and start blocks (from the deployment book), by data source name. */
+  addresses?: Record<string, { address: string; startBlock?: number }>;
+  network?: string;
+  /** HTTP port for the query API; no server when undefined. 0 picks a free port. */
+  port?: number;
+  host?: string;
+  pollIntervalMs?: number;
+  logger?: RunnerLogger;
+}
+
+export interface SubgraphRunner {
+  url?: string;
+  mappings: MappingRunner;
+  subgraph: LoadedSubgraph;
+  store: EntityStore;
+  query: QueryService;
+  follower: ChainFollower;
+  /** Indexes up to the chain head once; resolves with the last indexed block. */
+  sync(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const silent: RunnerLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+function rpcCaller(rpc: SyncRpc, subgraph: LoadedSubgraph, block: () => bigint | null): EthCaller {
+  const tag = () => {
+    const b = block();
+    return b === null ? "latest" : `0x${b.toString(16)}`;
+  };
+  return {
+    call(request) {
+      const ds = subgraph.dataSources.find((d) => d.abis.has(request.contractName));
+      const abi = ds?.abis.get(request.contractName);
+      if (!abi) throw new Error(`ethereum.call: no ABI named ${request.contractName}`);
+      const wantedInputs = request.functionSignature.split(":")[0];
+      const fn = abi.find(
+        (item): item is AbiFunction =>
+          item.type === "function" &&
+          item.name === request.functionName &&
+          (!wantedInputs.includes("(") || `${item.name}(${item.inputs.map((i) => i.type).join(",")})` === wantedInputs.replace(/\s/g, "")),
+      );
+      if (!fn) throw new Error(`ethereum.call: ${request.contractName} has no function ${request.functionSignature}`);
+      const data = encodeFunctionData({ abi: [fn], functionName: fn.name, args: request.args.map((a) => a.value) });
+      let result: Hex;
+      try {
+        result = rpc.request<Hex>("eth_call", [{ to: request.address, data }, tag()]);
+      } catch (error) {
+        // A revert is a null result for the mapping (try_ functions); transport errors are not.
+        if ((error as { rpcError?: unknown }).rpcError) return null;
+        throw error;
+      }
+      const decoded = decodeFunctionResult({ abi: [fn], functionName: fn.name, data: result }) as unknown;
+      const values = fn.outputs.length === 1 ? [decoded] : (decoded as readonly unknown[]);
+      return { outputs: fn.outputs, values };
+    },
+    getBalance(address) {
+      return BigInt(rpc.request<Hex>("eth_getBalance", [address, tag()]));
+    },
+    hasCode(address) {
+      return rpc.request<Hex>("eth_getCode", [address, tag()]) !== "0x";
+    },
+  };
+}
+
+export async function startSubgraphRunner(options: RunnerOptions): Promise<SubgraphRunner> {
+  const log = options.logger ?? silent;
+  const name = options.subgraphName ?? "flexgrid";
+  const subgraph = loadSubgraph(options.buildDir);
+  for (const ds of subgraph.dataSources) {
+    const override = options.addresses?.[ds.name];
+    if (override) {
+      ds.address = override.address.toLowerCase() as Hex;
+      if (override.startBlock !== undefined) ds.startBlock = override.startBlock;
+    }
+    if (options.network) ds.network = options.network;
+  }
+  subgraph.byAddress.clear();
+  for (const ds of subgraph.dataSources) subgraph.byAddress.set(ds.address, [...(subgraph.byAddress.get(ds.address) ?? []), ds]);
+
+  const db: Db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  const store = new EntityStore(db, subgraph.schema);
+  await store.init();
+  // Entities indexed from other contracts (a redeployed local chain) would be wrong: start over when they change.
+  const fingerprint = subgraph.dataSources.map((ds) => `${ds.name}@${ds.address}#${ds.startBlock}`).join(",");
+  const previous = await store.getMeta<string>("dataSources");
+  if (previous !== null && previous !== fingerprint) {
+    log.warn({ previous, now: fingerprint }, "data sources changed: re-indexing from scratch");
+    await store.rollbackTo(-1);
+  }
+  await store.setMeta("dataSources", fingerprint);
+
+  const client = options.client ?? createPublicClient({ transport: http(options.rpcUrl ?? "http://127.0.0.1:8545") });
+  const syncRpc = options.rpcUrl ? new SyncRpc(options.rpcUrl) : null;
+  const hostLogger: HostLogger = {
+    log(level, message) {
+      const fn = level === "critical" || level === "error" ? log.error : level === "warning" ? log.warn : level === "debug" ? log.debug : log.info;
+      fn.call(log, { mapping: true }, message);
+    },
+  };
+  let currentBlock: bigint | null = null;
+  const mappings = new MappingRunner(subgraph, store, hostLogger, syncRpc ? rpcCaller(syncRpc, subgraph, () => currentBlock) : undefined);
+  const run = mappings.run.bind(mappings);
+  mappings.run = (trigger) => {
+    currentBlock = trigger.block.number;
+    run(trigger);
+  };
+  const follower = new ChainFollower(client, subgraph, store, mappings, {
+    log: (level, message, details) => log[level]({ ...details }, message),
+  });
+
+  const deployment = `flexgrid-local/${name}`;
+  const query = new QueryService(subgraph.schema, {
+    db,
+    deployment,
+    latest: async () => store.latestBlock(),
+    hasIndexingErrors: async () => follower.fatalError !== null,
+  });
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (options.port !== undefined) {
+    const app = express();
+    app.use(express.json({ limit: "1mb" }));
+    const handle = async (req: express.Request, res: express.Response) => {
+      if (req.params.name !== name) {
+        res.status(404).json({ errors: [{ message: `subgraph \`${String(req.params.name)}\` not found` }] });
+        return;
+      }
+      const body = (req.method === "GET" ? req.query : req.body) as { query?: string; variables?: unknown; operationName?: string };
+      if (!body?.query) {
+        res.status(400).json({ errors: [{ message: "The query is empty" }] });
+        return;
+      }
+      const variables = typeof body.variables === "string" ? (JSON.parse(body.variables) as Record<string, unknown>) : (body.variables as Record<string, unknown>);
+      const result = await query.execute(String(body.query), variables, body.operationName);
+      res.status(200).json(result);
+    };
+    app.post("/subgraphs/name/:name", handle);
+    app.get("/subgraphs/name/:name", handle);
+    app.get("/", (_req, res) => {
+      res.json({ subgraphs: [`/subgraphs/name/${name}`], latestBlock: store.latestBlock(), failed: follower.fatalError?.message ?? null });
+    });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(s));
+    });
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : options.port;
+    url = `http://${options.host ?? "127.0.0.1"}:${port}/subgraphs/name/${name}`;
+    log.info({ url }, "subgraph query API listening");
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  let syncing: Promise<number> | null = null;
+  const sync = async () => {
+    // One sync at a time: the poller and explicit callers share the same run.
+    syncing ??= follower.syncOnce().finally(() => {
+      syncing = null;
+    });
+    return syncing;
+  };
+  if (options.pollIntervalMs) {
+    const tick = async () => {
+      try {
+        await sync();
+      } catch (error) {
+        log.error({ error: (error as Error).message }, "subgraph indexing stopped");
+        if (follower.fatalError) {
+          await store.setMeta("fatalError", follower.fatalError.message).catch(() => undefined);
+          return;
+        }
+      }
+      timer = setTimeout(() => void tick(), options.pollIntervalMs);
+    };
+    timer = setTimeout(() => void tick(), 0);
+  }
+
+  return {
+    url,
+    mappings,
+    subgraph,
+    store,
+    query,
+    follower,
+    sync,
+    async stop() {
+      if (timer) clearTimeout(timer);
+      await syncing?.catch(() => undefined);
+      await store.flush().catch(() => undefined);
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await syncRpc?.close();
+      await db.close();
+    },
+  };
+}
