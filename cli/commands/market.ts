@@ -7,6 +7,7 @@ import { bookHash, clearBook, clearExact, formatClearingResult, parseBook } from
 import { FlexMarketResultsPort } from "../../oracles/market/service/chainResults";
 import { ChainSessionSource } from "../../oracles/market/service/chainSessions";
 import { verifySession } from "../../oracles/market/service/verify";
+import { exportSettlements, parseSettlementInput, settleAwards } from "../../oracles/market/settlement";
 
 interface ClearOptions {
   json?: boolean;
@@ -74,5 +75,30 @@ export function registerMarketCommands(program: Command): void {
         for (const d of report.differences) console.log(`  ${d}`);
       }
       if (!report.ok) throw new FlexGridError(`session ${sessionArg} does not verify`, "MARKET_VERIFY");
+    });
+
+  market
+    .command("settle")
+    .description(
+      "settle awards from certified readings (delivered = baseline − measured, ±30 % rule by scheme) and export the totals per PoD and period",
+    )
+    .argument("<input.json>", "awards, baselinesW, readings (with certified flags) and optional schemes per PoD")
+    .option("--period <period>", "day, week (ISO) or month", "day")
+    .option("--format <format>", "csv or json", "csv")
+    .action((file: string, options: { period: string; format: string }) => {
+      if (!["day", "week", "month"].includes(options.period))
+        throw new FlexGridError(`--period must be day, week or month, got ${options.period}`, "MARKET_PERIOD");
+      if (!["csv", "json"].includes(options.format))
+        throw new FlexGridError(`--format must be csv or json, got ${options.format}`, "MARKET_FORMAT");
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(file, "utf8"));
+      } catch (error) {
+        throw new FlexGridError(`cannot read ${file}: ${(error as Error).message}`, "MARKET_SETTLEMENT_FILE");
+      }
+      const rows = settleAwards(parseSettlementInput(raw, file));
+      process.stdout.write(
+        exportSettlements(rows, options.period as "day" | "week" | "month", options.format as "csv" | "json"),
+      );
     });
 }
