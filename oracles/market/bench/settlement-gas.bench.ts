@@ -8,7 +8,6 @@ import {
   createScheme,
   deploySettlementFixture,
   POD,
-  postAndSeal,
   RIGHT_AWARDS,
   validateAll,
 } from "../../../test/settlement/fixture";
