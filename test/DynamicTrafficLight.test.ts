@@ -21,20 +21,21 @@ async function withPerimeter() {
 }
 
 describe("DynamicTrafficLight", function () {
-  shouldBehaveLikeRoleGuarded(
-    async () => {
-      const p = await loadFixture(withPerimeter);
-      return { ...p, guarded: p.trafficLight };
+  shouldBehaveLikeRoleGuarded(async () => {
+    const p = await loadFixture(withPerimeter);
+    return { ...p, guarded: p.trafficLight };
+  }, [
+    {
+      fn: "definePerimeter",
+      role: "DSO",
+      send: (f, s) => f.trafficLight.connect(s).definePerimeter(MOSTACCIANO, [POD_A]),
     },
-    [
-      { fn: "definePerimeter", role: "DSO", send: (f, s) => f.trafficLight.connect(s).definePerimeter(MOSTACCIANO, [POD_A]) },
-      {
-        fn: "publishTrafficLights",
-        role: "DSO_ORACLE",
-        send: (f, s) => f.trafficLight.connect(s).publishTrafficLights(f.sessionId, MOSTACCIANO, []),
-      },
-    ],
-  );
+    {
+      fn: "publishTrafficLights",
+      role: "DSO_ORACLE",
+      send: (f, s) => f.trafficLight.connect(s).publishTrafficLights(f.sessionId, MOSTACCIANO, []),
+    },
+  ]);
 
   describe("definePerimeter", function () {
     it("stores the set hash and bumps the version on each redefinition", async function () {
@@ -60,19 +61,22 @@ describe("DynamicTrafficLight", function () {
       await expect(
         p.trafficLight
           .connect(p.dsoOracle)
-          .publishTrafficLights(p.sessionId, MOSTACCIANO, [light(50, Colour.Red, 0, 1500), light(51, Colour.Green, 800, 800)]),
+          .publishTrafficLights(p.sessionId, MOSTACCIANO, [
+            light(50, Colour.Red, 0, 1500),
+            light(51, Colour.Green, 800, 800),
+          ]),
       )
         .to.emit(p.trafficLight, "TrafficLightPublished")
         .withArgs(MOSTACCIANO, p.day, 50, p.sessionId, Colour.Red, 0, 1500, 1);
       const l = await p.trafficLight.trafficLight(MOSTACCIANO, p.day, 50);
-      expect([l.colour, l.capabilityUpKw, l.capabilityDownKw, l.perimeterVersion, l.sessionId, l.published]).to.deep.equal([
-        BigInt(Colour.Red),
-        0n,
-        1500n,
-        1n,
-        p.sessionId,
-        true,
-      ]);
+      expect([
+        l.colour,
+        l.capabilityUpKw,
+        l.capabilityDownKw,
+        l.perimeterVersion,
+        l.sessionId,
+        l.published,
+      ]).to.deep.equal([BigInt(Colour.Red), 0n, 1500n, 1n, p.sessionId, true]);
       expect((await p.trafficLight.trafficLight(MOSTACCIANO, p.day, 52)).published).to.equal(false);
     });
 
@@ -103,7 +107,9 @@ describe("DynamicTrafficLight", function () {
       await p.market
         .connect(p.marketOperator)
         .createSession(SessionKind.RealTime, p.day, 0, p.dayStartTime, now + 10, p.dayStartTime);
-      await expect(p.trafficLight.connect(p.dsoOracle).publishTrafficLights(2, MOSTACCIANO, [light(16, Colour.Green, 1, 1)]))
+      await expect(
+        p.trafficLight.connect(p.dsoOracle).publishTrafficLights(2, MOSTACCIANO, [light(16, Colour.Green, 1, 1)]),
+      )
         .to.be.revertedWithCustomError(p.trafficLight, "DynamicTrafficLightSlotOutsideSession")
         .withArgs(2, 16);
     });

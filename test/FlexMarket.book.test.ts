@@ -206,20 +206,32 @@ describe("FlexMarket book", function () {
     it("reverts above the PoD's qualified flexibility in the offer's direction", async function () {
       const p = await loadFixture(deployOpenSession);
       const m = p.market.connect(p.aggregator);
-      await expect(m.submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, [...STEPS, { quantityKw: 200, priceMilliEurPerKw: 40 }])))
+      await expect(
+        m.submitOffer(
+          singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, [
+            ...STEPS,
+            { quantityKw: 200, priceMilliEurPerKw: 40 },
+          ]),
+        ),
+      )
         .to.be.revertedWithCustomError(p.market, "FlexMarketAboveLimit")
         .withArgs(POD_A, Direction.Down, 700, 500);
       await expect(m.submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Up, STEPS)))
         .to.be.revertedWithCustomError(p.market, "FlexMarketAboveLimit")
         .withArgs(POD_A, Direction.Up, 500, 300);
-      await expect(m.submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Up, [{ quantityKw: 300, priceMilliEurPerKw: 1 }])))
-        .to.emit(p.market, "OfferSubmitted");
+      await expect(
+        m.submitOffer(
+          singleSlotOffer(p.sessionId, POD_A, 50, Direction.Up, [{ quantityKw: 300, priceMilliEurPerKw: 1 }]),
+        ),
+      ).to.emit(p.market, "OfferSubmitted");
     });
 
     it("applies a modulation of the static traffic light", async function () {
       const p = await loadFixture(deployOpenSession);
       await p.registry.connect(p.dso).modulateQualification(POD_A, 0, 250);
-      await expect(p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, STEPS)))
+      await expect(
+        p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, STEPS)),
+      )
         .to.be.revertedWithCustomError(p.market, "FlexMarketAboveLimit")
         .withArgs(POD_A, Direction.Down, 500, 250);
     });
@@ -244,11 +256,15 @@ describe("FlexMarket book", function () {
 
     it("reverts for a PoD of another aggregator or an unknown PoD", async function () {
       const p = await loadFixture(deployOpenSession);
-      await expect(p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, POD_B, 50, Direction.Down, STEPS)))
+      await expect(
+        p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, POD_B, 50, Direction.Down, STEPS)),
+      )
         .to.be.revertedWithCustomError(p.market, "FlexMarketNotPodAggregator")
         .withArgs(POD_B, p.aggregator.address, p.aggregator2.address);
       const unknown = podId("IT002E99999999");
-      await expect(p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, unknown, 50, Direction.Down, STEPS)))
+      await expect(
+        p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, unknown, 50, Direction.Down, STEPS)),
+      )
         .to.be.revertedWithCustomError(p.market, "FlexMarketNotPodAggregator")
         .withArgs(unknown, p.aggregator.address, "0x0000000000000000000000000000000000000000");
     });
@@ -262,14 +278,30 @@ describe("FlexMarket book", function () {
         [Array.from({ length: 11 }, () => step), 11],
         [[step, { quantityKw: 0, priceMilliEurPerKw: 6 }], 1],
         [[step, { quantityKw: 10, priceMilliEurPerKw: 4 }], 1],
+        [
+          [
+            { quantityKw: 2 ** 32 - 1, priceMilliEurPerKw: 5 },
+            { quantityKw: 1, priceMilliEurPerKw: 5 },
+          ],
+          1,
+        ], // the total overflows uint32
       ];
       for (const [steps, bad] of cases) {
         await expect(m.submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, steps)))
           .to.be.revertedWithCustomError(p.market, "FlexMarketInvalidCurve")
           .withArgs(bad);
       }
-      await expect(m.submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, Array.from({ length: 10 }, () => step))))
-        .to.emit(p.market, "OfferSubmitted");
+      await expect(
+        m.submitOffer(
+          singleSlotOffer(
+            p.sessionId,
+            POD_A,
+            50,
+            Direction.Down,
+            Array.from({ length: 10 }, () => step),
+          ),
+        ),
+      ).to.emit(p.market, "OfferSubmitted");
     });
 
     it("reverts for an inconsistent window", async function () {

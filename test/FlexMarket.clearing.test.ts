@@ -1,7 +1,15 @@
 // FlexMarket clearing results, technical validation and the final outcome.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { deployOpenSession, singleSlotOffer, blockOffer, deltaRequest, podData, POD_A, POD_B } from "./helpers/platform";
+import {
+  deployOpenSession,
+  singleSlotOffer,
+  blockOffer,
+  deltaRequest,
+  podData,
+  POD_A,
+  POD_B,
+} from "./helpers/platform";
 import { pomId, Direction, EntryStatus, Qualification, SessionStatus, Verdict } from "./helpers/units";
 
 const POM = pomId("CP-IRLANDESE");
@@ -21,9 +29,15 @@ async function withBook() {
       { quantityKw: 300, priceMilliEurPerKw: 30 },
     ]),
   );
-  await b.submitOffer(singleSlotOffer(p.sessionId, POD_B, 50, Direction.Down, [{ quantityKw: 100, priceMilliEurPerKw: 20 }]));
-  await a.submitOffer(blockOffer(p.sessionId, POD_A, 40, 60, 100, Direction.Down, [{ quantityKw: 200, priceMilliEurPerKw: 15 }]));
-  await b.submitOffer(singleSlotOffer(p.sessionId, POD_B, 51, Direction.Up, [{ quantityKw: 300, priceMilliEurPerKw: 5 }]));
+  await b.submitOffer(
+    singleSlotOffer(p.sessionId, POD_B, 50, Direction.Down, [{ quantityKw: 100, priceMilliEurPerKw: 20 }]),
+  );
+  await a.submitOffer(
+    blockOffer(p.sessionId, POD_A, 40, 60, 100, Direction.Down, [{ quantityKw: 200, priceMilliEurPerKw: 15 }]),
+  );
+  await b.submitOffer(
+    singleSlotOffer(p.sessionId, POD_B, 51, Direction.Up, [{ quantityKw: 300, priceMilliEurPerKw: 5 }]),
+  );
   const dso = p.market.connect(p.dsoOracle);
   await dso.submitDsoRequest(p.sessionId, [POD_A, POD_B], deltaRequest(50, -400, 50));
   await p.market.connect(p.tso).submitTsoRequest(p.sessionId, POM, deltaRequest(51, -100));
@@ -181,10 +195,14 @@ describe("FlexMarket clearing", function () {
     it("serves a TSO request only with PoDs mapped to its PoM", async function () {
       const p = await loadFixture(withBook);
       const b = p.market.connect(p.aggregator2);
-      await b.submitOffer(singleSlotOffer(p.sessionId, POD_B, 51, Direction.Down, [{ quantityKw: 50, priceMilliEurPerKw: 1 }]));
+      await b.submitOffer(
+        singleSlotOffer(p.sessionId, POD_B, 51, Direction.Down, [{ quantityKw: 50, priceMilliEurPerKw: 1 }]),
+      );
       await p.market
         .connect(p.aggregator)
-        .submitOffer(singleSlotOffer(p.sessionId, POD_A, 51, Direction.Down, [{ quantityKw: 50, priceMilliEurPerKw: 1 }]));
+        .submitOffer(
+          singleSlotOffer(p.sessionId, POD_A, 51, Direction.Down, [{ quantityKw: 50, priceMilliEurPerKw: 1 }]),
+        );
       await time.increaseTo(p.gateClosureTime);
       const op = p.market.connect(p.marketOperator);
       await expect(op.postAwards(p.sessionId, INPUTS, [award(5, 2, 51, 50, 1)]))
@@ -196,7 +214,9 @@ describe("FlexMarket clearing", function () {
     it("gives a PoD at most one award per slot (mutual unavailability)", async function () {
       const p = await loadFixture(afterGate);
       await expect(
-        p.market.connect(p.marketOperator).postAwards(p.sessionId, INPUTS, [award(1, 1, 50, 100, 30), award(3, 1, 50, 100, 30)]),
+        p.market
+          .connect(p.marketOperator)
+          .postAwards(p.sessionId, INPUTS, [award(1, 1, 50, 100, 30), award(3, 1, 50, 100, 30)]),
       )
         .to.be.revertedWithCustomError(p.market, "FlexMarketPodAlreadyAwarded")
         .withArgs(POD_A, p.day, 50);
@@ -250,9 +270,7 @@ describe("FlexMarket clearing", function () {
       const p = await loadFixture(afterGate);
       const op = p.market.connect(p.marketOperator);
       await op.postAwards(p.sessionId, INPUTS, []);
-      await expect(op.sealClearing(p.sessionId))
-        .to.emit(p.market, "SessionFinalised")
-        .withArgs(p.sessionId, 0);
+      await expect(op.sealClearing(p.sessionId)).to.emit(p.market, "SessionFinalised").withArgs(p.sessionId, 0);
       expect(await p.market.sessionStatus(p.sessionId)).to.equal(SessionStatus.Finalised);
     });
 
@@ -283,7 +301,9 @@ describe("FlexMarket clearing", function () {
       await expect(first).not.to.emit(p.market, "SessionFinalised");
       expect((await p.market.session(p.sessionId)).pendingValidations).to.equal(1n);
       await expect(
-        oracle.postValidations(p.sessionId, [{ awardIndex: 1, verdict: Verdict.Partial, reducedQuantityKw: 40, reasonCode: 3 }]),
+        oracle.postValidations(p.sessionId, [
+          { awardIndex: 1, verdict: Verdict.Partial, reducedQuantityKw: 40, reasonCode: 3 },
+        ]),
       )
         .to.emit(p.market, "SessionFinalised")
         .withArgs(p.sessionId, 3);

@@ -17,52 +17,49 @@ import { DAY_SECONDS, Direction, SessionKind, SessionStatus, pomId } from "./hel
 const STEP = [{ quantityKw: 100, priceMilliEurPerKw: 20 }];
 
 describe("FlexMarket sessions", function () {
-  shouldBehaveLikeRoleGuarded(
-    async () => {
-      const p = await loadFixture(deployOpenSession);
-      return { ...p, guarded: p.market };
+  shouldBehaveLikeRoleGuarded(async () => {
+    const p = await loadFixture(deployOpenSession);
+    return { ...p, guarded: p.market };
+  }, [
+    {
+      fn: "createSession",
+      role: "MARKET_OPERATOR",
+      send: (f, s) => f.market.connect(s).createSession(SessionKind.DayAhead, f.day + 1, 0, 0, 0, 0),
     },
-    [
-      {
-        fn: "createSession",
-        role: "MARKET_OPERATOR",
-        send: (f, s) => f.market.connect(s).createSession(SessionKind.DayAhead, f.day + 1, 0, 0, 0, 0),
-      },
-      {
-        fn: "submitDsoRequest",
-        role: "DSO_ORACLE",
-        send: (f, s) => f.market.connect(s).submitDsoRequest(f.sessionId, [POD_A], deltaRequest(50, -100)),
-      },
-      {
-        fn: "submitTsoRequest",
-        role: "TSO",
-        send: (f, s) => f.market.connect(s).submitTsoRequest(f.sessionId, pomId("CP"), deltaRequest(50, -100)),
-      },
-      {
-        fn: "submitOffer",
-        role: "AGGREGATOR",
-        send: (f, s) => f.market.connect(s).submitOffer(singleSlotOffer(f.sessionId, POD_A, 50, Direction.Down, STEP)),
-      },
-      { fn: "cancelOffer", role: "AGGREGATOR", send: (f, s) => f.market.connect(s).cancelOffer(1) },
-      {
-        fn: "replaceOffer",
-        role: "AGGREGATOR",
-        send: (f, s) =>
-          f.market.connect(s).replaceOffer(1, singleSlotOffer(f.sessionId, POD_A, 50, Direction.Down, STEP)),
-      },
-      {
-        fn: "postAwards",
-        role: "MARKET_OPERATOR",
-        send: (f, s) => f.market.connect(s).postAwards(f.sessionId, "0x" + "11".repeat(32), []),
-      },
-      { fn: "sealClearing", role: "MARKET_OPERATOR", send: (f, s) => f.market.connect(s).sealClearing(f.sessionId) },
-      {
-        fn: "postValidations",
-        role: "DSO_ORACLE",
-        send: (f, s) => f.market.connect(s).postValidations(f.sessionId, []),
-      },
-    ],
-  );
+    {
+      fn: "submitDsoRequest",
+      role: "DSO_ORACLE",
+      send: (f, s) => f.market.connect(s).submitDsoRequest(f.sessionId, [POD_A], deltaRequest(50, -100)),
+    },
+    {
+      fn: "submitTsoRequest",
+      role: "TSO",
+      send: (f, s) => f.market.connect(s).submitTsoRequest(f.sessionId, pomId("CP"), deltaRequest(50, -100)),
+    },
+    {
+      fn: "submitOffer",
+      role: "AGGREGATOR",
+      send: (f, s) => f.market.connect(s).submitOffer(singleSlotOffer(f.sessionId, POD_A, 50, Direction.Down, STEP)),
+    },
+    { fn: "cancelOffer", role: "AGGREGATOR", send: (f, s) => f.market.connect(s).cancelOffer(1) },
+    {
+      fn: "replaceOffer",
+      role: "AGGREGATOR",
+      send: (f, s) =>
+        f.market.connect(s).replaceOffer(1, singleSlotOffer(f.sessionId, POD_A, 50, Direction.Down, STEP)),
+    },
+    {
+      fn: "postAwards",
+      role: "MARKET_OPERATOR",
+      send: (f, s) => f.market.connect(s).postAwards(f.sessionId, "0x" + "11".repeat(32), []),
+    },
+    { fn: "sealClearing", role: "MARKET_OPERATOR", send: (f, s) => f.market.connect(s).sealClearing(f.sessionId) },
+    {
+      fn: "postValidations",
+      role: "DSO_ORACLE",
+      send: (f, s) => f.market.connect(s).postValidations(f.sessionId, []),
+    },
+  ]);
 
   describe("createSession", function () {
     it("creates a day-ahead session over the 96 slots of the day", async function () {
@@ -92,7 +89,17 @@ describe("FlexMarket sessions", function () {
             .createSession(SessionKind.RealTime, s.day, i, s.dayStartTime, s.openingTime, firstSlotStart - 900),
         )
           .to.emit(p.market, "SessionCreated")
-          .withArgs(i + 1, SessionKind.RealTime, s.day, i, i * 16, 16, s.dayStartTime, s.openingTime, firstSlotStart - 900);
+          .withArgs(
+            i + 1,
+            SessionKind.RealTime,
+            s.day,
+            i,
+            i * 16,
+            16,
+            s.dayStartTime,
+            s.openingTime,
+            firstSlotStart - 900,
+          );
       }
       expect(await p.market.sessionCount()).to.equal(6n);
       expect(await p.market.dayAheadGateClosure(s.day)).to.equal(0n);
@@ -151,6 +158,19 @@ describe("FlexMarket sessions", function () {
           .to.be.revertedWithCustomError(p.market, "FlexMarketInvalidSchedule")
           .withArgs(opening, gate, s.dayStartTime);
       }
+    });
+
+    it("reverts for times beyond the 40-bit storage range instead of truncating them", async function () {
+      const p = await loadFixture(deployPlatform);
+      const day = 2 ** 32 - 1;
+      const dayStart = day * DAY_SECONDS;
+      await expect(
+        p.market
+          .connect(p.marketOperator)
+          .createSession(SessionKind.DayAhead, day, 0, dayStart, dayStart - 7200, dayStart - 3600),
+      )
+        .to.be.revertedWithCustomError(p.market, "SafeCastOverflowedUintDowncast")
+        .withArgs(40, dayStart);
     });
 
     it("accepts a gate closure exactly at delivery start", async function () {
@@ -270,7 +290,9 @@ describe("FlexMarket sessions", function () {
 
     it("reverts for an unknown session", async function () {
       const p = await loadFixture(deployPlatform);
-      await expect(p.market.closeGate(9)).to.be.revertedWithCustomError(p.market, "FlexMarketUnknownSession").withArgs(9);
+      await expect(p.market.closeGate(9))
+        .to.be.revertedWithCustomError(p.market, "FlexMarketUnknownSession")
+        .withArgs(9);
     });
   });
 });

@@ -9,13 +9,10 @@ const RESULTS = ethers.keccak256(ethers.toUtf8Bytes("session 1 results csv"));
 const KIND = ethers.encodeBytes32String("clearing-results");
 
 describe("MarketDataNotary", function () {
-  shouldBehaveLikeRoleGuarded(
-    async () => {
-      const p = await loadFixture(deployPlatform);
-      return { ...p, guarded: p.notary };
-    },
-    [{ fn: "anchor", role: "MARKET_OPERATOR", send: (f, s) => f.notary.connect(s).anchor(RESULTS, KIND, "") }],
-  );
+  shouldBehaveLikeRoleGuarded(async () => {
+    const p = await loadFixture(deployPlatform);
+    return { ...p, guarded: p.notary };
+  }, [{ fn: "anchor", role: "MARKET_OPERATOR", send: (f, s) => f.notary.connect(s).anchor(RESULTS, KIND, "") }]);
 
   describe("anchor", function () {
     it("records who anchored the hash and when", async function () {

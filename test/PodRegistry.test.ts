@@ -2,9 +2,16 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { deployPlatform, podData, POD_A, createDayAheadSession, registerQualifiedPod } from "./helpers/platform";
+import {
+  deployPlatform,
+  podData,
+  POD_A,
+  createDayAheadSession,
+  dayAheadSchedule,
+  registerQualifiedPod,
+} from "./helpers/platform";
 import { shouldBehaveLikeRoleGuarded } from "./helpers/shouldBehaveLikeRoleGuarded";
-import { baselineHash, PodStatus, pomId, Qualification } from "./helpers/units";
+import { baselineHash, PodStatus, pomId, Qualification, SessionKind } from "./helpers/units";
 
 const BASELINE = Array.from({ length: 96 }, (_, i) => 200 + (i % 7) * 10 - (i > 40 && i < 60 ? 150 : 0));
 const POM = pomId("CP-IRLANDESE");
@@ -16,28 +23,25 @@ async function withPod() {
 }
 
 describe("PodRegistry", function () {
-  shouldBehaveLikeRoleGuarded(
-    async () => {
-      const p = await loadFixture(withPod);
-      return { ...p, guarded: p.registry };
+  shouldBehaveLikeRoleGuarded(async () => {
+    const p = await loadFixture(withPod);
+    return { ...p, guarded: p.registry };
+  }, [
+    { fn: "registerPod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).registerPod(POD_A, podData()) },
+    { fn: "mapPodsToPoms", role: "DSO_ORACLE", send: (f, s) => f.registry.connect(s).mapPodsToPoms([POD_A], [POM]) },
+    { fn: "confirmQualification", role: "DSO", send: (f, s) => f.registry.connect(s).confirmQualification(POD_A) },
+    {
+      fn: "modulateQualification",
+      role: "DSO",
+      send: (f, s) => f.registry.connect(s).modulateQualification(POD_A, 1, 1),
     },
-    [
-      { fn: "registerPod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).registerPod(POD_A, podData()) },
-      { fn: "mapPodsToPoms", role: "DSO_ORACLE", send: (f, s) => f.registry.connect(s).mapPodsToPoms([POD_A], [POM]) },
-      { fn: "confirmQualification", role: "DSO", send: (f, s) => f.registry.connect(s).confirmQualification(POD_A) },
-      {
-        fn: "modulateQualification",
-        role: "DSO",
-        send: (f, s) => f.registry.connect(s).modulateQualification(POD_A, 1, 1),
-      },
-      {
-        fn: "invalidateQualification",
-        role: "DSO",
-        send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
-      },
-      { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
-    ],
-  );
+    {
+      fn: "invalidateQualification",
+      role: "DSO",
+      send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
+    },
+    { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
+  ]);
 
   describe("registerPod", function () {
     it("records the PoD for the calling aggregator with a pending static traffic light", async function () {
@@ -284,15 +288,46 @@ describe("PodRegistry", function () {
       expect(await p.registry.baselineHashOf(POD_A, s.day)).to.equal(baselineHash(updated));
     });
 
-    it("is accepted without a calendar", async function () {
+    it("stays open while the day has no day-ahead session", async function () {
       const p = await loadFixture(withPod);
-      await expect(p.registry.setCalendar(ethers.ZeroAddress))
-        .to.emit(p.registry, "CalendarSet")
-        .withArgs(ethers.ZeroAddress);
+      await time.increase(30 * 86_400);
+      expect(await p.registry.dayAheadGateClosureOf(1)).to.equal(0n);
       await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, BASELINE)).to.emit(
         p.registry,
         "BaselineSubmitted",
       );
+    });
+  });
+
+  describe("recordDayAheadGateClosure", function () {
+    it("is written by the market when it creates a day-ahead session", async function () {
+      const p = await loadFixture(withPod);
+      const s = await dayAheadSchedule();
+      await expect(
+        p.market
+          .connect(p.marketOperator)
+          .createSession(SessionKind.DayAhead, s.day, 0, s.dayStartTime, s.openingTime, s.gateClosureTime),
+      )
+        .to.emit(p.registry, "DayAheadGateClosureRecorded")
+        .withArgs(s.day, s.gateClosureTime);
+      expect(await p.registry.dayAheadGateClosureOf(s.day)).to.equal(BigInt(s.gateClosureTime));
+    });
+
+    it("reverts for anyone but the calendar", async function () {
+      const p = await loadFixture(withPod);
+      await expect(p.registry.connect(p.admin).recordDayAheadGateClosure(1, 2))
+        .to.be.revertedWithCustomError(p.registry, "PodRegistryNotCalendar")
+        .withArgs(p.admin.address, await p.market.getAddress());
+    });
+
+    it("makes the market refuse a day-ahead session while it is not the registry's calendar", async function () {
+      const p = await loadFixture(withPod);
+      await expect(p.registry.setCalendar(ethers.ZeroAddress))
+        .to.emit(p.registry, "CalendarSet")
+        .withArgs(ethers.ZeroAddress);
+      await expect(createDayAheadSession(p))
+        .to.be.revertedWithCustomError(p.registry, "PodRegistryNotCalendar")
+        .withArgs(await p.market.getAddress(), ethers.ZeroAddress);
     });
   });
 

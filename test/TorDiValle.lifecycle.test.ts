@@ -59,7 +59,9 @@ async function torDiValleSession() {
   const aggregators: Record<string, typeof p.aggregator> = { ACEAE: p.aggregator, ACEAE_2: p.aggregator2 };
   // Flow 1: registration, PoM mapping, static traffic light.
   for (const pod of TDV.pods) {
-    await p.registry.connect(aggregators[pod.aggregator]).registerPod(podId(pod.pod), podDataOf(pod, ethers.ZeroAddress));
+    await p.registry
+      .connect(aggregators[pod.aggregator])
+      .registerPod(podId(pod.pod), podDataOf(pod, ethers.ZeroAddress));
     await p.registry.connect(p.dso).confirmQualification(podId(pod.pod));
   }
   await p.registry.connect(p.dsoOracle).mapPodsToPoms(
@@ -119,9 +121,11 @@ describe("Tor di Valle session lifecycle", function () {
     });
 
     // Dynamic traffic light: Mostacciano hosts the local (downward) service, so upward activation there is red.
-    await p.trafficLight.connect(p.dsoOracle).publishTrafficLights(sessionId, perimeterId("Mostacciano"), [
-      { slotIndex: SLOT, colour: Colour.Red, capabilityUpKw: 0, capabilityDownKw: Math.abs(dsoNeedKw) },
-    ]);
+    await p.trafficLight
+      .connect(p.dsoOracle)
+      .publishTrafficLights(sessionId, perimeterId("Mostacciano"), [
+        { slotIndex: SLOT, colour: Colour.Red, capabilityUpKw: 0, capabilityDownKw: Math.abs(dsoNeedKw) },
+      ]);
 
     // Offers: one single-slot price step each, from the PoD's own aggregator.
     const offers: Offer[] = [];
@@ -175,7 +179,9 @@ describe("Tor di Valle session lifecycle", function () {
       ...tsoClearing.awards.map((a) => ({ ...a, requestId: 2n, price: tsoClearing.price })),
     ];
     expect(awards.length).to.be.greaterThan(0);
-    const inputsHash = ethers.keccak256(ethers.toUtf8Bytes(JSON.stringify({ requests: TDV.requests, offers: TDV.offers })));
+    const inputsHash = ethers.keccak256(
+      ethers.toUtf8Bytes(JSON.stringify({ requests: TDV.requests, offers: TDV.offers })),
+    );
     await expect(
       market.connect(p.marketOperator).postAwards(
         sessionId,
@@ -200,7 +206,12 @@ describe("Tor di Valle session lifecycle", function () {
     const validations = awards.map((a, i) => {
       const reduce = a.requestId === 2n && nanchino.has(a.offer.pod) && a.quantityKw > NANCHINO_HEADROOM_KW;
       return reduce
-        ? { awardIndex: i, verdict: Verdict.Partial, reducedQuantityKw: NANCHINO_HEADROOM_KW, reasonCode: REASON_BRANCH_OVERLOAD }
+        ? {
+            awardIndex: i,
+            verdict: Verdict.Partial,
+            reducedQuantityKw: NANCHINO_HEADROOM_KW,
+            reasonCode: REASON_BRANCH_OVERLOAD,
+          }
         : { awardIndex: i, verdict: Verdict.Ok, reducedQuantityKw: 0, reasonCode: 0 };
     });
     expect(validations.some((v) => v.verdict === Verdict.Partial)).to.equal(true);
@@ -218,7 +229,10 @@ describe("Tor di Valle session lifecycle", function () {
     for (const [name, signer] of Object.entries(p.aggregators)) {
       const mine = await market.awardsOfAggregator(sessionId, signer.address);
       const expected = outcome.filter((a) => a.aggregator === signer.address);
-      expect(mine.map((a) => a.awardIndex), name).to.deep.equal(expected.map((a) => a.awardIndex));
+      expect(
+        mine.map((a) => a.awardIndex),
+        name,
+      ).to.deep.equal(expected.map((a) => a.awardIndex));
       for (const a of mine) {
         expect(TDV.pods.find((x) => podId(x.pod) === a.podId)!.aggregator).to.equal(name);
       }
@@ -229,8 +243,9 @@ describe("Tor di Valle session lifecycle", function () {
     const resultsHash = ethers.keccak256(
       ethers.toUtf8Bytes(JSON.stringify(outcome.map((a) => [a.podId, a.finalQuantityKw.toString()]))),
     );
-    await expect(p.notary.connect(p.marketOperator).anchor(resultsHash, ethers.encodeBytes32String("final-outcome"), ""))
-      .to.emit(p.notary, "DatasetAnchored");
+    await expect(
+      p.notary.connect(p.marketOperator).anchor(resultsHash, ethers.encodeBytes32String("final-outcome"), ""),
+    ).to.emit(p.notary, "DatasetAnchored");
   });
 
   it("refuses the DSO's local down service and a TSO award on the same PoD in the same slot", async function () {
@@ -268,7 +283,9 @@ describe("Tor di Valle session lifecycle", function () {
       quantityKw: 100,
       priceMilliEurPerKw: 10,
     });
-    await expect(p.market.connect(p.marketOperator).postAwards(p.sessionId, ethers.ZeroHash, [award(1, 1), award(2, 2)]))
+    await expect(
+      p.market.connect(p.marketOperator).postAwards(p.sessionId, ethers.ZeroHash, [award(1, 1), award(2, 2)]),
+    )
       .to.be.revertedWithCustomError(p.market, "FlexMarketPodAlreadyAwarded")
       .withArgs(id, p.day, SLOT);
   });

@@ -38,7 +38,20 @@ export function formatPowerFlow(name: string, result: PowerFlowResult): string {
     ),
     "",
     table(
-      ["branch", "from", "to", "P from kW", "Q from kvar", "P to kW", "Q to kvar", "I from A", "I to A", "limit A", "load %", "loss kW"],
+      [
+        "branch",
+        "from",
+        "to",
+        "P from kW",
+        "Q from kvar",
+        "P to kW",
+        "Q to kvar",
+        "I from A",
+        "I to A",
+        "limit A",
+        "load %",
+        "loss kW",
+      ],
       result.branches.map((b) => [
         b.id,
         b.from,
@@ -76,7 +89,9 @@ export function registerGridCommands(program: Command): void {
   const grid = program.command("grid").description("grid engine: power flow on MATPOWER, FlexGrid or pandapower cases");
   grid
     .command("solve")
-    .description("solve a case file (.m MATPOWER, .json FlexGrid or pandapower) with Newton–Raphson and print the results")
+    .description(
+      "solve a case file (.m MATPOWER, .json FlexGrid or pandapower) with Newton–Raphson and print the results",
+    )
     .argument("<case>", "case file: case.m or case.json")
     .option("--json", "print the full result as JSON")
     .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
@@ -95,7 +110,9 @@ export function registerGridCommands(program: Command): void {
     });
   grid
     .command("map")
-    .description("list each PoD of a case with the PoM (primary substation) and feeder that serve it under its switch states")
+    .description(
+      "list each PoD of a case with the PoM (primary substation) and feeder that serve it under its switch states",
+    )
     .argument("<case>", "FlexGrid or pandapower JSON case file")
     .option("--json", "print as JSON")
     .action((casePath: string, opts: { json?: boolean }) => {

@@ -1,6 +1,8 @@
 // Every command group of the CLI. Adding a part's commands is one line here.
 import type { Command } from "commander";
+import { registerBalCommands } from "./bal";
 import { registerConfigCommands } from "./config";
+import { registerDsoCommands } from "./dso";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
 import { registerSubgraphCommands } from "./subgraph";
@@ -10,6 +12,8 @@ export type RegisterCommands = (program: Command) => void;
 // prettier-ignore
 export const commandGroups: RegisterCommands[] = [
   registerConfigCommands,
+  registerBalCommands,
+  registerDsoCommands,
   registerGridCommands,
   registerMarketCommands,
   registerSubgraphCommands,

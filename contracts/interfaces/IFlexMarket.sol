@@ -2,7 +2,16 @@
 // Interface of the FlexMarket: sessions, requests, offers, clearing results, technical validation, final outcome.
 pragma solidity ^0.8.24;
 
-import {PodId, PomId, SessionId, RequestId, OfferId, SessionKind, Direction, ValidationVerdict} from "../libraries/Types.sol";
+import {
+    PodId,
+    PomId,
+    SessionId,
+    RequestId,
+    OfferId,
+    SessionKind,
+    Direction,
+    ValidationVerdict
+} from "../libraries/Types.sol";
 import {PriceStep} from "../libraries/OfferCurve.sol";
 import {QualificationStatus} from "./IPodRegistry.sol";
 import {IPodRegistry} from "./IPodRegistry.sol";
@@ -211,7 +220,12 @@ interface IFlexMarket is IDayAheadCalendar {
     error FlexMarketBlockEnergyExceeded(OfferId offerId, uint256 awardedKwSlots, uint256 limitKwSlots);
     error FlexMarketUnknownAward(SessionId sessionId, uint32 awardIndex);
     error FlexMarketAwardAlreadyValidated(SessionId sessionId, uint32 awardIndex);
-    error FlexMarketInvalidValidation(SessionId sessionId, uint32 awardIndex, ValidationVerdict verdict, uint32 reducedQuantityKw);
+    error FlexMarketInvalidValidation(
+        SessionId sessionId,
+        uint32 awardIndex,
+        ValidationVerdict verdict,
+        uint32 reducedQuantityKw
+    );
 
     event SessionCreated(
         SessionId indexed sessionId,
@@ -279,6 +293,7 @@ interface IFlexMarket is IDayAheadCalendar {
     /// @param dayStartTime UTC start of slot 0 of the day (local midnight).
     /// @param openingTime From when offers and requests are accepted.
     /// @param gateClosureTime From when nothing of the session can change; at most the start of its first slot.
+    /// A day-ahead session records it in the PodRegistry (which must have this market as its calendar).
     /// @return sessionId The new session.
     function createSession(
         SessionKind kind,

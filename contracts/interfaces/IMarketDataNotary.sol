@@ -20,7 +20,12 @@ interface IMarketDataNotary {
     error MarketDataNotaryAlreadyAnchored(bytes32 datasetHash, uint64 anchoredAt);
 
     /// @notice A data set was anchored; `uri` says where to fetch it.
-    event DatasetAnchored(bytes32 indexed datasetHash, bytes32 indexed datasetKind, address indexed anchoredBy, string uri);
+    event DatasetAnchored(
+        bytes32 indexed datasetHash,
+        bytes32 indexed datasetKind,
+        address indexed anchoredBy,
+        string uri
+    );
 
     /// @notice Anchors the hash of a published data set (market operator).
     /// @param datasetHash Hash of the data set (e.g. keccak256 or sha256 of the file).

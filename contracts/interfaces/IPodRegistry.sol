@@ -76,6 +76,8 @@ interface IPodRegistry {
     error PodRegistryFlexibilityAboveContract(PodId podId, uint32 flexibilityKw, uint256 limitKw);
     /// @notice A modulation asks for more than the PoD declared.
     error PodRegistryModulationAboveDeclared(PodId podId, uint32 upKw, uint32 downKw, uint32 maxUpKw, uint32 maxDownKw);
+    /// @notice Only the calendar (the FlexMarket set by the admin) records day-ahead gate closures.
+    error PodRegistryNotCalendar(address account, address calendar);
     /// @notice The day-ahead gate of `day` has closed: its baselines are final.
     error PodRegistryBaselineFrozen(PodId podId, uint32 day, uint64 gateClosureTime);
     /// @notice Two parallel arrays differ in length.
@@ -106,6 +108,8 @@ interface IPodRegistry {
         bytes32 baselineHash,
         int32[DAY_SLOTS] valuesKw
     );
+    /// @notice The calendar recorded the gate closure of `day`'s day-ahead session: baselines freeze then.
+    event DayAheadGateClosureRecorded(uint32 indexed day, uint64 gateClosureTime);
     /// @notice The admin set the market whose day-ahead gate closure freezes baselines.
     event CalendarSet(address calendar);
 
@@ -149,7 +153,14 @@ interface IPodRegistry {
     /// @param valuesKw The 96 slot powers, kW, load convention (positive = consumption).
     function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external;
 
-    /// @notice Sets the market whose day-ahead gate closure freezes baselines (admin).
+    /// @notice Records the gate closure of a day's day-ahead session (the calendar, when it creates the session);
+    /// the registry keeps it so a baseline costs one storage read instead of a call to the market.
+    /// @param day The market day.
+    /// @param gateClosureTime The session's gate closure (UTC seconds).
+    function recordDayAheadGateClosure(uint32 day, uint64 gateClosureTime) external;
+
+    /// @notice Sets the market allowed to record day-ahead gate closures (admin). Set it before the market creates
+    /// day-ahead sessions: creating one records its gate closure here.
     /// @param calendar The FlexMarket.
     function setCalendar(IDayAheadCalendar calendar) external;
 
@@ -183,7 +194,12 @@ interface IPodRegistry {
     /// @return The count.
     function registrationCount() external view returns (uint32);
 
-    /// @notice The market consulted for baseline gate closures.
+    /// @notice The market that records day-ahead gate closures.
     /// @return The calendar (zero until set).
     function calendar() external view returns (IDayAheadCalendar);
+
+    /// @notice The recorded day-ahead gate closure of a day (0 = no day-ahead session yet: baselines stay open).
+    /// @param day The market day.
+    /// @return UTC seconds.
+    function dayAheadGateClosureOf(uint32 day) external view returns (uint64);
 }

@@ -6,14 +6,38 @@ pragma solidity 0.8.28;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {RoleGuarded} from "../access/RoleGuarded.sol";
 import {Roles} from "../libraries/Roles.sol";
-import {PodId, PomId, SessionId, RequestId, OfferId, SessionKind, Direction, ValidationVerdict} from "../libraries/Types.sol";
+import {
+    PodId,
+    PomId,
+    SessionId,
+    RequestId,
+    OfferId,
+    SessionKind,
+    Direction,
+    ValidationVerdict
+} from "../libraries/Types.sol";
 import {SlotTime} from "../libraries/SlotTime.sol";
 import {OfferCurve} from "../libraries/OfferCurve.sol";
 import {PodSet} from "../libraries/PodSet.sol";
 import {AwardPacking} from "../libraries/AwardPacking.sol";
 import {IPodRegistry, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
-import {IFlexMarket, SessionStatus, RequestKind, TargetKind, OfferKind, EntryStatus, RequestInput, OfferInput, AwardInput, ValidationInput, SessionView, RequestView, OfferView, AwardView} from "../interfaces/IFlexMarket.sol";
+import {
+    IFlexMarket,
+    SessionStatus,
+    RequestKind,
+    TargetKind,
+    OfferKind,
+    EntryStatus,
+    RequestInput,
+    OfferInput,
+    AwardInput,
+    ValidationInput,
+    SessionView,
+    RequestView,
+    OfferView,
+    AwardView
+} from "../interfaces/IFlexMarket.sol";
 
 /// @title FlexMarket
 /// @notice See IFlexMarket for the guarantees. Curves and PoD sets ride in events; only their hashes are stored.
@@ -111,17 +135,19 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             openingTime,
             gateClosureTime
         );
-        sessionId = SessionId.wrap(++_sessionCount);
+        sessionId = SessionId.wrap((++_sessionCount).toUint32()); // stored as uint32 in requests and offers
         Session storage s = _sessions[sessionId];
         (s.kind, s.realTimeIndex, s.day, s.firstSlot, s.slotCount) = (kind, realTimeIndex, day, firstSlot, slotCount);
         (s.dayStartTime, s.openingTime, s.gateClosureTime) = (
-            uint40(dayStartTime),
-            uint40(openingTime),
-            uint40(gateClosureTime)
+            uint256(dayStartTime).toUint40(),
+            uint256(openingTime).toUint40(),
+            uint256(gateClosureTime).toUint40()
         );
         s.phase = SessionStatus.Scheduled;
         _sessionIds[kind][day][realTimeIndex] = sessionId;
         _emitSessionCreated(sessionId, s);
+        // Baselines of the day freeze at this gate closure; the registry keeps it so a baseline needs no call here.
+        if (kind == SessionKind.DayAhead) _podRegistry.recordDayAheadGateClosure(day, gateClosureTime);
     }
 
     /// @inheritdoc IFlexMarket
@@ -209,8 +235,11 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         uint32 first = s.awardCount;
         uint32 day = s.day;
         uint128[] storage stored = _awards[sessionId];
+        // Consecutive awards of one PoD registration read the registry once (it cannot change within the call),
+        // so an operator posting awards grouped by PoD pays one registry call per PoD.
+        PodFlexibility memory cached;
         for (uint256 i = 0; i < awards.length; ++i) {
-            stored.push(_checkAward(sessionId, day, first + uint32(i), awards[i]));
+            stored.push(_checkAward(sessionId, day, first + uint32(i), awards[i], cached));
         }
         s.awardCount = (first + awards.length).toUint32();
     }
@@ -365,6 +394,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             if (v.aggregator == aggregator) views[found++] = v;
         }
         // Shrink the array to the matches: safe, `found` <= the allocated length.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(views, found)
         }
@@ -479,8 +509,10 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (!SlotTime.contains(s.firstSlot, s.slotCount, input.slotIndex)) {
             revert FlexMarketSlotOutsideSession(sessionId, input.slotIndex);
         }
-        if (!_isValidTarget(input)) revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
-        requestId = RequestId.wrap(++_requestCount);
+        if (!_isValidTarget(input))
+            revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
+        // Ids are packed as uint32 into awards: refuse the 2^32-th rather than wrap.
+        requestId = RequestId.wrap((++_requestCount).toUint32());
         _requests[requestId] = Request(
             RequestCore({
                 sessionId: uint32(SessionId.unwrap(sessionId)),
@@ -511,7 +543,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (f.aggregator != msg.sender) revert FlexMarketNotPodAggregator(input.podId, msg.sender, f.aggregator);
         _checkQualifiedFor(f, input.direction, totalKw);
 
-        offerId = OfferId.wrap(++_offerCount);
+        offerId = OfferId.wrap((++_offerCount).toUint32());
         bytes32 curveHash = OfferCurve.hash(input.steps);
         _offers[offerId] = Offer(
             OfferCore({
@@ -533,11 +565,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @dev Single slot: one slot, no energy. Block: a window inside the session and a positive energy.
     function _checkOfferWindow(OfferInput calldata input, uint8 firstSlot, uint8 slotCount) private pure {
-        bool inSession = SlotTime.contains(firstSlot, slotCount, input.firstSlot) &&
-            SlotTime.contains(firstSlot, slotCount, input.lastSlot);
-        bool valid = input.kind == OfferKind.SingleSlot
-            ? input.firstSlot == input.lastSlot && input.energyKwh == 0
-            : input.firstSlot <= input.lastSlot && input.energyKwh > 0;
+        bool inSession =
+            SlotTime.contains(firstSlot, slotCount, input.firstSlot) &&
+                SlotTime.contains(firstSlot, slotCount, input.lastSlot);
+        bool valid =
+            input.kind == OfferKind.SingleSlot
+                ? input.firstSlot == input.lastSlot && input.energyKwh == 0
+                : input.firstSlot <= input.lastSlot && input.energyKwh > 0;
         if (!inSession || !valid) {
             revert FlexMarketInvalidOfferWindow(input.kind, input.firstSlot, input.lastSlot, input.energyKwh);
         }
@@ -554,10 +588,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     }
 
     /// @dev Marks an active offer of an open session as withdrawn by its aggregator.
-    function _withdrawOffer(
-        OfferId offerId,
-        EntryStatus newStatus
-    ) private returns (SessionId sessionId, PodId podId) {
+    function _withdrawOffer(OfferId offerId, EntryStatus newStatus) private returns (SessionId sessionId, PodId podId) {
         OfferCore storage o = _offers[offerId].core;
         if (o.sessionId == 0) revert FlexMarketUnknownOffer(offerId);
         PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
@@ -576,12 +607,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         SessionId sessionId,
         uint32 day,
         uint32 awardIndex,
-        AwardInput calldata a
+        AwardInput calldata a,
+        PodFlexibility memory f
     ) private returns (uint128) {
         OfferCore memory o = _offers[a.offerId].core;
         RequestCore memory r = _requests[a.requestId].core;
         _checkAwardTerms(sessionId, a, o, r);
-        PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
+        if (f.index != o.registrationIndex) _load(f, _podRegistry.flexibilityAt(o.registrationIndex));
         _checkQualifiedFor(f, o.direction, a.quantityKw);
         if (r.kind == RequestKind.Tso) {
             PomId pom = PomId.wrap(_requests[a.requestId].target);
@@ -606,6 +638,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 a.quantityKw,
                 a.priceMilliEurPerKw
             );
+    }
+
+    /// @dev Overwrites the cache `into` in place (the caller keeps its reference).
+    function _load(PodFlexibility memory into, PodFlexibility memory from) private pure {
+        (into.podId, into.index, into.aggregator) = (from.podId, from.index, from.aggregator);
+        (into.status, into.qualification) = (from.status, from.qualification);
+        (into.qualifiedUpKw, into.qualifiedDownKw) = (from.qualifiedUpKw, from.qualifiedDownKw);
     }
 
     /// @dev Offer and request are active entries of this session, agree on slot and direction; the quantity is
@@ -682,9 +721,10 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         ValidationInput calldata v,
         uint32 quantityKw
     ) private pure returns (uint32) {
-        bool valid = v.verdict == ValidationVerdict.Partial
-            ? v.reducedQuantityKw > 0 && v.reducedQuantityKw < quantityKw
-            : v.verdict != ValidationVerdict.Pending && v.reducedQuantityKw == 0;
+        bool valid =
+            v.verdict == ValidationVerdict.Partial
+                ? v.reducedQuantityKw > 0 && v.reducedQuantityKw < quantityKw
+                : v.verdict != ValidationVerdict.Pending && v.reducedQuantityKw == 0;
         if (!valid) revert FlexMarketInvalidValidation(sessionId, v.awardIndex, v.verdict, v.reducedQuantityKw);
         if (v.verdict == ValidationVerdict.Ok) return quantityKw;
         return v.verdict == ValidationVerdict.Partial ? v.reducedQuantityKw : 0;

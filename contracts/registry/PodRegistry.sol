@@ -48,6 +48,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     mapping(PodId podId => uint32 index) private _currentIndex;
     mapping(PodId podId => PomId pom) private _poms;
     mapping(PodId podId => mapping(uint32 day => bytes32 baselineHash)) private _baselines;
+    mapping(uint32 day => uint64 gateClosureTime) private _dayAheadGateClosures;
     uint32 private _registrationCount;
     IDayAheadCalendar private _calendar;
 
@@ -100,10 +101,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     /// @inheritdoc IPodRegistry
-    function mapPodsToPoms(
-        PodId[] calldata podIds,
-        PomId[] calldata poms
-    ) external onlyRole(Roles.DSO_ORACLE) {
+    function mapPodsToPoms(PodId[] calldata podIds, PomId[] calldata poms) external onlyRole(Roles.DSO_ORACLE) {
         if (podIds.length != poms.length) revert PodRegistryLengthMismatch(podIds.length, poms.length);
         for (uint256 i = 0; i < podIds.length; ++i) {
             _poms[podIds[i]] = poms[i];
@@ -138,16 +136,20 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         if (r.flexibility.aggregator != msg.sender) {
             revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
         }
-        IDayAheadCalendar calendar_ = _calendar;
-        if (address(calendar_) != address(0)) {
-            uint64 gateClosureTime = calendar_.dayAheadGateClosure(day);
-            if (gateClosureTime != 0 && block.timestamp >= gateClosureTime) {
-                revert PodRegistryBaselineFrozen(podId, day, gateClosureTime);
-            }
+        uint64 gateClosureTime = _dayAheadGateClosures[day];
+        if (gateClosureTime != 0 && block.timestamp >= gateClosureTime) {
+            revert PodRegistryBaselineFrozen(podId, day, gateClosureTime);
         }
         bytes32 baselineHash = Baseline.hash(valuesKw);
         _baselines[podId][day] = baselineHash;
         emit BaselineSubmitted(podId, day, msg.sender, baselineHash, valuesKw);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function recordDayAheadGateClosure(uint32 day, uint64 gateClosureTime) external {
+        if (msg.sender != address(_calendar)) revert PodRegistryNotCalendar(msg.sender, address(_calendar));
+        _dayAheadGateClosures[day] = gateClosureTime;
+        emit DayAheadGateClosureRecorded(day, gateClosureTime);
     }
 
     /// @inheritdoc IPodRegistry
@@ -205,6 +207,11 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         return _calendar;
     }
 
+    /// @inheritdoc IPodRegistry
+    function dayAheadGateClosureOf(uint32 day) external view returns (uint64) {
+        return _dayAheadGateClosures[day];
+    }
+
     /// @dev The live registration of a PoD, or revert.
     function _liveRegistration(PodId podId) private view returns (Registration storage r) {
         r = _registrations[_currentIndex[podId]];
@@ -250,6 +257,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         uint32 index,
         Flexibility memory f
     ) private pure returns (PodFlexibility memory) {
-        return PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
+        return
+            PodFlexibility(podId, index, f.aggregator, f.status, f.qualification, f.qualifiedUpKw, f.qualifiedDownKw);
     }
 }

@@ -4,7 +4,7 @@
 import { GridModelError } from "./errors";
 import type { Network } from "./model";
 import { minimumDegreeOrdering } from "./sparse/ordering";
-import { symbolicLu, type NumericLu, type SymbolicLu } from "./sparse/lu";
+import { blockSymbolic, type BlockLu, type BlockSymbolic } from "./sparse/blockLu";
 import { DisjointSets, validateNetwork } from "./validate";
 
 /** Node types as stored in Subnetwork.type. */
@@ -49,20 +49,21 @@ export interface Subnetwork {
   yCol: Int32Array;
   g: Float64Array;
   b: Float64Array;
-  /** Jacobian unknown index of each local node's angle and magnitude (-1 when the node has none). */
+  /**
+   * Jacobian layout: every non-slack node is one 2×2 block (rows P, Q; columns θ, |V|) at its position in the
+   * fill-reducing order. thetaIndex/vIndex are the scalar unknown indices (2·position, 2·position + 1); vIndex
+   * is -1 for PV and slack nodes, whose magnitude is fixed (a PV node's Q row is an identity row).
+   */
   thetaIndex: Int32Array;
   vIndex: Int32Array;
+  isPv: Uint8Array;
+  /** Scalar size of the Newton system (2 per non-slack node). */
   unknowns: number;
-  /** Jacobian pattern (CSR over unknowns) and, per Ybus entry, where its four partial derivatives go. */
-  jStart: Int32Array;
-  jCol: Int32Array;
-  posPTheta: Int32Array;
-  posPV: Int32Array;
-  posQTheta: Int32Array;
-  posQV: Int32Array;
-  symbolic: SymbolicLu;
+  /** Block of each Ybus entry in the block pattern (-1 when the slack is involved). */
+  blockPos: Int32Array;
+  blockSymbolic: BlockSymbolic;
   /** Factor storage reused across iterations and slots. */
-  lu?: NumericLu;
+  lu?: BlockLu;
 }
 
 export interface CompiledNetwork {
@@ -87,6 +88,9 @@ export interface CompiledNetwork {
   loadNode: Int32Array;
   generatorBus: Int32Array;
   generatorNode: Int32Array;
+  /** Per-bus voltage limits from the model (NaN: use the solve options' band). */
+  busVMin: Float64Array;
+  busVMax: Float64Array;
   /** Loads and generators carrying each PoD. */
   podLoads: Map<string, number[]>;
   podGenerators: Map<string, number[]>;
@@ -162,13 +166,20 @@ export function compileNetwork(network: Network): CompiledNetwork {
     if (gen.inService && gen.vSetPu !== undefined) pvSet.set(busNode[busIndex.get(gen.bus)!], gen.vSetPu);
 
   const subnetworks = network.slacks.map((slack, s) =>
-    compileSubnetwork(slack.bus, Int32Array.from(members[s]), slackNodes[s], slack.vPu, (slack.angleDeg * Math.PI) / 180, {
-      nodeLocal,
-      branches,
-      shuntG,
-      shuntB,
-      pvSet,
-    }),
+    compileSubnetwork(
+      slack.bus,
+      Int32Array.from(members[s]),
+      slackNodes[s],
+      slack.vPu,
+      (slack.angleDeg * Math.PI) / 180,
+      {
+        nodeLocal,
+        branches,
+        shuntG,
+        shuntB,
+        pvSet,
+      },
+    ),
   );
   const loadBus = Int32Array.from(network.loads, (l) => busIndex.get(l.bus)!);
   const generatorBus = Int32Array.from(network.generators, (g) => busIndex.get(g.bus)!);
@@ -179,6 +190,8 @@ export function compileNetwork(network: Network): CompiledNetwork {
     (g, i) => g.pod !== undefined && podGenerators.set(g.pod, [...(podGenerators.get(g.pod) ?? []), i]),
   );
   return {
+    busVMin: Float64Array.from(network.buses, (b) => b.vMinPu ?? NaN),
+    busVMax: Float64Array.from(network.buses, (b) => b.vMaxPu ?? NaN),
     loadBus,
     loadNode: loadBus.map((b) => busNode[b]),
     generatorBus,
@@ -356,63 +369,58 @@ function compileSubnetwork(
   }
   const yCol = Int32Array.from(yColList);
 
-  // Bus-level minimum-degree order; each bus's unknowns (angle, then magnitude) are kept together so the
-  // scalar Jacobian is eliminated in 2x2 blocks along that order.
-  const order = minimumDegreeOrdering({ n, adjStart: yStart, adj: yCol });
+  // Bus-level minimum-degree order of the non-slack nodes (the slack's row and column are not unknowns).
+  const adjStart = new Int32Array(n + 1);
+  const adj: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i !== slackLocal)
+      for (let p = yStart[i]; p < yStart[i + 1]; p++) if (yCol[p] !== slackLocal && yCol[p] !== i) adj.push(yCol[p]);
+    adjStart[i + 1] = adj.length;
+  }
+  const order = Array.from(minimumDegreeOrdering({ n, adjStart, adj })).filter((i) => i !== slackLocal);
+  const m = order.length;
+  const position = new Int32Array(n).fill(-1);
+  order.forEach((node, pos) => (position[node] = pos));
   const thetaIndex = new Int32Array(n).fill(-1);
   const vIndex = new Int32Array(n).fill(-1);
-  let unknowns = 0;
-  for (let p = 0; p < n; p++) {
-    const i = order[p];
-    if (type[i] !== NodeType.Slack) thetaIndex[i] = unknowns++;
-    if (type[i] === NodeType.PQ) vIndex[i] = unknowns++;
-  }
-  // Jacobian pattern: unknowns of row node i × unknowns of each Ybus neighbour k.
-  const rowEntries: number[][] = Array.from({ length: unknowns }, () => []);
+  const isPv = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const rowsOfI = [thetaIndex[i], vIndex[i]].filter((r) => r >= 0);
+    if (position[i] < 0) continue;
+    thetaIndex[i] = 2 * position[i];
+    if (type[i] === NodeType.PQ) vIndex[i] = 2 * position[i] + 1;
+    else isPv[i] = 1;
+  }
+  const blockStart = new Int32Array(m + 1);
+  const blockColList: number[] = [];
+  for (let r = 0; r < m; r++) {
+    const i = order[r];
+    const cols: number[] = [];
+    for (let p = yStart[i]; p < yStart[i + 1]; p++) if (position[yCol[p]] >= 0) cols.push(position[yCol[p]]);
+    cols.sort((a, c) => a - c);
+    blockColList.push(...cols);
+    blockStart[r + 1] = blockColList.length;
+  }
+  const blockCol = Int32Array.from(blockColList);
+  const blockPos = new Int32Array(yCol.length).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const row = position[i];
+    if (row < 0) continue;
     for (let p = yStart[i]; p < yStart[i + 1]; p++) {
-      const k = yCol[p];
-      for (const r of rowsOfI) {
-        if (thetaIndex[k] >= 0) rowEntries[r].push(thetaIndex[k]);
-        if (vIndex[k] >= 0) rowEntries[r].push(vIndex[k]);
+      const col = position[yCol[p]];
+      if (col < 0) continue;
+      let lo = blockStart[row];
+      let hi = blockStart[row + 1] - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (blockCol[mid] === col) {
+          blockPos[p] = mid;
+          break;
+        }
+        if (blockCol[mid] < col) lo = mid + 1;
+        else hi = mid - 1;
       }
     }
   }
-  const jStart = new Int32Array(unknowns + 1);
-  for (let r = 0; r < unknowns; r++) {
-    rowEntries[r].sort((a, c) => a - c);
-    jStart[r + 1] = jStart[r] + rowEntries[r].length;
-  }
-  const jCol = new Int32Array(jStart[unknowns]);
-  for (let r = 0; r < unknowns; r++) jCol.set(rowEntries[r], jStart[r]);
-  const position = (row: number, column: number): number => {
-    if (row < 0 || column < 0) return -1;
-    let lo = jStart[row];
-    let hi = jStart[row + 1] - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (jCol[mid] === column) return mid;
-      if (jCol[mid] < column) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  };
-  const entries = yCol.length;
-  const posPTheta = new Int32Array(entries);
-  const posPV = new Int32Array(entries);
-  const posQTheta = new Int32Array(entries);
-  const posQV = new Int32Array(entries);
-  for (let i = 0; i < n; i++)
-    for (let p = yStart[i]; p < yStart[i + 1]; p++) {
-      const k = yCol[p];
-      posPTheta[p] = position(thetaIndex[i], thetaIndex[k]);
-      posPV[p] = position(thetaIndex[i], vIndex[k]);
-      posQTheta[p] = position(vIndex[i], thetaIndex[k]);
-      posQV[p] = position(vIndex[i], vIndex[k]);
-    }
-  const identity = Int32Array.from({ length: unknowns }, (_, i) => i);
-  const symbolic = symbolicLu(unknowns, jStart, jCol, identity);
   return {
     name,
     nodes,
@@ -425,13 +433,9 @@ function compileSubnetwork(
     b: Float64Array.from(bList),
     thetaIndex,
     vIndex,
-    unknowns,
-    jStart,
-    jCol,
-    posPTheta,
-    posPV,
-    posQTheta,
-    posQV,
-    symbolic,
+    isPv,
+    unknowns: 2 * m,
+    blockPos,
+    blockSymbolic: blockSymbolic(m, blockStart, blockCol),
   };
 }

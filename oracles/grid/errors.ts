@@ -26,10 +26,11 @@ export class PowerFlowDivergedError extends FlexGridError {
     readonly iterations: number,
     readonly maxMismatchPu: number,
     readonly worstBus: string,
+    readonly reason?: string,
   ) {
     super(
       `power flow did not converge in subnetwork ${subnetwork} after ${iterations} iterations ` +
-        `(largest mismatch ${maxMismatchPu.toExponential(3)} pu at bus ${worstBus})`,
+        `(largest mismatch ${maxMismatchPu.toExponential(3)} pu at bus ${worstBus})${reason ? `: ${reason}` : ""}`,
       "GRID_DIVERGED",
     );
   }

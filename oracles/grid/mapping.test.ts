@@ -42,7 +42,13 @@ function twoFeeders(tieClosed: boolean, a2Switch: boolean): NetworkInput {
 describe("mapPodsToPoms", () => {
   it("maps each PoD to the feeder and PoM that feed it with the tie switch open", () => {
     const located = mapPodsToPoms(parseNetwork(twoFeeders(false, true)));
-    expect(located).to.deep.include({ pod: "IT002E60550189", bus: "a2", secondarySubstation: "12157", pom: "CP-TEST", feeder: "A" });
+    expect(located).to.deep.include({
+      pod: "IT002E60550189",
+      bus: "a2",
+      secondarySubstation: "12157",
+      pom: "CP-TEST",
+      feeder: "A",
+    });
     expect(located).to.deep.include({ pod: "IT002E60499620", bus: "b1", pom: "CP-TEST", feeder: "B" });
   });
 

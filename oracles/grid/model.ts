@@ -1,7 +1,7 @@
 // The FlexGrid network model: buses, lines/cables, transformers, switches, loads and generators in physical
 // units, with the zod schema that every case file passes through once, at the boundary.
 import { z } from "zod";
-import { GridImportError } from "./errors";
+import { parseWith } from "../../protocol/src/errors";
 
 const id = z.string().min(1);
 const finite = z.number().finite();
@@ -131,10 +131,7 @@ export type Network = z.infer<typeof networkSchema>;
 /** What a case file may omit (defaults filled in by the schema). */
 export type NetworkInput = z.input<typeof networkSchema>;
 
-/** Parses untrusted input into a Network; the error lists every bad field by its path. */
+/** Parses untrusted input into a Network; a ValidationError lists every bad field by its path. */
 export function parseNetwork(input: unknown): Network {
-  const result = networkSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-  throw new GridImportError(`invalid network model: ${issues.join("; ")}`);
+  return parseWith(networkSchema, input, "network model");
 }

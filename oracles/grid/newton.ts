@@ -2,7 +2,7 @@
 // single pass over Ybus (rectangular voltages, so no trigonometry per entry), factorised with the subnetwork's
 // reused symbolic LU. Returns a convergence report; the caller decides how to surface non-convergence.
 import { NodeType, type CompiledNetwork, type Subnetwork } from "./compile";
-import { luSolve, numericLu } from "./sparse/lu";
+import { blockLuSolve, numericBlockLu } from "./sparse/blockLu";
 import { SingularMatrixError } from "./errors";
 import { denseSolveInPlace } from "./sparse/dense";
 
@@ -62,7 +62,7 @@ function workOf(sub: Subnetwork): Work {
       qCalc: new Float64Array(n),
       mismatch: new Float64Array(sub.unknowns),
       dx: new Float64Array(sub.unknowns),
-      jValue: new Float64Array(sub.jCol.length),
+      jValue: new Float64Array(4 * sub.blockSymbolic.aCol.length),
     };
     works.set(sub, w);
   }
@@ -70,15 +70,17 @@ function workOf(sub: Subnetwork): Work {
 }
 
 /**
- * Computes P and Q at every node and, when `jValue` is given, the Jacobian entries d(P,Q)/d(theta,|V|) into it.
+ * Computes P and Q at every node and, when `jValue` is given, the Jacobian blocks d(P,Q)/d(θ,|V|) into it
+ * (4 values per block: dP/dθ, dP/d|V|, dQ/dθ, dQ/d|V|). PV nodes' |V| columns are zero and their Q rows identity.
  */
 export function evaluate(sub: Subnetwork, w: Work, jValue: Float64Array | undefined): void {
-  const { yStart, yCol, g, b, posPTheta, posPV, posQTheta, posQV } = sub;
+  const { yStart, yCol, g, b, blockPos, isPv } = sub;
   const { e, f, vm, pCalc, qCalc } = w;
   const n = sub.nodes.length;
   for (let i = 0; i < n; i++) {
     const ei = e[i];
     const fi = f[i];
+    const pvRow = isPv[i] === 1;
     let iRe = 0;
     let iIm = 0;
     let diag = -1;
@@ -95,14 +97,17 @@ export function evaluate(sub: Subnetwork, w: Work, jValue: Float64Array | undefi
         continue;
       }
       if (jValue) {
+        const bp = blockPos[p];
+        if (bp < 0) continue;
         // W = V_i conj(Y_ik V_k): Re W = Vi Vk (G cos + B sin), Im W = Vi Vk (G sin - B cos).
         const a = ei * cr + fi * ci;
         const c = fi * cr - ei * ci;
-        const invVk = 1 / vm[k];
-        if (posPTheta[p] >= 0) jValue[posPTheta[p]] = c;
-        if (posPV[p] >= 0) jValue[posPV[p]] = a * invVk;
-        if (posQTheta[p] >= 0) jValue[posQTheta[p]] = -a;
-        if (posQV[p] >= 0) jValue[posQV[p]] = c * invVk;
+        const invVk = isPv[k] === 1 ? 0 : 1 / vm[k];
+        const at = 4 * bp;
+        jValue[at] = c;
+        jValue[at + 1] = a * invVk;
+        jValue[at + 2] = pvRow ? 0 : -a;
+        jValue[at + 3] = pvRow ? 0 : c * invVk;
       }
     }
     // S_i = V_i conj(I_i)
@@ -110,25 +115,34 @@ export function evaluate(sub: Subnetwork, w: Work, jValue: Float64Array | undefi
     const qi = fi * iRe - ei * iIm;
     pCalc[i] = pi;
     qCalc[i] = qi;
-    if (jValue && diag >= 0) {
+    if (jValue && diag >= 0 && blockPos[diag] >= 0) {
       const v = vm[i];
       const v2 = v * v;
       const gii = g[diag];
       const bii = b[diag];
-      if (posPTheta[diag] >= 0) jValue[posPTheta[diag]] = -qi - bii * v2;
-      if (posPV[diag] >= 0) jValue[posPV[diag]] = pi / v + gii * v;
-      if (posQTheta[diag] >= 0) jValue[posQTheta[diag]] = pi - gii * v2;
-      if (posQV[diag] >= 0) jValue[posQV[diag]] = qi / v - bii * v;
+      const at = 4 * blockPos[diag];
+      jValue[at] = -qi - bii * v2;
+      jValue[at + 1] = pvRow ? 0 : pi / v + gii * v;
+      jValue[at + 2] = pvRow ? 0 : pi - gii * v2;
+      jValue[at + 3] = pvRow ? 1 : qi / v - bii * v;
     }
   }
 }
 
 function denseStep(sub: Subnetwork, w: Work): void {
-  const m = sub.unknowns;
-  const a = new Float64Array(m * m);
-  for (let r = 0; r < m; r++) for (let p = sub.jStart[r]; p < sub.jStart[r + 1]; p++) a[r * m + sub.jCol[p]] = w.jValue[p];
+  const size = sub.unknowns;
+  const a = new Float64Array(size * size);
+  const { aStart, aCol } = sub.blockSymbolic;
+  for (let r = 0; r < size / 2; r++)
+    for (let p = aStart[r]; p < aStart[r + 1]; p++) {
+      const c = aCol[p];
+      a[2 * r * size + 2 * c] = w.jValue[4 * p];
+      a[2 * r * size + 2 * c + 1] = w.jValue[4 * p + 1];
+      a[(2 * r + 1) * size + 2 * c] = w.jValue[4 * p + 2];
+      a[(2 * r + 1) * size + 2 * c + 1] = w.jValue[4 * p + 3];
+    }
   w.dx.set(w.mismatch);
-  denseSolveInPlace(m, a, w.dx);
+  denseSolveInPlace(size, a, w.dx);
 }
 
 function setRectangular(w: Work, n: number): void {
@@ -170,6 +184,8 @@ export function solveSubnetwork(
       if (thetaIndex[i] >= 0) {
         const dp = injections.p[node] - w.pCalc[i];
         w.mismatch[thetaIndex[i]] = dp;
+        // A PV node's Q row is an identity row with nothing to correct.
+        if (sub.isPv[i] === 1) w.mismatch[thetaIndex[i] + 1] = 0;
         const m = Math.abs(dp);
         if (!(m <= maxMismatch)) {
           maxMismatch = m;
@@ -192,8 +208,8 @@ export function solveSubnetwork(
     try {
       if (options.linearSolver === "dense") denseStep(sub, w);
       else {
-        sub.lu = numericLu(sub.symbolic, w.jValue, sub.lu);
-        luSolve(sub.lu, w.mismatch, w.dx);
+        sub.lu = numericBlockLu(sub.blockSymbolic, w.jValue, sub.lu);
+        blockLuSolve(sub.lu, w.mismatch, w.dx);
       }
     } catch (error) {
       if (error instanceof SingularMatrixError) {
@@ -250,7 +266,7 @@ export function factorisedJacobian(sub: Subnetwork, state: VoltageState) {
     w.va[i] = state.va[sub.nodes[i]];
   }
   setRectangular(w, n);
-  const jValue = new Float64Array(sub.jCol.length);
+  const jValue = new Float64Array(4 * sub.blockSymbolic.aCol.length);
   evaluate(sub, w, jValue);
-  return { jValue, lu: numericLu(sub.symbolic, jValue) };
+  return { jValue, lu: numericBlockLu(sub.blockSymbolic, jValue) };
 }

@@ -102,6 +102,17 @@ describe("solvePowerFlow", () => {
       expect(gen2.qGenKvar).to.be.closeTo(6654, 5);
     });
 
+    it("gives the same answer with the dense reference solver as with the sparse block LU", () => {
+      const network = loadCase("case9.m");
+      const sparse = solvePowerFlow(network);
+      const dense = solvePowerFlow(network, { linearSolver: "dense" });
+      sparse.buses.forEach((bus, i) => {
+        expect(dense.buses[i].vPu).to.be.closeTo(bus.vPu, 1e-10);
+        expect(dense.buses[i].angleDeg).to.be.closeTo(bus.angleDeg, 1e-8);
+      });
+      expect(dense.iterations).to.equal(sparse.iterations);
+    });
+
     it("solves case33bw with all five tie lines closed and balances power at every bus", () => {
       const radial = loadCase("case33bw.m");
       const meshed = parseNetwork({ ...radial, lines: radial.lines.map((l) => ({ ...l, inService: true })) });
@@ -112,6 +123,61 @@ describe("solvePowerFlow", () => {
       const radialResult = solvePowerFlow(radial);
       expect(result.totals.lossKw).to.be.below(radialResult.totals.lossKw);
       expect(result.minVoltage.vPu).to.be.above(radialResult.minVoltage.vPu);
+    });
+  });
+
+  describe("on transformers and switches", () => {
+    const substation = (tapRatio: number, loadKw: number): NetworkInput => ({
+      buses: [
+        { id: "HV", nominalKv: 150 },
+        { id: "MV", nominalKv: 20 },
+      ],
+      transformers: [{ id: "TR", hvBus: "HV", lvBus: "MV", ratedMva: 25, vkPercent: 12, vkrPercent: 0.5, tapRatio }],
+      loads: [{ id: "L", bus: "MV", pKw: loadKw, qKvar: 0 }],
+      slacks: [{ bus: "HV" }],
+    });
+
+    it("raises the secondary voltage by 1/tap at no load (tap on the HV side)", () => {
+      const result = solvePowerFlow(parseNetwork(substation(0.975, 0)));
+      expect(result.buses.find((b) => b.id === "MV")!.vPu).to.be.closeTo(1 / 0.975, 1e-9);
+    });
+
+    it("reports transformer currents on each side's own voltage and loading against the rating", () => {
+      const result = solvePowerFlow(parseNetwork(substation(1, 20000)));
+      const tr = result.branches[0];
+      expect(tr.kind).to.equal("transformer");
+      // A series-only transformer carries the same per-unit current on both sides: amperes in the turns ratio.
+      expect(tr.iToA / tr.iFromA).to.be.closeTo(150 / 20, 1e-9);
+      const ratedLvA = 25000 / (Math.sqrt(3) * 20);
+      expect(tr.loadingPercent).to.be.closeTo((100 * tr.iToA) / ratedLvA, 1e-9);
+    });
+
+    it("solves buses joined by a closed switch as one node", () => {
+      const split: NetworkInput = {
+        buses: [
+          { id: "A", nominalKv: 20 },
+          { id: "B1", nominalKv: 20 },
+          { id: "B2", nominalKv: 20 },
+        ],
+        lines: [{ id: "L1", from: "A", to: "B1", rOhm: 0.8, xOhm: 0.5 }],
+        switches: [{ id: "S", from: "B1", to: "B2", closed: true }],
+        loads: [{ id: "load", bus: "B2", pKw: 3000, qKvar: 1000 }],
+        slacks: [{ bus: "A" }],
+      };
+      const merged: NetworkInput = {
+        buses: [
+          { id: "A", nominalKv: 20 },
+          { id: "B1", nominalKv: 20 },
+        ],
+        lines: [{ id: "L1", from: "A", to: "B1", rOhm: 0.8, xOhm: 0.5 }],
+        loads: [{ id: "load", bus: "B1", pKw: 3000, qKvar: 1000 }],
+        slacks: [{ bus: "A" }],
+      };
+      const a = solvePowerFlow(parseNetwork(split));
+      const b = solvePowerFlow(parseNetwork(merged));
+      expect(a.buses.find((x) => x.id === "B2")!.vPu).to.equal(a.buses.find((x) => x.id === "B1")!.vPu);
+      expect(a.buses.find((x) => x.id === "B2")!.vPu).to.be.closeTo(b.buses.find((x) => x.id === "B1")!.vPu, 1e-12);
+      expect(a.totals.lossKw).to.be.closeTo(b.totals.lossKw, 1e-9);
     });
   });
 

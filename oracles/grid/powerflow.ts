@@ -172,7 +172,8 @@ export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = 
       } else if (podGens) {
         // A PoD with no load element is a pure producer: its net consumption is minus its generation.
         for (const i of podGens) genP[i] = -netKw / podGens.length;
-      } else throw new GridModelError(`slot names PoD ${pod}, which no load or generator carries`, pod, "GRID_UNKNOWN_POD");
+      } else
+        throw new GridModelError(`slot names PoD ${pod}, which no load or generator carries`, pod, "GRID_UNKNOWN_POD");
     }
   }
   return { loadP, loadQ, genP, genQ };
@@ -216,12 +217,22 @@ export function solveCompiled(
       : flatState(compiled);
   const injections = nodeInjections(compiled, powers);
   const reports = compiled.subnetworks.map((sub) =>
-    solveSubnetwork(compiled, sub, injections, state, { tolerancePu, maxIterations, linearSolver: options.linearSolver }),
+    solveSubnetwork(compiled, sub, injections, state, {
+      tolerancePu,
+      maxIterations,
+      linearSolver: options.linearSolver,
+    }),
   );
   const failed = reports.find((r) => !r.converged);
   if (failed && (options.onDivergence ?? "throw") === "throw")
-    throw new PowerFlowDivergedError(failed.subnetwork, failed.iterations, failed.maxMismatchPu, failed.worstBus);
-  return buildResult(compiled, powers, state, reports, options);
+    throw new PowerFlowDivergedError(
+      failed.subnetwork,
+      failed.iterations,
+      failed.maxMismatchPu,
+      failed.worstBus,
+      failed.failure,
+    );
+  return buildResult(compiled, powers, injections, state, reports, options);
 }
 
 /** Compiles, validates and solves a network once. */
@@ -255,9 +266,34 @@ export function solveBatch(
   return results;
 }
 
+/** Per-network work arrays reused by every result of a batch (the results copy what they keep). */
+const scratches = new WeakMap<CompiledNetwork, Record<string, Float64Array>>();
+function scratchOf(compiled: CompiledNetwork) {
+  let scratch = scratches.get(compiled);
+  if (!scratch) {
+    const buses = compiled.network.buses.length;
+    const nodes = compiled.nodeCount;
+    scratch = {
+      busLoadP: new Float64Array(buses),
+      busLoadQ: new Float64Array(buses),
+      busGenP: new Float64Array(buses),
+      busGenQ: new Float64Array(buses),
+      specifiedPvQ: new Float64Array(nodes),
+      re: new Float64Array(nodes),
+      im: new Float64Array(nodes),
+    };
+    scratches.set(compiled, scratch);
+  } else for (const array of Object.values(scratch)) array.fill(0);
+  return scratch as Record<
+    "busLoadP" | "busLoadQ" | "busGenP" | "busGenQ" | "specifiedPvQ" | "re" | "im",
+    Float64Array
+  >;
+}
+
 function buildResult(
   compiled: CompiledNetwork,
   powers: ElementPowers,
+  injections: Injections,
   state: VoltageState,
   reports: ConvergenceReport[],
   options: PowerFlowOptions,
@@ -297,10 +333,7 @@ function buildResult(
   const kw = baseMva * 1000;
 
   // Loads and generation as specified, then the slack's and PV generators' computed outputs.
-  const busLoadP = new Float64Array(network.buses.length);
-  const busLoadQ = new Float64Array(network.buses.length);
-  const busGenP = new Float64Array(network.buses.length);
-  const busGenQ = new Float64Array(network.buses.length);
+  const { busLoadP, busLoadQ, busGenP, busGenQ, specifiedPvQ, re, im } = scratchOf(compiled);
   for (let i = 0; i < compiled.loadBus.length; i++) {
     busLoadP[compiled.loadBus[i]] += powers.loadP[i];
     busLoadQ[compiled.loadBus[i]] += powers.loadQ[i];
@@ -308,7 +341,6 @@ function buildResult(
 
   // Generators holding a voltage: their reactive output is a result, so their specified Q is left out.
   const pvBusOfNode = new Map<number, number>();
-  const specifiedPvQ = new Float64Array(compiled.nodeCount);
   network.generators.forEach((gen, i) => {
     const b = compiled.generatorBus[i];
     busGenP[b] += powers.genP[i];
@@ -322,14 +354,15 @@ function buildResult(
     totals.loadKvar += busLoadQ[b];
   }
   // Slack and PV nodes: what the network draws there beyond the specified injections is their output.
-  const injections = nodeInjections(compiled, powers);
   const slackBusOfNode = new Map(network.slacks.map((s) => [busNode[compiled.busIndex.get(s.bus)!], s.bus]));
   for (const sub of compiled.subnetworks) {
-    sub.nodes.forEach((node, i) => {
-      if (sub.type[i] === 0) return;
+    const nodes = sub.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      if (sub.type[i] === 0) continue;
+      const node = nodes[i];
       const slackBus = slackBusOfNode.get(node);
       const pvBus = pvBusOfNode.get(node);
-      if (slackBus === undefined && pvBus === undefined) return;
+      if (slackBus === undefined && pvBus === undefined) continue;
       const computed = powerAt(sub, state, i);
       const dq = (computed.q - injections.q[node] + specifiedPvQ[node]) * kw;
       if (slackBus !== undefined) {
@@ -340,7 +373,7 @@ function buildResult(
         totals.slackKw += dp;
         totals.slackKvar += dq;
       } else busGenQ[pvBus!] += dq;
-    });
+    }
   }
   for (let b = 0; b < network.buses.length; b++) {
     totals.generationKw += busGenP[b];
@@ -355,15 +388,18 @@ function buildResult(
   const limits = options.voltageLimits ?? defaults.voltageLimits;
   const violations: Violation[] = [];
   const buses: BusResult[] = [];
-  let minV = { bus: "", vPu: Infinity };
-  let maxV = { bus: "", vPu: -Infinity };
-  network.buses.forEach((bus, b) => {
+  const { busVMin, busVMax } = compiled;
+  let minBus = 0;
+  let maxBus = 0;
+  const busList = network.buses;
+  for (let b = 0; b < busList.length; b++) {
+    const bus = busList[b];
     const node = busNode[b];
     const vPu = state.vm[node];
-    if (vPu < minV.vPu) minV = { bus: bus.id, vPu };
-    if (vPu > maxV.vPu) maxV = { bus: bus.id, vPu };
-    const vMin = bus.vMinPu ?? limits.minPu;
-    const vMax = bus.vMaxPu ?? limits.maxPu;
+    if (vPu < state.vm[busNode[minBus]]) minBus = b;
+    if (vPu > state.vm[busNode[maxBus]]) maxBus = b;
+    const vMin = Number.isNaN(busVMin[b]) ? limits.minPu : busVMin[b];
+    const vMax = Number.isNaN(busVMax[b]) ? limits.maxPu : busVMax[b];
     if (vPu < vMin) violations.push({ kind: "undervoltage", element: bus.id, value: vPu, limit: vMin, unit: "pu" });
     if (vPu > vMax) violations.push({ kind: "overvoltage", element: bus.id, value: vPu, limit: vMax, unit: "pu" });
     if (full)
@@ -378,37 +414,40 @@ function buildResult(
         pGenKw: busGenP[b],
         qGenKvar: busGenQ[b],
       });
-  });
+  }
+  const minV = { bus: busList[minBus].id, vPu: state.vm[busNode[minBus]] };
+  const maxV = { bus: busList[maxBus].id, vPu: state.vm[busNode[maxBus]] };
 
   const branchResults: BranchResult[] = [];
   let maxLoading = { branch: "", loadingPercent: -Infinity, currentA: 0 };
   // Rectangular node voltages once, rather than trigonometry per branch end.
-  const re = new Float64Array(compiled.nodeCount);
-  const im = new Float64Array(compiled.nodeCount);
   for (let node = 0; node < compiled.nodeCount; node++) {
     re[node] = state.vm[node] * Math.cos(state.va[node]);
     im[node] = state.vm[node] * Math.sin(state.va[node]);
   }
+  // Locals for the hot loop: V8 then keeps the typed arrays in registers.
+  const { fromNode, toNode, yffRe, yffIm, yftRe, yftIm, ytfRe, ytfIm, yttRe, yttIm } = branches;
+  const { baseCurrentFromA, baseCurrentToA, limitFromA, limitToA } = branches;
   for (let k = 0; k < branches.count; k++) {
-    const f = branches.fromNode[k];
-    const t = branches.toNode[k];
+    const f = fromNode[k];
+    const t = toNode[k];
     const ef = re[f];
     const ff = im[f];
     const et = re[t];
     const ft = im[t];
-    const ifRe = branches.yffRe[k] * ef - branches.yffIm[k] * ff + branches.yftRe[k] * et - branches.yftIm[k] * ft;
-    const ifIm = branches.yffRe[k] * ff + branches.yffIm[k] * ef + branches.yftRe[k] * ft + branches.yftIm[k] * et;
-    const itRe = branches.ytfRe[k] * ef - branches.ytfIm[k] * ff + branches.yttRe[k] * et - branches.yttIm[k] * ft;
-    const itIm = branches.ytfRe[k] * ff + branches.ytfIm[k] * ef + branches.yttRe[k] * ft + branches.yttIm[k] * et;
+    const ifRe = yffRe[k] * ef - yffIm[k] * ff + yftRe[k] * et - yftIm[k] * ft;
+    const ifIm = yffRe[k] * ff + yffIm[k] * ef + yftRe[k] * ft + yftIm[k] * et;
+    const itRe = ytfRe[k] * ef - ytfIm[k] * ff + yttRe[k] * et - yttIm[k] * ft;
+    const itIm = ytfRe[k] * ff + ytfIm[k] * ef + yttRe[k] * ft + yttIm[k] * et;
     const pFrom = (ef * ifRe + ff * ifIm) * kw;
     const qFrom = (ff * ifRe - ef * ifIm) * kw;
     const pTo = (et * itRe + ft * itIm) * kw;
     const qTo = (ft * itRe - et * itIm) * kw;
     // Math.hypot is several times slower than the square root in V8, and overflow cannot happen here.
-    const iFromA = Math.sqrt(ifRe * ifRe + ifIm * ifIm) * branches.baseCurrentFromA[k];
-    const iToA = Math.sqrt(itRe * itRe + itIm * itIm) * branches.baseCurrentToA[k];
-    const limitFrom = branches.limitFromA[k];
-    const limitTo = branches.limitToA[k];
+    const iFromA = Math.sqrt(ifRe * ifRe + ifIm * ifIm) * baseCurrentFromA[k];
+    const iToA = Math.sqrt(itRe * itRe + itIm * itIm) * baseCurrentToA[k];
+    const limitFrom = limitFromA[k];
+    const limitTo = limitToA[k];
     const loadFrom = limitFrom > 0 ? iFromA / limitFrom : 0;
     const loadTo = limitTo > 0 ? iToA / limitTo : 0;
     const fromGoverns = loadFrom >= loadTo;

@@ -37,14 +37,23 @@ function requireUnique(kind: string, ids: string[]): void {
 
 /** Throws on the first rule the network breaks; returns nothing when the model can be solved. */
 export function validateNetwork(network: Network): void {
-  requireUnique("bus", network.buses.map((b) => b.id));
+  requireUnique(
+    "bus",
+    network.buses.map((b) => b.id),
+  );
   requireUnique("branch", [
     ...network.lines.map((l) => l.id),
     ...network.transformers.map((t) => t.id),
     ...network.switches.map((s) => s.id),
   ]);
-  requireUnique("load", network.loads.map((l) => l.id));
-  requireUnique("generator", network.generators.map((g) => g.id));
+  requireUnique(
+    "load",
+    network.loads.map((l) => l.id),
+  );
+  requireUnique(
+    "generator",
+    network.generators.map((g) => g.id),
+  );
 
   const busIndex = new Map(network.buses.map((b, i) => [b.id, i]));
   const busOf = (kind: string, element: string, ref: string): number => {
@@ -114,10 +123,8 @@ export function validateNetwork(network: Network): void {
 
   const sets = new DisjointSets(network.buses.length);
   for (const sw of network.switches) if (sw.closed) sets.union(busIndex.get(sw.from)!, busIndex.get(sw.to)!);
-  for (const line of network.lines)
-    if (line.inService) sets.union(busIndex.get(line.from)!, busIndex.get(line.to)!);
-  for (const tr of network.transformers)
-    if (tr.inService) sets.union(busIndex.get(tr.hvBus)!, busIndex.get(tr.lvBus)!);
+  for (const line of network.lines) if (line.inService) sets.union(busIndex.get(line.from)!, busIndex.get(line.to)!);
+  for (const tr of network.transformers) if (tr.inService) sets.union(busIndex.get(tr.hvBus)!, busIndex.get(tr.lvBus)!);
 
   const slackOfRoot = new Map<number, string>();
   for (const slack of network.slacks) {
@@ -141,7 +148,10 @@ export function validateNetwork(network: Network): void {
   }
   if (islands.size > 0) {
     const first = [...islands.values()][0];
-    const shown = first.slice(0, 5).map((b) => `"${b}"`).join(", ");
+    const shown = first
+      .slice(0, 5)
+      .map((b) => `"${b}"`)
+      .join(", ");
     throw new GridModelError(
       `island without slack: bus ${shown}${first.length > 5 ? ` and ${first.length - 5} more` : ""} ` +
         `not connected to any slack (${islands.size} island${islands.size > 1 ? "s" : ""} in total)`,

@@ -1,5 +1,5 @@
-// Deploy step: the market platform: PodRegistry, FlexMarket (the day-ahead calendar that freezes baselines),
-// DynamicTrafficLight and MarketDataNotary, wired together.
+// Deploy step: the market platform contracts (PodRegistry, FlexMarket, DynamicTrafficLight, MarketDataNotary),
+// wired together: the registry reads day-ahead gate closures from the market to freeze baselines.
 import type { DeployStep } from "./context";
 
 export const marketStep: DeployStep = {
@@ -13,7 +13,7 @@ export const marketStep: DeployStep = {
     const registry = await ctx.hre.ethers.getContractAt("PodRegistry", registryAddress, ctx.deployer);
     if ((await registry.calendar()).toLowerCase() !== marketAddress.toLowerCase()) {
       await (await registry.setCalendar(marketAddress)).wait();
-      ctx.log("PodRegistry: calendar set to FlexMarket");
+      ctx.log(`PodRegistry: calendar set to FlexMarket ${marketAddress}`);
     }
   },
 };

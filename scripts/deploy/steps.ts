@@ -1,5 +1,6 @@
 // Every deploy step, in dependency order. Adding a part's contracts is one line here.
 import type { DeployStep } from "./context";
+import { balStep } from "./bal";
 import { marketStep } from "./market";
 import { rolesStep } from "./roles";
 
@@ -9,4 +10,5 @@ export type { DeployContext, DeployStep } from "./context";
 export const deploySteps: DeployStep[] = [
   rolesStep,
   marketStep,
+  balStep,
 ];

@@ -1,11 +1,14 @@
 // The services of the local stack, started in this order after the chain and the deployment, stopped in reverse.
 // Adding a service is one line here.
 import type { StackService } from "./types";
+import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
 import { subgraphService } from "./subgraph";
 
 // prettier-ignore
 export const stackServices: StackService[] = [
   demoPodsService,
+  balStackService,
+  lightNodesStackService,
   subgraphService,
 ];

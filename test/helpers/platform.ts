@@ -108,7 +108,16 @@ export function singleSlotOffer(
   direction: number,
   steps: { quantityKw: number; priceMilliEurPerKw: number }[],
 ) {
-  return { sessionId, podId: pod, kind: OfferKind.SingleSlot, direction, firstSlot: slot, lastSlot: slot, energyKwh: 0, steps };
+  return {
+    sessionId,
+    podId: pod,
+    kind: OfferKind.SingleSlot,
+    direction,
+    firstSlot: slot,
+    lastSlot: slot,
+    energyKwh: 0,
+    steps,
+  };
 }
 
 export function blockOffer(

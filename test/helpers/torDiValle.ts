@@ -1,6 +1,6 @@
 // The Tor di Valle demo inputs (../shared/domain) turned into contract arguments.
 import fs from "node:fs";
-import path from "node:path";
+import { TOR_DI_VALLE_SCENARIO } from "../../protocol/src/paths";
 import { kw, podId, pomId, priceMilli, VoltageLevel, COS_PHI_SCALE } from "./units";
 
 interface RawPod {
@@ -22,10 +22,18 @@ interface RawInputs {
   pom: string;
   pods: RawPod[];
   offers: { pod: string; slot: number; deltaP: number; price: number }[];
-  requests: { by: "DSO" | "TSO"; pods?: string[]; pom?: string; slot: number; targetP: number; maxPrice: number | null }[];
+  requests: {
+    by: "DSO" | "TSO";
+    pods?: string[];
+    pom?: string;
+    slot: number;
+    targetP: number;
+    maxPrice: number | null;
+  }[];
 }
 
-export const TOR_DI_VALLE_FILE = path.join(__dirname, "..", "..", "..", "shared", "domain", "tor-di-valle-2021-06-23.json");
+/** ../shared/domain/tor-di-valle-2021-06-23.json beside the repository (protocol/src/paths.ts). */
+export const TOR_DI_VALLE_FILE = TOR_DI_VALLE_SCENARIO;
 
 export function loadTorDiValle(): RawInputs {
   return JSON.parse(fs.readFileSync(TOR_DI_VALLE_FILE, "utf8")) as RawInputs;

@@ -40,6 +40,8 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
       create index if not exists bal_packets_pod_ts on bal_packets (pod, kind, ts_ms);
       create index if not exists bal_packets_unbatched on bal_packets (id) where batch_id is null;
+      -- a node's sequence number is used once, across every kind of packet: the replay guard shared by BAL instances
+      create unique index if not exists bal_packets_pod_seq on bal_packets (pod, seq);
 
       create table if not exists bal_rejections (
         reason  text primary key,

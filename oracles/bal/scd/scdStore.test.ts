@@ -42,12 +42,20 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
       expect(got?.batch).to.equal(null);
     });
 
-    it("remembers the last sequence per PoD and kind", async () => {
-      await store.insertPackets([packet("IT001", 4), packet("IT001", 9), packet("IT002", 3), packet("IT001", 2, "anomaly")]);
+    it("remembers the last sequence per PoD across packet kinds", async () => {
+      await store.insertPackets([packet("IT001", 4), packet("IT001", 9), packet("IT002", 3), packet("IT001", 12, "anomaly")]);
       const seqs = await store.lastSequences();
-      expect(seqs.get("IT001/measurement")).to.equal(9);
-      expect(seqs.get("IT002/measurement")).to.equal(3);
-      expect(seqs.get("IT001/anomaly")).to.equal(2);
+      expect(seqs.get("IT001")).to.equal(12);
+      expect(seqs.get("IT002")).to.equal(3);
+    });
+
+    it("refuses a second packet with a used sequence number and tells it from a redelivery", async () => {
+      await store.insertPackets([packet("IT001", 4)]);
+      const reused = { ...packet("IT001", 4), hash: h("another packet, same sequence") };
+      const r = await store.insertPackets([reused, packet("IT001", 4)]);
+      expect(r.inserted.size).to.equal(0);
+      const stored = await store.storedHashes(r.duplicates);
+      expect([...stored]).to.deep.equal([packet("IT001", 4).hash]);
     });
   });
 
@@ -85,6 +93,8 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
 
     it("lists anomalies newest first", async () => {
       await store.insertPackets([packet("IT001", 1, "anomaly"), packet("IT001", 2, "anomaly"), packet("IT001", 3)]);
+      await store.touchLightNodes([{ pod: "IT001", online: true, lastSeenMs: 5, lastSeq: 3, statusReason: null }], 6);
+      expect((await store.lightNodes())[0]).to.include({ pod: "IT001", online: true, lastSeq: 3 });
       expect((await store.anomalies()).map((a) => a.seq)).to.deep.equal([2, 1]);
     });
   });

@@ -121,8 +121,9 @@ export class ScdStore {
   }
 
   /**
-   * Inserts accepted packets in one statement. A hash already stored is a replay: it is skipped and reported in
-   * `duplicates`, never stored twice (the unique index decides, so concurrent BAL instances agree).
+   * Inserts accepted packets in one statement. A packet whose hash, or whose (PoD, sequence), is already stored is
+   * skipped and reported in `duplicates`, never stored twice (unique indexes decide, so concurrent BAL instances
+   * agree); `storedHashes` then tells a redelivery from a reused sequence number.
    */
   async insertPackets(packets: readonly NewPacket[]): Promise<{ inserted: Map<string, number>; duplicates: string[] }> {
     if (packets.length === 0) return { inserted: new Map(), duplicates: [] };
@@ -130,7 +131,7 @@ export class ScdStore {
       `insert into bal_packets (hash, kind, pod, seq, ts_ms, public_key, signature, data, received_ms)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
                             $8::jsonb[], $9::bigint[])
-       on conflict (hash) do nothing
+       on conflict do nothing
        returning id, hash`,
       [
         packets.map((p) => p.hash),
@@ -148,10 +149,17 @@ export class ScdStore {
     return { inserted, duplicates: packets.filter((p) => !inserted.has(p.hash)).map((p) => p.hash) };
   }
 
-  /** Highest accepted sequence number per PoD and packet kind (key `${pod}/${kind}`): the replay guard's memory. */
+  /** Which of these hashes are stored. */
+  async storedHashes(hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const { rows } = await this.db.query<{ hash: string }>(`select hash from bal_packets where hash = any($1::text[])`, [hashes]);
+    return new Set(rows.map((r) => String(r.hash)));
+  }
+
+  /** Highest accepted sequence number per PoD (a node numbers every packet kind in one series): the order guard's memory. */
   async lastSequences(): Promise<Map<string, number>> {
-    const { rows } = await this.db.query<Row>(`select pod, kind, max(seq) as seq from bal_packets group by pod, kind`);
-    return new Map(rows.map((r) => [`${String(r.pod)}/${String(r.kind)}`, num(r.seq)]));
+    const { rows } = await this.db.query<Row>(`select pod, max(seq) as seq from bal_packets group by pod`);
+    return new Map(rows.map((r) => [String(r.pod), num(r.seq)]));
   }
 
   /**
@@ -312,6 +320,21 @@ export class ScdStore {
          last_seq = greatest(bal_light_nodes.last_seq, excluded.last_seq),
          status_reason = excluded.status_reason, updated_ms = excluded.updated_ms`,
       [s.pod, s.online, s.lastSeenMs, s.lastSeq ?? null, s.statusReason ?? null, nowMs],
+    );
+  }
+
+  /** Bulk form of setLightNodeStatus for the ingest path (one statement per flush). */
+  async touchLightNodes(rows: readonly { pod: string; online: boolean; lastSeenMs: number; lastSeq: number | null; statusReason: string | null }[], nowMs = Date.now()): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.query(
+      `insert into bal_light_nodes (pod, online, last_seen_ms, last_seq, status_reason, updated_ms)
+       select pod, online, last_seen_ms, last_seq, status_reason, $6 from unnest($1::text[], $2::boolean[], $3::bigint[], $4::bigint[], $5::text[])
+         as v(pod, online, last_seen_ms, last_seq, status_reason)
+       on conflict (pod) do update set online = excluded.online,
+         last_seen_ms = greatest(bal_light_nodes.last_seen_ms, excluded.last_seen_ms),
+         last_seq = greatest(bal_light_nodes.last_seq, excluded.last_seq),
+         status_reason = excluded.status_reason, updated_ms = excluded.updated_ms`,
+      [rows.map((r) => r.pod), rows.map((r) => r.online), rows.map((r) => r.lastSeenMs), rows.map((r) => r.lastSeq), rows.map((r) => r.statusReason), nowMs],
     );
   }
 

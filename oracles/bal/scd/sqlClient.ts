@@ -1,4 +1,5 @@
 // One SQL interface over embedded PGlite (default) and real PostgreSQL (DATABASE_URL): same SQL, same migrations.
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 
 export interface SqlQueryable {
@@ -16,6 +17,7 @@ export interface SqlClient extends SqlQueryable {
 
 /** Embedded PostgreSQL (WASM); `dataDir` undefined = in memory. */
 export async function openPglite(dataDir?: string): Promise<SqlClient> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = new PGlite(dataDir);
   await db.waitReady;
   return {

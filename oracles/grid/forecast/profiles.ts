@@ -70,13 +70,16 @@ function shape(kind: Exclude<CustomerKind, "transformer">, month: number, dayTyp
     }
     case "commercial": {
       const open =
-        dayType === "weekday" ? plateau(h, 8.5, 19.5) : dayType === "saturday" ? 0.7 * plateau(h, 9, 19) : 0.15 * plateau(h, 10, 18);
+        dayType === "weekday"
+          ? plateau(h, 8.5, 19.5)
+          : dayType === "saturday"
+            ? 0.7 * plateau(h, 9, 19)
+            : 0.15 * plateau(h, 10, 18);
       const cooling = summer(month) ? bump(h, 14.5, 2.5) * 0.25 * open : 0;
       return 0.2 + 0.8 * open + cooling;
     }
     case "industrial": {
-      const shifts =
-        dayType === "weekday" ? plateau(h, 6, 22) : dayType === "saturday" ? 0.6 * plateau(h, 6, 14) : 0;
+      const shifts = dayType === "weekday" ? plateau(h, 6, 22) : dayType === "saturday" ? 0.6 * plateau(h, 6, 14) : 0;
       const lunch = dayType === "weekday" ? bump(h, 12.75, 0.4) * 0.1 : 0;
       return 0.3 + 0.7 * shifts - lunch;
     }

@@ -15,7 +15,11 @@ export interface PvOptions {
 }
 
 /** PV output in kW per slot from plane-of-array irradiance (W/m²) and installed (peak) power in kWp. */
-export function pvForecast(irradianceWm2: ArrayLike<number>, installedKw: number, options: PvOptions = {}): Float64Array {
+export function pvForecast(
+  irradianceWm2: ArrayLike<number>,
+  installedKw: number,
+  options: PvOptions = {},
+): Float64Array {
   const pr = options.performanceRatio ?? 0.8;
   const gamma = options.temperatureCoefficient ?? -0.004;
   const noct = options.noctC ?? 45;

@@ -5,6 +5,7 @@ import { parsePandapowerJson } from "./pandapower";
 import { parseCase } from "./load";
 import { solvePowerFlow } from "../powerflow";
 import { GridImportError } from "../errors";
+import { ValidationError } from "../../../protocol/src/errors";
 
 const matpowerInPu = `
 mpc.baseMVA = 10;
@@ -26,7 +27,9 @@ describe("parseMatpowerCase", () => {
   });
 
   it("applies the ohm and kW conversions that MATPOWER's distribution cases carry as code", () => {
-    const inOhms = matpowerInPu.replace("0.1 0.06", "100 60") + `
+    const inOhms =
+      matpowerInPu.replace("0.1 0.06", "100 60") +
+      `
 Vbase = mpc.bus(1, BASE_KV) * 1e3;
 Sbase = mpc.baseMVA * 1e6;
 mpc.branch(:, [BR_R BR_X]) = mpc.branch(:, [BR_R BR_X]) / (Vbase^2 / Sbase);
@@ -38,10 +41,9 @@ mpc.bus(:, [PD, QD]) = mpc.bus(:, [PD, QD]) / 1e3;
   });
 
   it("rejects a case without a branch matrix", () => {
-    expect(() => parseMatpowerCase("mpc.baseMVA = 10; mpc.bus = [1 3 0 0 0 0 1 1 0 20 1 1 1;]; mpc.gen = [];")).to.throw(
-      GridImportError,
-      /mpc.branch/,
-    );
+    expect(() =>
+      parseMatpowerCase("mpc.baseMVA = 10; mpc.bus = [1 3 0 0 0 0 1 1 0 20 1 1 1;]; mpc.gen = [];"),
+    ).to.throw(GridImportError, /mpc.branch/);
   });
 });
 
@@ -58,11 +60,39 @@ describe("parsePandapowerJson", () => {
     ],
     ext_grid: [{ bus: 0, vm_pu: 1.02, va_degree: 0 }],
     trafo: [
-      { hv_bus: 0, lv_bus: 1, sn_mva: 25, vn_hv_kv: 150, vn_lv_kv: 20, vk_percent: 12, vkr_percent: 0.4, tap_pos: 0, tap_neutral: 0, tap_step_percent: 1.25, shift_degree: 0 },
+      {
+        hv_bus: 0,
+        lv_bus: 1,
+        sn_mva: 25,
+        vn_hv_kv: 150,
+        vn_lv_kv: 20,
+        vk_percent: 12,
+        vkr_percent: 0.4,
+        tap_pos: 0,
+        tap_neutral: 0,
+        tap_step_percent: 1.25,
+        shift_degree: 0,
+      },
     ],
     line: [
-      { from_bus: 1, to_bus: 2, length_km: 2, r_ohm_per_km: 0.164, x_ohm_per_km: 0.11, c_nf_per_km: 300, max_i_ka: 0.36 },
-      { from_bus: 2, to_bus: 3, length_km: 1, r_ohm_per_km: 0.32, x_ohm_per_km: 0.12, c_nf_per_km: 250, max_i_ka: 0.23 },
+      {
+        from_bus: 1,
+        to_bus: 2,
+        length_km: 2,
+        r_ohm_per_km: 0.164,
+        x_ohm_per_km: 0.11,
+        c_nf_per_km: 300,
+        max_i_ka: 0.36,
+      },
+      {
+        from_bus: 2,
+        to_bus: 3,
+        length_km: 1,
+        r_ohm_per_km: 0.32,
+        x_ohm_per_km: 0.12,
+        c_nf_per_km: 250,
+        max_i_ka: 0.23,
+      },
     ],
     switch: [],
     load: [
@@ -77,7 +107,11 @@ describe("parsePandapowerJson", () => {
     return {
       _module: "pandas.core.frame",
       _class: "DataFrame",
-      _object: JSON.stringify({ columns, index: rows.map((_, i) => i), data: rows.map((r) => columns.map((c) => r[c] ?? null)) }),
+      _object: JSON.stringify({
+        columns,
+        index: rows.map((_, i) => i),
+        data: rows.map((r) => columns.map((c) => r[c] ?? null)),
+      }),
       orient: "split",
     };
   };
@@ -97,7 +131,10 @@ describe("parsePandapowerJson", () => {
       _class: "pandapowerNet",
       _object: {
         ...Object.fromEntries(
-          Object.entries(records).map(([k, v]) => [k, Array.isArray(v) && v.length > 0 ? split(v as Record<string, unknown>[]) : v]),
+          Object.entries(records).map(([k, v]) => [
+            k,
+            Array.isArray(v) && v.length > 0 ? split(v as Record<string, unknown>[]) : v,
+          ]),
         ),
       },
     };
@@ -109,7 +146,19 @@ describe("parsePandapowerJson", () => {
   });
 
   it("takes a line out of service when its line switch is open", () => {
-    const network = parsePandapowerJson({ ...records, switch: [{ bus: 2, element: 1, et: "l", closed: false }], load: [records.load[0]], sgen: [] });
+    const network = parsePandapowerJson({
+      ...records,
+      switch: [{ bus: 2, element: 1, et: "l", closed: false }],
+      load: [records.load[0]],
+      sgen: [],
+    });
     expect(network.lines[1].inService).to.equal(false);
+  });
+});
+
+describe("parseCase", () => {
+  it("rejects a FlexGrid model with a bad field, naming the field", () => {
+    const bad = JSON.stringify({ buses: [{ id: "A", nominalKv: -20 }], slacks: [{ bus: "A" }] });
+    expect(() => parseCase(bad, "bad.json")).to.throw(ValidationError, /buses\.0\.nominalKv/);
   });
 });

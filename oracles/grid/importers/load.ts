@@ -18,7 +18,10 @@ export function parseCase(text: string, fileName: string): Network {
   }
   const object = json as Record<string, unknown>;
   // pandapower nets have ext_grid/trafo tables or the `pandapowerNet` wrapper; FlexGrid models have `buses`.
-  if (object && (object._class === "pandapowerNet" || "ext_grid" in object || ("bus" in object && !("buses" in object))))
+  if (
+    object &&
+    (object._class === "pandapowerNet" || "ext_grid" in object || ("bus" in object && !("buses" in object)))
+  )
     return parsePandapowerJson(json, name);
   return parseNetwork(json);
 }

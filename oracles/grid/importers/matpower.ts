@@ -17,7 +17,10 @@ function matrix(text: string, name: string): number[][] {
     .join("\n");
   const rows: number[][] = [];
   for (const chunk of body.split(/[;\n]/)) {
-    const cells = chunk.trim().split(/[\s,]+/).filter(Boolean);
+    const cells = chunk
+      .trim()
+      .split(/[\s,]+/)
+      .filter(Boolean);
     if (cells.length === 0) continue;
     const row = cells.map((c) => {
       const v = Number(c);
@@ -45,7 +48,10 @@ export function parseMatpowerCase(text: string, name = "matpower-case"): Network
   const gen = matrix(text, "gen");
   const branch = matrix(text, "branch");
   const code = text.replace(/%.*$/gm, "");
-  const ohmBranches = /mpc\.branch\(:,\s*\[BR_R\s+BR_X\]\)\s*=\s*mpc\.branch\(:,\s*\[BR_R\s+BR_X\]\)\s*\/\s*\(Vbase\^2\s*\/\s*Sbase\)/.test(code);
+  const ohmBranches =
+    /mpc\.branch\(:,\s*\[BR_R\s+BR_X\]\)\s*=\s*mpc\.branch\(:,\s*\[BR_R\s+BR_X\]\)\s*\/\s*\(Vbase\^2\s*\/\s*Sbase\)/.test(
+      code,
+    );
   const kwLoads = /mpc\.bus\(:,\s*\[PD,\s*QD\]\)\s*=\s*mpc\.bus\(:,\s*\[PD,\s*QD\]\)\s*\/\s*1e3/.test(code);
 
   const kvOf = new Map<number, number>();
@@ -76,7 +82,8 @@ export function parseMatpowerCase(text: string, name = "matpower-case"): Network
       shuntKw: gs * 1000,
       shuntKvar: bs * 1000,
     });
-    if (pd !== 0 || qd !== 0) input.loads!.push({ id: `load-${id}`, bus: String(id), pKw: pd * loadScale, qKvar: qd * loadScale });
+    if (pd !== 0 || qd !== 0)
+      input.loads!.push({ id: `load-${id}`, bus: String(id), pKw: pd * loadScale, qKvar: qd * loadScale });
     if (type === BUS_TYPE_REF) input.slacks!.push({ bus: String(id), vPu: vm, angleDeg: va });
   }
   const vbaseKv = bus[0]?.[9] ?? 0;
@@ -109,7 +116,8 @@ export function parseMatpowerCase(text: string, name = "matpower-case"): Network
     const from = String(f);
     const to = String(t);
     if (!kvOf.has(f) || !kvOf.has(t)) {
-      if (status > 0) throw new GridImportError(`mpc.branch row ${k + 1} connects unknown or isolated bus ${f} or ${t}`);
+      if (status > 0)
+        throw new GridImportError(`mpc.branch row ${k + 1} connects unknown or isolated bus ${f} or ${t}`);
       return;
     }
     const kvFrom = kvOf.get(f)!;

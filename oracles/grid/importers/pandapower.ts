@@ -66,7 +66,8 @@ export function parsePandapowerJson(json: unknown, name = "pandapower-case"): Ne
   for (const row of table(net, "switch")) {
     const et = row.et;
     const closed = row.closed !== false;
-    if (et === "b") input.switches!.push({ id: `switch-${idOf(row)}`, from: String(row.bus), to: String(row.element), closed });
+    if (et === "b")
+      input.switches!.push({ id: `switch-${idOf(row)}`, from: String(row.bus), to: String(row.element), closed });
     else if (!closed) openElements.add(`${String(et)}:${String(row.element)}`);
   }
   for (const row of table(net, "line")) {

@@ -138,7 +138,8 @@ export function buildRomeNetwork(options: RomeOptions = {}): Network {
         }
         // Trunk: busbar → s0 → s1 → … ; laterals hang off random trunk nodes in short chains.
         for (let s = 0; s < count; s++) {
-          const from = s === 0 ? busbar : s < trunkLength ? busOf[s - 1] : busOf[Math.floor(random() * Math.min(s, trunkLength))];
+          const from =
+            s === 0 ? busbar : s < trunkLength ? busOf[s - 1] : busOf[Math.floor(random() * Math.min(s, trunkLength))];
           const lateralChain = s >= trunkLength && random() < 0.5 && s > trunkLength;
           const parent = lateralChain ? busOf[s - 1] : from;
           const trunk = s < trunkLength;

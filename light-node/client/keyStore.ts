@@ -1,0 +1,51 @@
+// The Light Node's P-256 key and sequence counter in its data dir: created on first start, kept across restarts.
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import path from "node:path";
+import { bytesToHex, hexToBytes, type Hex } from "viem";
+import { generateLightNodeKey, publicKeyOf, type LightNodeKey } from "../../protocol";
+
+/** Loads `<dataDir>/node-key.json`, or creates it (mode 0600) on first start. */
+export function loadOrCreateNodeKey(dataDir: string): LightNodeKey & { created: boolean } {
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, "node-key.json");
+  if (existsSync(file)) {
+    const { privateKey } = JSON.parse(readFileSync(file, "utf8")) as { privateKey: Hex };
+    const bytes = hexToBytes(privateKey);
+    return { privateKey: bytes, publicKey: publicKeyOf(bytes), created: false };
+  }
+  const key = generateLightNodeKey();
+  writeFileSync(file, JSON.stringify({ privateKey: bytesToHex(key.privateKey), publicKey: key.publicKey }, null, 2), { mode: 0o600 });
+  return { ...key, created: true };
+}
+
+/**
+ * The node's packet counter. Persisted before each packet is signed, so a restart never reuses a sequence number
+ * (the BAL would reject it as a replay). Reserving ahead in blocks keeps disk writes rare.
+ */
+export class SequenceCounter {
+  private readonly _file: string;
+  private _next: number;
+  private _reservedUntil: number;
+
+  constructor(
+    dataDir: string,
+    private readonly block = 100,
+  ) {
+    mkdirSync(dataDir, { recursive: true });
+    this._file = path.join(dataDir, "sequence");
+    const stored = existsSync(this._file) ? Number(readFileSync(this._file, "utf8").trim()) : 0;
+    // whatever was reserved before a crash may have been used: start after it
+    this._next = Number.isSafeInteger(stored) && stored > 0 ? stored : 1;
+    this._reservedUntil = this._next;
+  }
+
+  next(): number {
+    if (this._next >= this._reservedUntil) {
+      this._reservedUntil = this._next + this.block;
+      const tmp = `${this._file}.tmp`;
+      writeFileSync(tmp, String(this._reservedUntil));
+      renameSync(tmp, this._file);
+    }
+    return this._next++;
+  }
+}

@@ -1,0 +1,144 @@
+// The BAL's view of the Light Node key register: is this key the PoD's valid key at the packet's time? Reads
+// LightNodeRegistry on chain (cached) and registers a PoD's first key on first use (TOFU, BAL_ANCHOR role).
+import type { Signer } from "ethers";
+import type { Hex } from "viem";
+import { podIdToBytes32, publicKeyXY, type Logger } from "../../../protocol";
+import { ILightNodeRegistry__factory } from "../../../typechain-types/factories/contracts/interfaces/ILightNodeRegistry__factory";
+import type { ILightNodeRegistry } from "../../../typechain-types/contracts/interfaces/ILightNodeRegistry";
+import { keyHashOf } from "../chain/keyRegister";
+
+export type KeyCheck = { ok: true; registered?: boolean } | { ok: false; reason: "unknown-key" | "key-not-valid-at-time"; detail: string };
+
+export interface KeyRegister {
+  /** Whether `publicKey` may sign for `pod` at `timestampMs` (registering it when the PoD has no key yet). */
+  check(pod: string, publicKey: Hex, timestampMs: number): Promise<KeyCheck>;
+}
+
+/** One key's validity interval, as LightNodeRegistry records it. */
+export interface KeyInterval {
+  keyHash: Hex;
+  fromMs: number;
+  untilMs: number;
+  active: boolean;
+}
+
+/** The contract's keyValidAt rule over a cached history. */
+export function evaluate(history: readonly KeyInterval[], keyHash: Hex, timestampMs: number): KeyCheck | undefined {
+  const k = history.find((h) => h.keyHash === keyHash);
+  if (!k) return undefined;
+  if (k.fromMs <= timestampMs && timestampMs < k.untilMs) return { ok: true };
+  return { ok: false, reason: "key-not-valid-at-time", detail: `key valid ${k.fromMs}..${k.untilMs}, packet at ${timestampMs}` };
+}
+
+/** A register held in memory (tests and benchmarks; same TOFU rule as the contract). */
+export class InMemoryKeyRegister implements KeyRegister {
+  readonly histories = new Map<string, KeyInterval[]>();
+  constructor(private readonly tofu = true) {}
+
+  register(pod: string, publicKey: Hex, fromMs = 0): void {
+    const h = this.histories.get(pod) ?? [];
+    h.push({ keyHash: keyHashOf(publicKey), fromMs, untilMs: Number.MAX_SAFE_INTEGER, active: true });
+    this.histories.set(pod, h);
+  }
+
+  revoke(pod: string, atMs: number): void {
+    const active = this.histories.get(pod)?.find((k) => k.active);
+    if (active) Object.assign(active, { active: false, untilMs: atMs });
+  }
+
+  async check(pod: string, publicKey: Hex, timestampMs: number): Promise<KeyCheck> {
+    const history = this.histories.get(pod) ?? [];
+    const hit = evaluate(history, keyHashOf(publicKey), timestampMs);
+    if (hit) return hit;
+    if (this.tofu && !history.some((k) => k.active)) {
+      this.register(pod, publicKey, history.length === 0 ? 0 : Date.now());
+      return { ok: true, registered: true };
+    }
+    return { ok: false, reason: "unknown-key", detail: `key ${keyHashOf(publicKey)} is not registered for ${pod}` };
+  }
+}
+
+/** LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up. */
+export class ChainKeyRegister implements KeyRegister {
+  private readonly _registry: ILightNodeRegistry;
+  private readonly _cache = new Map<string, { history: KeyInterval[]; fetchedMs: number }>();
+  private readonly _inflight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    registryAddress: string,
+    signer: Signer,
+    private readonly log: Logger,
+    private readonly opts: { ttlMs: number; refetchAfterMs: number; tofu: boolean } = { ttlMs: 30_000, refetchAfterMs: 1_000, tofu: true },
+  ) {
+    this._registry = ILightNodeRegistry__factory.connect(registryAddress, signer);
+  }
+
+  async check(pod: string, publicKey: Hex, timestampMs: number): Promise<KeyCheck> {
+    const keyHash = keyHashOf(publicKey);
+    const now = Date.now();
+    let entry = this._cache.get(pod);
+    if (!entry || now - entry.fetchedMs > this.opts.ttlMs) entry = await this.fetch(pod);
+    let hit = evaluate(entry.history, keyHash, timestampMs);
+    if (!hit && now - entry.fetchedMs > this.opts.refetchAfterMs) {
+      entry = await this.fetch(pod);
+      hit = evaluate(entry.history, keyHash, timestampMs);
+    }
+    if (hit) return hit;
+    if (this.opts.tofu && !entry.history.some((k) => k.active)) {
+      await this.registerOnce(pod, publicKey);
+      entry = await this.fetch(pod);
+      const after = evaluate(entry.history, keyHash, timestampMs);
+      if (after?.ok) return { ok: true, registered: true };
+      if (after) return after;
+    }
+    return { ok: false, reason: "unknown-key", detail: `key ${keyHash} is not registered for ${pod}` };
+  }
+
+  /** Drops the cache (e.g. after a revocation event). */
+  invalidate(pod?: string): void {
+    if (pod) this._cache.delete(pod);
+    else this._cache.clear();
+  }
+
+  private async fetch(pod: string): Promise<{ history: KeyInterval[]; fetchedMs: number }> {
+    const key = `fetch:${pod}`;
+    const running = this._inflight.get(key) as Promise<{ history: KeyInterval[]; fetchedMs: number }> | undefined;
+    if (running) return running;
+    const p = (async () => {
+      const records = await this._registry.keyHistory(podIdToBytes32(pod));
+      const history = records.map((r) => ({
+        keyHash: keyHashOf(`0x04${r.qx.slice(2)}${r.qy.slice(2)}` as Hex),
+        fromMs: Number(r.validFromMs),
+        untilMs: r.validUntilMs >= BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(r.validUntilMs),
+        active: Number(r.end) === 0,
+      }));
+      const entry = { history, fetchedMs: Date.now() };
+      this._cache.set(pod, entry);
+      return entry;
+    })().finally(() => this._inflight.delete(key));
+    this._inflight.set(key, p);
+    return p;
+  }
+
+  private async registerOnce(pod: string, publicKey: Hex): Promise<void> {
+    const key = `register:${pod}`;
+    const running = this._inflight.get(key);
+    if (running) {
+      await running.catch(() => undefined);
+      return;
+    }
+    const p = (async () => {
+      const { x, y } = publicKeyXY(publicKey);
+      try {
+        const tx = await this._registry.registerKey(podIdToBytes32(pod), x, y);
+        await tx.wait();
+        this.log.info({ pod, keyHash: keyHashOf(publicKey), tx: tx.hash }, "registered the Light Node key on first use");
+      } catch (error) {
+        // another BAL instance may have registered first: the refetch decides
+        this.log.warn({ pod, err: (error as Error).message }, "key registration failed");
+      }
+    })().finally(() => this._inflight.delete(key));
+    this._inflight.set(key, p);
+    await p;
+  }
+}

@@ -1,0 +1,141 @@
+// Setpoint dispatch over MQTT: publishes each PoD's signed setpoint on flexgrid/<pod>/setpoints (QoS 1) before its
+// window, listens for the nodes' signed activation packets on flexgrid/+/activations, records the three timestamps,
+// and raises an alarm for every setpoint not acked in time.
+import type { MqttClient } from "mqtt";
+import {
+  activationSchema,
+  parseTopic,
+  parseWith,
+  signedPacketSchema,
+  topics,
+  verifyPacket,
+  type Activation,
+  type Logger,
+  type SetpointMessage,
+} from "../../../protocol";
+import { DsoDataError } from "../errors";
+
+export interface DispatchRecord {
+  setpointId: string;
+  pod: string;
+  windowStartMs: number;
+  sentMs: number;
+  ackDeadlineMs: number;
+  ack?: { nodeReceivedMs: number; emsReceivedMs: number | null; outcome: Activation["outcome"] };
+  alarmed: boolean;
+}
+
+export interface AckAlarm {
+  pod: string;
+  setpointId: string;
+  sentMs: number;
+  deadlineMs: number;
+}
+
+export interface DispatcherOptions {
+  /** How long a node has to ack a setpoint (default 60 s). */
+  ackTimeoutMs?: number;
+  onAlarm?: (alarm: AckAlarm) => void;
+  log: Logger;
+}
+
+/** Parses one activation packet from MQTT; throws a DsoDataError naming what is wrong. */
+export function parseActivation(topic: string, payload: Buffer | string): Activation {
+  const { pod } = parseTopic(topic);
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString());
+  } catch {
+    throw new DsoDataError(`activation on ${topic}`, "payload is not JSON");
+  }
+  const packet = parseWith(signedPacketSchema, json, `activation on ${topic}`);
+  if (packet.kind !== "activation") throw new DsoDataError(`activation on ${topic}`, `kind is ${packet.kind}`);
+  if (packet.pod !== pod) throw new DsoDataError(`activation on ${topic}`, `packet is for PoD ${packet.pod}`);
+  const verdict = verifyPacket(packet);
+  if (!verdict.ok)
+    throw new DsoDataError(`activation on ${topic}`, `packet check failed (${verdict.reason}: ${verdict.detail})`);
+  return parseWith(activationSchema, packet.data, `activation data on ${topic}`);
+}
+
+export class SetpointDispatcher {
+  private readonly records = new Map<string, DispatchRecord>();
+  private readonly ackTimeoutMs: number;
+  private readonly onMessage = (topic: string, payload: Buffer) => this.handleActivation(topic, payload);
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly options: DispatcherOptions,
+  ) {
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
+  }
+
+  async start(): Promise<void> {
+    this.client.on("message", this.onMessage);
+    await this.client.subscribeAsync(topics.allOf("activations"), { qos: 1 });
+  }
+
+  async stop(): Promise<void> {
+    this.client.off("message", this.onMessage);
+    await this.client.unsubscribeAsync(topics.allOf("activations"));
+  }
+
+  /** Publishes setpoints not published yet (the id is deterministic, so a re-run publishes nothing new). */
+  async publish(messages: SetpointMessage[], nowMs = Date.now()): Promise<number> {
+    let sent = 0;
+    for (const message of messages) {
+      if (this.records.has(message.setpointId)) continue;
+      await this.client.publishAsync(topics.setpoints(message.pod), JSON.stringify(message), { qos: 1 });
+      this.records.set(message.setpointId, {
+        setpointId: message.setpointId,
+        pod: message.pod,
+        windowStartMs: message.windowStartMs,
+        sentMs: nowMs,
+        ackDeadlineMs: nowMs + this.ackTimeoutMs,
+        alarmed: false,
+      });
+      sent++;
+    }
+    return sent;
+  }
+
+  handleActivation(topic: string, payload: Buffer | string): void {
+    let activation: Activation;
+    try {
+      activation = parseActivation(topic, payload);
+    } catch (error) {
+      this.options.log.warn({ topic, error: (error as Error).message }, "activation rejected");
+      return;
+    }
+    const record = this.records.get(activation.setpointId);
+    if (!record || record.pod !== activation.pod) return;
+    record.ack = {
+      nodeReceivedMs: activation.nodeReceivedMs,
+      emsReceivedMs: activation.emsReceivedMs,
+      outcome: activation.outcome,
+    };
+    this.options.log.info({ pod: record.pod, setpointId: record.setpointId, ...record.ack }, "setpoint acked");
+  }
+
+  /** Alarms (once each) for setpoints whose node has not acked by the deadline. */
+  checkAcks(nowMs = Date.now()): AckAlarm[] {
+    const alarms: AckAlarm[] = [];
+    for (const record of this.records.values()) {
+      if (record.ack || record.alarmed || nowMs < record.ackDeadlineMs) continue;
+      record.alarmed = true;
+      const alarm = {
+        pod: record.pod,
+        setpointId: record.setpointId,
+        sentMs: record.sentMs,
+        deadlineMs: record.ackDeadlineMs,
+      };
+      this.options.log.error(alarm, "Light Node did not ack its setpoint in time");
+      this.options.onAlarm?.(alarm);
+      alarms.push(alarm);
+    }
+    return alarms;
+  }
+
+  status(): DispatchRecord[] {
+    return [...this.records.values()];
+  }
+}

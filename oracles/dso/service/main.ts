@@ -1,0 +1,112 @@
+// Composition root of the DSO oracle service: configuration → chain wallet and contracts (address book), network
+// model, MQTT dispatcher; then a loop that ticks the oracle (idempotent), dispatches due setpoints and checks acks.
+import { JsonRpcProvider, Wallet } from "ethers";
+import mqtt, { type MqttClient } from "mqtt";
+import { contractAddress, FlexGridError, type Deployment, type FlexGridConfig, type Logger } from "../../../protocol";
+import type { Network } from "../../grid/model";
+import { buildTorDiValleNetwork } from "../demo/torDiValleModel";
+import { connectDsoContracts, readSession, SESSION_STATUS, type DsoContracts } from "./chain";
+import { SetpointDispatcher } from "./dispatch";
+import { DsoOracle } from "./oracle";
+
+export interface DsoServiceOptions {
+  config: FlexGridConfig;
+  deployment: Deployment;
+  rpcUrl: string;
+  mqttUrl?: string;
+  /** The DSO's network model; default: the Tor di Valle demo model. */
+  network?: Network;
+  intervalMs?: number;
+  ackTimeoutMs?: number;
+  log: Logger;
+}
+
+export interface DsoConnection {
+  oracle: DsoOracle;
+  contracts: DsoContracts;
+  oracleKey: `0x${string}`;
+  provider: JsonRpcProvider;
+}
+
+/** The oracle wired to the chain of the configuration (no loop): what the CLI uses for one step by hand. */
+export function connectDsoOracle(
+  options: Pick<DsoServiceOptions, "config" | "deployment" | "rpcUrl" | "network" | "log">,
+): DsoConnection {
+  const oracleKey = options.config.keys.dsoOracle;
+  if (!oracleKey)
+    throw new FlexGridError("DSO_ORACLE_PRIVATE_KEY is not set: the DSO oracle cannot sign", "DSO_NO_KEY");
+  const provider = new JsonRpcProvider(options.rpcUrl);
+  // Nonces are pinned by the oracle itself (see DsoOracle), so the wallet is used as is, not through a NonceManager.
+  const wallet = new Wallet(oracleKey, provider);
+  const d = options.deployment;
+  const contracts = connectDsoContracts(
+    {
+      market: contractAddress(d, "FlexMarket"),
+      registry: contractAddress(d, "PodRegistry"),
+      trafficLight: contractAddress(d, "DynamicTrafficLight"),
+    },
+    wallet,
+  );
+  const oracle = new DsoOracle({
+    contracts,
+    oracleSigner: wallet,
+    network: options.network ?? buildTorDiValleNetwork(),
+    log: options.log,
+  });
+  return { oracle, contracts, oracleKey, provider };
+}
+
+export interface RunningDsoService {
+  oracle: DsoOracle;
+  dispatcher?: SetpointDispatcher;
+  stop(): Promise<void>;
+}
+
+/** Starts the loop; each pass is serialised (a slow pass delays the next, never overlaps it). */
+export async function startDsoService(options: DsoServiceOptions): Promise<RunningDsoService> {
+  const { oracle, contracts, oracleKey, provider } = connectDsoOracle(options);
+  const log = options.log;
+  let client: MqttClient | undefined;
+  let dispatcher: SetpointDispatcher | undefined;
+  if (options.mqttUrl) {
+    client = await mqtt.connectAsync(options.mqttUrl, { clientId: `dso-oracle-${process.pid}` });
+    dispatcher = new SetpointDispatcher(client, { log, ackTimeoutMs: options.ackTimeoutMs });
+    await dispatcher.start();
+  } else log.warn("no MQTT broker: setpoints are not dispatched");
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const pass = async () => {
+    try {
+      for (const step of await oracle.tick())
+        if (step.report.posted > 0)
+          log.info({ sessionId: String(step.sessionId), step: step.step, ...step.report }, "posted");
+      if (dispatcher) {
+        const block = await provider.getBlock("latest");
+        const nowMs = Number(block!.timestamp) * 1000;
+        const count = await contracts.market.sessionCount();
+        for (let id = 1n; id <= count; id++)
+          if ((await readSession(contracts.market, id)).status === SESSION_STATUS.Finalised)
+            await oracle.dispatchDue(id, dispatcher, oracleKey, nowMs);
+        dispatcher.checkAcks(Date.now());
+      }
+    } catch (error) {
+      log.error({ error: (error as Error).message }, "DSO oracle pass failed; retrying next interval");
+    }
+  };
+  const timer = setInterval(() => {
+    if (!stopped) running = running.then(pass);
+  }, options.intervalMs ?? 5000);
+  running = running.then(pass);
+  return {
+    oracle,
+    dispatcher,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+      await dispatcher?.stop();
+      await client?.endAsync();
+      provider.destroy();
+    },
+  };
+}

@@ -1,0 +1,432 @@
+// The DSO oracle service: derives all its work from chain state (registry, sessions, requests, awards, lights) and
+// its network model, runs the pure core, and posts what is missing. Idempotent and restartable: each step re-reads
+// the chain and posts only what is not there yet; posts go out with the wallet nonce read *before* that chain
+// read, so a second instance sharing the DSO oracle wallet that acted in between makes this one's transaction
+// fail on the nonce instead of posting the same thing twice.
+import type { Signer } from "ethers";
+import type { TrafficLightInputStruct } from "../../../typechain-types/contracts/market/DynamicTrafficLight";
+import { podIdToBytes32, type Logger } from "../../../protocol";
+import { mapPodsToPoms } from "../../grid/mapping";
+import type { Network } from "../../grid/model";
+import { detectViolations, type DetectionResult } from "../core/detect";
+import { GridStudy } from "../core/gridStudy";
+import { sizeRequests, type RequestOptions, type SlotRequestResult } from "../core/requests";
+import { buildSetpoints, signSetpoints, type FinalOutcome } from "../core/setpoints";
+import type { SetpointDispatcher } from "./dispatch";
+import { SLOT_MS, SLOTS_PER_SETPOINT } from "../../../protocol";
+import {
+  chainColour,
+  dynamicTrafficLight,
+  proposeRedraw,
+  staticTrafficLight,
+  type DynamicLight,
+  type LocalPlan,
+  type RedrawProposal,
+  type StaticRuling,
+} from "../core/trafficLights";
+import type { AwardToValidate, AwardValidation, DsoPod, ForecastSlot } from "../core/types";
+import { validateAwards } from "../core/validation";
+import { DsoDataError } from "../errors";
+import {
+  colourCode,
+  DIRECTION,
+  NO_PRICE_CAP,
+  PRICE_SCALE,
+  QUALIFICATION,
+  readAwards,
+  readBaselines,
+  readDsoRequests,
+  readPerimeters,
+  readPods,
+  readSession,
+  REASON_CODE,
+  SESSION_STATUS,
+  TARGET_KIND,
+  VERDICT,
+  type ChainPod,
+  type ChainSession,
+  type DsoContracts,
+} from "./chain";
+
+export interface DsoOracleDeps {
+  /** Contracts connected with the DSO oracle wallet (DSO_ORACLE role). */
+  contracts: DsoContracts;
+  oracleSigner: Signer;
+  /** Contracts connected with the DSO's own wallet (DSO role: static lights, perimeters); optional. */
+  dso?: { contracts: DsoContracts; signer: Signer };
+  network: Network;
+  /** Background (non-PoD) loads per slot of a day; default: the model's values. */
+  backgroundLoadsKw?: (session: ChainSession) => (Record<string, number> | ArrayLike<number>)[] | undefined;
+  requestOptions?: RequestOptions;
+  log: Logger;
+}
+
+export interface SessionPlan {
+  session: ChainSession;
+  forecast: ForecastSlot[];
+  detection: DetectionResult;
+  requests: SlotRequestResult[];
+  localPlan: Map<number, LocalPlan>;
+}
+
+export interface StepReport {
+  posted: number;
+  skipped: number;
+  /** Another instance posted first (nonce moved): nothing was posted twice; the next tick re-derives. */
+  yielded?: boolean;
+}
+
+const isNonceError = (error: unknown) => /nonce/i.test(String((error as Error)?.message ?? error));
+
+export class DsoOracle {
+  readonly study: GridStudy;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: DsoOracleDeps) {
+    this.study = new GridStudy(deps.network);
+    this.log = deps.log;
+  }
+
+  private get market() {
+    return this.deps.contracts.market;
+  }
+
+  /** Sends transactions in order with consecutive nonces from `nonce`; stops when another instance got there first. */
+  private async sendAll(
+    nonce: number,
+    sends: ((overrides: { nonce: number }) => Promise<{ wait(): Promise<unknown> }>)[],
+  ): Promise<StepReport> {
+    let posted = 0;
+    for (const [i, send] of sends.entries()) {
+      try {
+        const tx = await send({ nonce: nonce + i });
+        await tx.wait();
+        posted++;
+      } catch (error) {
+        if (isNonceError(error)) {
+          this.log.warn({ posted }, "the DSO oracle wallet moved on (another instance?): yielding this step");
+          return { posted, skipped: sends.length - posted, yielded: true };
+        }
+        throw error;
+      }
+    }
+    return { posted, skipped: 0 };
+  }
+
+  // ------------------------------------------------------------------------------------------ registry
+
+  /** PoD → PoM mapping from the network model, written for every registered PoD whose chain PoM differs. */
+  async syncMappings(): Promise<StepReport & { mapping: { pod: string; pom: string }[] }> {
+    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const pods = await readPods(this.deps.contracts.registry);
+    const located = new Map(mapPodsToPoms(this.deps.network).map((l) => [l.pod, l]));
+    const changes = pods.flatMap((p) => {
+      const pom = located.get(p.pod)?.pom;
+      return pom && pom !== p.pom ? [{ pod: p.pod, pom }] : [];
+    });
+    if (changes.length === 0) return { posted: 0, skipped: pods.length, mapping: [] };
+    const registry = this.deps.contracts.registry;
+    const report = await this.sendAll(nonce, [
+      (o) =>
+        registry.mapPodsToPoms(
+          changes.map((c) => podIdToBytes32(c.pod)),
+          changes.map((c) => podIdToBytes32(c.pom)),
+          o,
+        ),
+    ]);
+    return { ...report, mapping: changes };
+  }
+
+  /** Static traffic light for every registered PoD still Pending (needs the DSO wallet). */
+  async prequalify(snapshots: ForecastSlot[]): Promise<StaticRuling[]> {
+    const dso = this.deps.dso;
+    if (!dso) throw new DsoDataError("configuration", "prequalification needs the DSO wallet (DSO role)");
+    const nonce = await dso.signer.getNonce("pending");
+    const pods = (await readPods(dso.contracts.registry)).filter(
+      (p) => p.registered && p.qualification === QUALIFICATION.Pending && this.study.hasPod(p.pod),
+    );
+    const rulings = pods.map((p) =>
+      staticTrafficLight(
+        this.study,
+        {
+          pod: p.pod,
+          contractualPowerWithdrawnKw: p.contractualPowerWithdrawnKw,
+          contractualPowerInjectedKw: p.contractualPowerInjectedKw,
+          maxUpKw: p.declaredUpKw,
+          maxDownKw: p.declaredDownKw,
+        },
+        snapshots,
+      ),
+    );
+    const registry = dso.contracts.registry;
+    await this.sendAll(
+      nonce,
+      rulings.map((r) => (o: { nonce: number }) => {
+        const id = podIdToBytes32(r.pod);
+        if (r.status === "confirmed") return registry.confirmQualification(id, o);
+        if (r.status === "modulated") return registry.modulateQualification(id, r.upKw, r.downKw, o);
+        return registry.invalidateQualification(id, o);
+      }),
+    );
+    return rulings;
+  }
+
+  /** The PoDs as the core sees them: chain registration and qualification, model mapping. */
+  dsoPodsOf(chainPods: ChainPod[]): DsoPod[] {
+    const located = new Map(mapPodsToPoms(this.deps.network).map((l) => [l.pod, l]));
+    return chainPods
+      .filter((p) => p.registered && located.has(p.pod))
+      .map((p) => {
+        const loc = located.get(p.pod)!;
+        const qualified = p.qualification === QUALIFICATION.Confirmed || p.qualification === QUALIFICATION.Modulated;
+        return {
+          pod: p.pod,
+          feeder: loc.feeder,
+          pom: loc.pom,
+          ...(loc.secondarySubstation !== undefined ? { secondarySubstation: loc.secondarySubstation } : {}),
+          prequalified: qualified,
+          maxUpKw: qualified ? p.qualifiedUpKw : 0,
+          maxDownKw: qualified ? p.qualifiedDownKw : 0,
+          cosPhi: p.cosPhi,
+        };
+      });
+  }
+
+  // ------------------------------------------------------------------------------------------ session
+
+  /** Forecast of a session's slots: chain baselines for the PoDs, the background for the rest of the model. */
+  async forecastOf(session: ChainSession): Promise<{ forecast: ForecastSlot[]; baselines: Map<string, number[]> }> {
+    const baselines = await readBaselines(this.deps.contracts.registry, session.day);
+    const background = this.deps.backgroundLoadsKw?.(session);
+    const forecast: ForecastSlot[] = [];
+    for (let slot = session.firstSlot; slot < session.firstSlot + session.slotCount; slot++) {
+      const podsKw: Record<string, number> = {};
+      for (const [pod, values] of baselines) if (this.study.hasPod(pod)) podsKw[pod] = values[slot];
+      forecast.push({ slot, podsKw, ...(background ? { loadsKw: background[slot] } : {}) });
+    }
+    return { forecast, baselines };
+  }
+
+  /** Forecast, detection and least-cost requests of a session: pure given the chain state it reads. */
+  async planSession(sessionId: bigint): Promise<SessionPlan> {
+    const session = await readSession(this.market, sessionId);
+    const pods = this.dsoPodsOf(await readPods(this.deps.contracts.registry));
+    const { forecast } = await this.forecastOf(session);
+    const detection = detectViolations(this.study, forecast);
+    const requests = await sizeRequests(this.study, forecast, detection.alarms, pods, this.deps.requestOptions);
+    const localPlan = new Map(requests.map((r) => [r.slot, r.plan]));
+    return { session, forecast, detection, requests, localPlan };
+  }
+
+  private async chainNow(): Promise<number> {
+    const block = await this.deps.oracleSigner.provider!.getBlock("latest");
+    return Number(block!.timestamp);
+  }
+
+  /** Posts the session's requests that are not on chain yet (one per slot and direction), before gate closure. */
+  async postRequests(sessionId: bigint, plan?: SessionPlan): Promise<StepReport & { plan: SessionPlan }> {
+    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const p = plan ?? (await this.planSession(sessionId));
+    const existing = (await readDsoRequests(this.market, sessionId)).filter((r) => r.active);
+    const now = await this.chainNow();
+    if (p.session.status !== SESSION_STATUS.Open || now >= p.session.gateClosureTime) {
+      this.log.info({ sessionId, status: p.session.status }, "session not open: no requests posted");
+      return { posted: 0, skipped: 0, plan: p };
+    }
+    const wanted = p.requests.flatMap((r) => r.requests);
+    const missing = wanted.filter((w) => !existing.some((e) => e.slot === w.slot && e.direction === w.direction));
+    const maxPrice = (eur: number) => (Number.isFinite(eur) ? Math.round(eur * PRICE_SCALE) : NO_PRICE_CAP);
+    const report = await this.sendAll(
+      nonce,
+      missing.map((r) => (o: { nonce: number }) => {
+        // Absolute target in whole kW, rounded so the need (target − Σ baselines) is at least what was sized.
+        const target = r.direction === "down" ? Math.floor(r.targetKw) : Math.ceil(r.targetKw);
+        return this.market.submitDsoRequest(
+          sessionId,
+          r.pods.map(podIdToBytes32),
+          {
+            slotIndex: r.slot,
+            targetKind: TARGET_KIND.absolute,
+            direction: DIRECTION[r.direction],
+            targetPowerKw: target,
+            maxPriceMilliEurPerKw: maxPrice(r.maxPriceEurPerKw),
+          },
+          o,
+        );
+      }),
+    );
+    return { ...report, skipped: report.skipped + (wanted.length - missing.length), plan: p };
+  }
+
+  /** The dynamic lights of every perimeter on chain for the session's slots (and redraw proposals). */
+  computeLights(plan: SessionPlan, perimeters: { id: string; pods: string[] }[], pods: DsoPod[]) {
+    const lights: DynamicLight[] = [];
+    const proposals: RedrawProposal[] = [];
+    for (const perimeter of perimeters)
+      for (const f of plan.forecast) {
+        const local = plan.localPlan.get(f.slot) ?? {};
+        const light = dynamicTrafficLight(this.study, f, perimeter, pods, local);
+        lights.push(light);
+        const proposal = proposeRedraw(this.study, f, perimeter, light, pods, local);
+        if (proposal) proposals.push(proposal);
+      }
+    return { lights, proposals };
+  }
+
+  /** Publishes the lights not yet published (or published with other values) for this session. */
+  async postTrafficLights(
+    sessionId: bigint,
+    plan?: SessionPlan,
+  ): Promise<StepReport & { proposals: RedrawProposal[] }> {
+    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const p = plan ?? (await this.planSession(sessionId));
+    if (p.session.status !== SESSION_STATUS.Open && p.session.status !== SESSION_STATUS.Scheduled)
+      return { posted: 0, skipped: 0, proposals: [] };
+    const tl = this.deps.contracts.trafficLight;
+    const perimeters = await readPerimeters(tl);
+    const pods = this.dsoPodsOf(await readPods(this.deps.contracts.registry));
+    const { lights, proposals } = this.computeLights(p, perimeters, pods);
+    const sends = [];
+    let skipped = 0;
+    for (const perimeter of perimeters) {
+      const inputs: TrafficLightInputStruct[] = [];
+      for (const light of lights.filter((l) => l.perimeter === perimeter.id)) {
+        const input = {
+          slotIndex: light.slot,
+          colour: colourCode(chainColour(light)),
+          capabilityUpKw: Math.max(0, Math.floor(light.up.capabilityKw)),
+          capabilityDownKw: Math.max(0, Math.floor(light.down.capabilityKw)),
+        };
+        const onChain = await tl.trafficLight(perimeter.raw, p.session.day, light.slot);
+        const same =
+          onChain.published &&
+          onChain.sessionId === sessionId &&
+          Number(onChain.perimeterVersion) === perimeter.version &&
+          Number(onChain.colour) === input.colour &&
+          Number(onChain.capabilityUpKw) === input.capabilityUpKw &&
+          Number(onChain.capabilityDownKw) === input.capabilityDownKw;
+        if (same) skipped++;
+        else inputs.push(input);
+      }
+      if (inputs.length > 0)
+        sends.push((o: { nonce: number }) => tl.publishTrafficLights(sessionId, perimeter.raw, inputs, o));
+    }
+    for (const proposal of proposals)
+      this.log.info(
+        { perimeter: proposal.perimeter, parts: proposal.parts.map((x) => x.perimeter.id), gainKw: proposal.gainKw },
+        "redrawing this perimeter per secondary substation would free capability (DSO decision)",
+      );
+    const report = await this.sendAll(nonce, sends);
+    return { ...report, skipped: report.skipped + skipped, proposals };
+  }
+
+  /** Technical validation of a cleared session: every award still Pending gets OK / KO / partial. */
+  async validateSession(sessionId: bigint): Promise<StepReport & { validations: AwardValidation[] }> {
+    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const session = await readSession(this.market, sessionId);
+    if (session.status !== SESSION_STATUS.Cleared) return { posted: 0, skipped: 0, validations: [] };
+    const awards = await readAwards(this.market, sessionId);
+    for (const a of awards)
+      if (!this.study.hasPod(a.pod))
+        throw new DsoDataError(
+          `award ${a.awardIndex} of session ${sessionId}`,
+          `PoD ${a.pod} is not in the network model`,
+        );
+    const { forecast } = await this.forecastOf(session);
+    const toValidate: AwardToValidate[] = awards.map((a) => ({
+      awardIndex: a.awardIndex,
+      pod: a.pod,
+      slot: a.slot,
+      direction: a.direction,
+      quantityKw: a.quantityKw,
+    }));
+    // Validation looks at every award together (a KO'd one still counts as awarded), but posts only the pending.
+    const validations = await validateAwards(this.study, forecast, toValidate);
+    const pending = new Set(awards.filter((a) => a.verdict === "pending").map((a) => a.awardIndex));
+    const inputs = validations
+      .filter((v) => pending.has(v.awardIndex))
+      .map((v) => ({
+        awardIndex: v.awardIndex,
+        verdict: VERDICT[v.verdict],
+        reducedQuantityKw: v.verdict === "partial" ? v.admittedKw : 0,
+        reasonCode: v.reason ? REASON_CODE[v.reason.kind] : 0,
+      }));
+    for (const v of validations)
+      if (v.verdict !== "ok")
+        this.log.warn(
+          { awardIndex: v.awardIndex, pod: v.pod, verdict: v.verdict, admittedKw: v.admittedKw, reason: v.reason },
+          "award cut by technical validation",
+        );
+    if (inputs.length === 0) return { posted: 0, skipped: awards.length, validations };
+    const report = await this.sendAll(nonce, [(o) => this.market.postValidations(sessionId, inputs, o)]);
+    return { ...report, validations };
+  }
+
+  /** The final outcome of a finalised session: what each PoD must deliver per slot. */
+  async finalOutcomes(sessionId: bigint): Promise<{ session: ChainSession; outcomes: FinalOutcome[] }> {
+    const session = await readSession(this.market, sessionId);
+    if (session.status !== SESSION_STATUS.Finalised) return { session, outcomes: [] };
+    const awards = await readAwards(this.market, sessionId);
+    return {
+      session,
+      outcomes: awards
+        .filter((a) => a.finalQuantityKw > 0)
+        .map((a) => ({ pod: a.pod, slot: a.slot, direction: a.direction, quantityKw: a.finalQuantityKw })),
+    };
+  }
+
+  /**
+   * Publishes the setpoints of a finalised session whose 4-hour window starts within `leadMs` (15 minutes by
+   * default) or has started and not ended; the dispatcher skips what it already sent (deterministic ids).
+   */
+  async dispatchDue(
+    sessionId: bigint,
+    dispatcher: SetpointDispatcher,
+    oracleKey: `0x${string}`,
+    nowMs = Date.now(),
+    leadMs = 15 * 60 * 1000,
+  ): Promise<number> {
+    const { session, outcomes } = await this.finalOutcomes(sessionId);
+    if (outcomes.length === 0) return 0;
+    const { baselines } = await this.forecastOf(session);
+    const chainPods = await readPods(this.deps.contracts.registry);
+    const cosPhi = Object.fromEntries(chainPods.map((p) => [p.pod, p.cosPhi]));
+    const dayStartMs = session.dayStartTime * 1000;
+    let sent = 0;
+    for (let first = session.firstSlot; first < session.firstSlot + session.slotCount; first += SLOTS_PER_SETPOINT) {
+      const windowStartMs = dayStartMs + first * SLOT_MS;
+      const windowEndMs = windowStartMs + SLOTS_PER_SETPOINT * SLOT_MS;
+      if (nowMs < windowStartMs - leadMs || nowMs >= windowEndMs) continue;
+      const unsigned = buildSetpoints({
+        dayStartMs,
+        firstSlot: first,
+        outcomes,
+        baselinesKw: Object.fromEntries(baselines),
+        cosPhi,
+        sentMs: nowMs,
+        session: sessionId,
+      });
+      sent += await dispatcher.publish(await signSetpoints(unsigned, oracleKey), nowMs);
+    }
+    return sent;
+  }
+
+  /** One pass over every session: post what is due and missing. Safe to call any number of times. */
+  async tick(): Promise<{ sessionId: bigint; step: string; report: StepReport }[]> {
+    const done: { sessionId: bigint; step: string; report: StepReport }[] = [];
+    const mapping = await this.syncMappings();
+    if (mapping.posted > 0) done.push({ sessionId: 0n, step: "mapping", report: mapping });
+    const count = await this.market.sessionCount();
+    for (let id = 1n; id <= count; id++) {
+      const session = await readSession(this.market, id);
+      if (session.status === SESSION_STATUS.Open) {
+        const requests = await this.postRequests(id);
+        done.push({ sessionId: id, step: "requests", report: requests });
+        done.push({ sessionId: id, step: "lights", report: await this.postTrafficLights(id, requests.plan) });
+      } else if (session.status === SESSION_STATUS.Cleared) {
+        done.push({ sessionId: id, step: "validation", report: await this.validateSession(id) });
+      }
+    }
+    return done;
+  }
+}

@@ -1,0 +1,31 @@
+// Stack service: the DSO oracle (mapping, requests, traffic lights, validation, setpoint dispatch) on the local
+// chain and broker, with the Tor di Valle demo network model.
+import { startDsoService } from "../../oracles/dso/service/main";
+import type { StackService } from "./types";
+
+/** Hardhat's well-known account #2 (the address book's dsoOracle): only ever used on the local chain. */
+const LOCAL_DSO_ORACLE_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
+export const dsoService: StackService = {
+  name: "DSO oracle",
+  async start(ctx) {
+    const local = ctx.config.chainId === 31337;
+    const dsoOracle = ctx.config.keys.dsoOracle ?? (local ? LOCAL_DSO_ORACLE_KEY : undefined);
+    const missing = ["FlexMarket", "PodRegistry", "DynamicTrafficLight"].filter((n) => !ctx.deployment.contracts[n]);
+    if (missing.length > 0)
+      // The market contracts' deploy step is not in the address book yet: nothing to watch, say so and idle.
+      return { name: "DSO oracle", details: `idle: ${missing.join(", ")} not deployed`, stop: async () => undefined };
+    const service = await startDsoService({
+      config: { ...ctx.config, keys: { ...ctx.config.keys, dsoOracle } },
+      deployment: ctx.deployment,
+      rpcUrl: ctx.rpcUrl,
+      mqttUrl: ctx.mqttUrl,
+      log: ctx.log.child({ service: "dso" }),
+    });
+    return {
+      name: "DSO oracle",
+      details: `network model ${service.oracle.study.network.name}; setpoints ${ctx.mqttUrl ? `over ${ctx.mqttUrl}` : "not dispatched (no broker)"}`,
+      stop: () => service.stop(),
+    };
+  },
+};
