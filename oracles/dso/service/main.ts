@@ -4,7 +4,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import mqtt, { type MqttClient } from "mqtt";
 import { contractAddress, FlexGridError, type Deployment, type FlexGridConfig, type Logger } from "../../../protocol";
 import type { Network } from "../../grid/model";
-import { buildTorDiValleNetwork } from "../demo/torDiValleModel";
+import { buildTorDiValleNetwork } from "../../grid";
 import { connectDsoContracts, readSession, SESSION_STATUS, type DsoContracts } from "./chain";
 import { SetpointDispatcher } from "./dispatch";
 import { DsoOracle } from "./oracle";

@@ -20,8 +20,17 @@ import {
 } from "../../../protocol";
 import { buildSetpoints, signSetpoints } from "../core/setpoints";
 import { torDiValleInputs } from "../demo/torDiValle";
+import { NANCHINO_LIMITED_BRANCH } from "../../grid";
 import { DsoDataError } from "../errors";
-import { connectDsoContracts, gridIdFromChain, parseAward, readAwards, readDsoRequests, VERDICT } from "./chain";
+import {
+  connectDsoContracts,
+  gridIdFromChain,
+  parseAward,
+  readAwards,
+  readDsoRequests,
+  unpackBaseline,
+  VERDICT,
+} from "./chain";
 import { parseActivation, SetpointDispatcher } from "./dispatch";
 import { DsoOracle } from "./oracle";
 
@@ -83,7 +92,11 @@ async function platformWithOpenSession() {
   await time.increaseTo(openingTime);
   for (const p of TDV.scenario.pods) {
     const values = Array.from({ length: 96 }, (_, s) => Math.round(s === SLOT ? p.baseline : 0.4 * p.baseline));
-    await registry.connect(aggregators[p.aggregator]).submitBaseline(podIdToBytes32(p.pod), day, values);
+    const packed = ethers.solidityPacked(
+      values.map(() => "int32"),
+      values,
+    );
+    await registry.connect(aggregators[p.aggregator]).submitBaseline(podIdToBytes32(p.pod), day, packed);
   }
   const addresses = {
     market: await market.getAddress(),
@@ -245,7 +258,7 @@ describe("DsoOracle service", function () {
       const onChain = await p.market.award(p.sessionId, 2);
       expect(Number(onChain.reasonCode)).to.equal(1);
       expect(Number(onChain.verdict)).to.equal(VERDICT.partial);
-      expect(result.validations[2].reason).to.include({ element: "NAN-1-12157", limit: 19.6 });
+      expect(result.validations[2].reason).to.include({ element: NANCHINO_LIMITED_BRANCH, limit: 19.6 });
       // Already validated: a restarted oracle posts nothing.
       expect((await p.oracleFor(p.dsoOracle).validateSession(p.sessionId)).posted).to.equal(0);
 
@@ -351,6 +364,12 @@ describe("DsoOracle service", function () {
       expect(() => parseAward({ ...good, slotIndex: 120n })).to.throw(DsoDataError, /award 3: slot 120/);
       expect(() => parseAward({ ...good, podId: "0x1234" })).to.throw(DsoDataError, /award 3: 0x1234 is not a bytes32/);
       expect(() => parseAward({ ...good, podId: `0x${"ff".repeat(32)}` })).to.throw(DsoDataError, /does not decode/);
+      const packed = ethers.solidityPacked(Array(96).fill("int32"), [-5, ...Array(95).fill(7)]);
+      expect(unpackBaseline(packed, "baseline").slice(0, 2)).to.deep.equal([-5, 7]);
+      expect(() => unpackBaseline("0x1234", "baseline of IT002E61899978 for day 3")).to.throw(
+        DsoDataError,
+        /baseline of IT002E61899978 for day 3: expected 96 packed int32 values \(384 bytes\), got 2 bytes/,
+      );
     });
 
     it("rejects activation packets that are not JSON, not signed right or for another PoD", function () {
