@@ -43,7 +43,7 @@ const DAY_SECONDS = 86_400;
 
 /** Platform deployed, roles granted, Tor di Valle PoDs registered and confirmed, perimeters per feeder, a day-ahead
  * session open with the aggregators' baselines (slot 50 as in the field test, 40 % of it elsewhere). */
-async function platformWithOpenSession() {
+async function platformWithOpenSession(confirm = true) {
   await hre.run("compile", { quiet: true });
   const [admin, dso, dsoOracle, tso, marketOperator, aggregator, aggregator2] = await ethers.getSigners();
   const roles = await ethers.deployContract("RoleRegistry", [admin.address]);
@@ -75,7 +75,7 @@ async function platformWithOpenSession() {
       remunerationScheme: ethers.ZeroAddress,
     });
     // The field test's DSO admitted the declared flexibility as is.
-    await registry.connect(dso).confirmQualification(podIdToBytes32(p.pod));
+    if (confirm) await registry.connect(dso).confirmQualification(podIdToBytes32(p.pod));
   }
   for (const feeder of ["Mostacciano", "Nanchino"])
     await trafficLight.connect(dso).definePerimeter(
@@ -103,10 +103,11 @@ async function platformWithOpenSession() {
     registry: await registry.getAddress(),
     trafficLight: await trafficLight.getAddress(),
   };
-  const oracleFor = (signer: Signer) =>
+  const oracleFor = (signer: Signer, dsoSigner?: Signer) =>
     new DsoOracle({
       contracts: connectDsoContracts(addresses, signer),
       oracleSigner: signer,
+      ...(dsoSigner ? { dso: { contracts: connectDsoContracts(addresses, dsoSigner), signer: dsoSigner } } : {}),
       network: TDV.network,
       log,
     });
@@ -238,6 +239,27 @@ describe("DsoOracle service", function () {
       await oracle.tick();
       await p.oracleFor(p.dsoOracle).tick();
       expect(await eventCount(p)).to.deep.equal(first);
+    });
+  });
+
+  describe("prequalify", function () {
+    it("rules every pending PoD on chain: the Nanchino spur modulates IT002E60550189 upwards", async function () {
+      const p = await platformWithOpenSession(false);
+      const oracle = p.oracleFor(p.dsoOracle, p.dso);
+      const rulings = await oracle.prequalify([TDV.forecast]);
+      expect(rulings).to.have.length(5);
+      const nanchino = rulings.find((r) => r.pod === "IT002E60550189")!;
+      expect(nanchino.status).to.equal("modulated");
+      expect(nanchino.upKw).to.be.within(1, 499);
+      for (const ruling of rulings) {
+        const flex = await p.registry.flexibilityOf(podIdToBytes32(ruling.pod));
+        const code = { confirmed: 1, modulated: 2, invalidated: 3 }[ruling.status];
+        expect(Number(flex.qualification)).to.equal(code);
+        expect(Number(flex.qualifiedUpKw)).to.equal(ruling.upKw);
+        expect(Number(flex.qualifiedDownKw)).to.equal(ruling.downKw);
+      }
+      // Nothing pending any more: a second run rules nothing.
+      expect(await oracle.prequalify([TDV.forecast])).to.deep.equal([]);
     });
   });
 
