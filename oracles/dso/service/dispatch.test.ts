@@ -1,10 +1,20 @@
 // Setpoint dispatch after a restart: acks the BAL stored in the SCD (embedded PGlite) while the dispatcher was down
 // are recovered; a stored activation that does not parse fails naming the packet.
 import { expect } from "chai";
-import type { MqttClient } from "mqtt";
-import { createLogger, generateLightNodeKey, signPacket, SLOT_MS } from "../../../protocol";
+import net from "node:net";
+import { Aedes } from "aedes";
+import mqtt, { type MqttClient } from "mqtt";
+import {
+  createLogger,
+  generateLightNodeKey,
+  setpointMessageSchema,
+  signPacket,
+  SLOT_MS,
+  topics,
+} from "../../../protocol";
 import { ScdStore } from "../../bal/scd/scdStore";
-import { openPglite } from "../../bal/scd/sqlClient";
+import { openPglite, openPostgres, type SqlClient } from "../../bal/scd/sqlClient";
+import { reachable, TEST_DATABASE_URL, TEST_MQTT_URL } from "../../bal/testing/reachable";
 import { buildSetpoints, signSetpoints } from "../core/setpoints";
 import { DsoDataError } from "../errors";
 import { SetpointDispatcher } from "./dispatch";
@@ -24,7 +34,7 @@ function recordingClient() {
   return { client, published };
 }
 
-async function setpoints() {
+async function setpoints(session = 1n) {
   return signSetpoints(
     buildSetpoints({
       dayStartMs: DAY_START_MS,
@@ -36,16 +46,16 @@ async function setpoints() {
       baselinesKw: { IT002E61899978: Array(96).fill(2278.545), IT002E60550189: Array(96).fill(70.38) },
       cosPhi: { IT002E61899978: 0.9, IT002E60550189: 0.9 },
       sentMs: DAY_START_MS + 47 * SLOT_MS,
-      session: 1n,
+      session,
     }),
     DSO_KEY,
   );
 }
 
-describe("SetpointDispatcher.recoverAcksFromScd", function () {
+function recoversAcksFromScd(open: () => Promise<SqlClient>) {
   let store: ScdStore;
   beforeEach(async function () {
-    store = await ScdStore.open(await openPglite());
+    store = await ScdStore.open(await open());
   });
   afterEach(async function () {
     await store.close();
@@ -127,4 +137,99 @@ describe("SetpointDispatcher.recoverAcksFromScd", function () {
       expect((error as Error).message).to.match(/malformed SCD activation packet \d+ of IT002E60550189: .*setpointId/);
     }
   });
+}
+
+describe("SetpointDispatcher.recoverAcksFromScd (embedded PGlite)", function () {
+  recoversAcksFromScd(() => openPglite());
+});
+
+describe("SetpointDispatcher.recoverAcksFromScd (PostgreSQL, when reachable)", function () {
+  const schemas: string[] = [];
+  before(async function () {
+    if (!(await reachable("127.0.0.1", 5432))) this.skip();
+  });
+  after(async function () {
+    if (schemas.length === 0) return;
+    const admin = await openPostgres(TEST_DATABASE_URL);
+    for (const schema of schemas) await admin.exec(`drop schema if exists ${schema} cascade`);
+    await admin.close();
+  });
+  recoversAcksFromScd(() => {
+    const schema = `dso_test_${process.pid}_${schemas.length}`;
+    schemas.push(schema);
+    return openPostgres(TEST_DATABASE_URL, schema);
+  });
+});
+
+/** A Light Node for IT002E61899978 that acks every setpoint it receives; the other PoD has none. */
+function dispatchesOverBroker(url: () => string) {
+  it("publishes each setpoint once, records the node's signed ack and alarms for the silent node", async function () {
+    const dso = await mqtt.connectAsync(url());
+    const node = await mqtt.connectAsync(url());
+    try {
+      const alarms: string[] = [];
+      const dispatcher = new SetpointDispatcher(dso, { log, ackTimeoutMs: 2000, onAlarm: (a) => alarms.push(a.pod) });
+      await dispatcher.start();
+      const key = generateLightNodeKey();
+      node.on("message", (_topic, payload) => {
+        const m = setpointMessageSchema.parse(JSON.parse(payload.toString()));
+        const ack = signPacket(
+          "activation",
+          {
+            pod: m.pod,
+            timestampMs: m.dsoSentMs + 50,
+            sequence: 1,
+            setpointId: m.setpointId,
+            dsoSentMs: m.dsoSentMs,
+            nodeReceivedMs: m.dsoSentMs + 10,
+            emsReceivedMs: m.dsoSentMs + 40,
+            outcome: "forwarded",
+          },
+          key.privateKey,
+        );
+        void node.publishAsync(topics.activations(m.pod), JSON.stringify(ack), { qos: 1 });
+      });
+      await node.subscribeAsync(topics.setpoints("IT002E61899978"), { qos: 1 });
+      // A session number of its own, so runs sharing a real broker never mix their setpoints.
+      const messages = await setpoints(BigInt(Date.now()));
+      const t0 = Date.now();
+      expect(await dispatcher.publish(messages, t0)).to.equal(2);
+      expect(await dispatcher.publish(messages, t0)).to.equal(0);
+      const deadline = Date.now() + 5000;
+      while (!dispatcher.status().some((r) => r.ack) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(dispatcher.status().find((r) => r.pod === "IT002E61899978")!.ack).to.include({ outcome: "forwarded" });
+      expect(dispatcher.checkAcks(t0 + 2500).map((a) => a.pod)).to.deep.equal(["IT002E60550189"]);
+      expect(alarms).to.deep.equal(["IT002E60550189"]);
+      await dispatcher.stop();
+    } finally {
+      await dso.endAsync();
+      await node.endAsync();
+    }
+  });
+}
+
+describe("SetpointDispatcher over MQTT (embedded aedes)", function () {
+  let broker: Aedes;
+  let server: net.Server;
+  let port = 0;
+  before(async function () {
+    broker = await Aedes.createBroker();
+    server = net.createServer(broker.handle);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  after(async function () {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    server.close();
+  });
+  dispatchesOverBroker(() => `mqtt://127.0.0.1:${port}`);
+});
+
+describe("SetpointDispatcher over MQTT (Mosquitto, when reachable)", function () {
+  before(async function () {
+    const { hostname, port } = new URL(TEST_MQTT_URL);
+    if (!(await reachable(hostname, Number(port || 1883)))) this.skip();
+  });
+  dispatchesOverBroker(() => TEST_MQTT_URL);
 });
