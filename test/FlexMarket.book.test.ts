@@ -278,6 +278,13 @@ describe("FlexMarket book", function () {
         [Array.from({ length: 11 }, () => step), 11],
         [[step, { quantityKw: 0, priceMilliEurPerKw: 6 }], 1],
         [[step, { quantityKw: 10, priceMilliEurPerKw: 4 }], 1],
+        [
+          [
+            { quantityKw: 2 ** 32 - 1, priceMilliEurPerKw: 5 },
+            { quantityKw: 1, priceMilliEurPerKw: 5 },
+          ],
+          1,
+        ], // the total overflows uint32
       ];
       for (const [steps, bad] of cases) {
         await expect(m.submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, steps)))

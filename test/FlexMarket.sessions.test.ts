@@ -160,6 +160,19 @@ describe("FlexMarket sessions", function () {
       }
     });
 
+    it("reverts for times beyond the 40-bit storage range instead of truncating them", async function () {
+      const p = await loadFixture(deployPlatform);
+      const day = 2 ** 32 - 1;
+      const dayStart = day * DAY_SECONDS;
+      await expect(
+        p.market
+          .connect(p.marketOperator)
+          .createSession(SessionKind.DayAhead, day, 0, dayStart, dayStart - 7200, dayStart - 3600),
+      )
+        .to.be.revertedWithCustomError(p.market, "SafeCastOverflowedUintDowncast")
+        .withArgs(40, dayStart);
+    });
+
     it("accepts a gate closure exactly at delivery start", async function () {
       const p = await loadFixture(deployPlatform);
       const s = await dayAheadSchedule();

@@ -2,9 +2,16 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { deployPlatform, podData, POD_A, createDayAheadSession, registerQualifiedPod } from "./helpers/platform";
+import {
+  deployPlatform,
+  podData,
+  POD_A,
+  createDayAheadSession,
+  dayAheadSchedule,
+  registerQualifiedPod,
+} from "./helpers/platform";
 import { shouldBehaveLikeRoleGuarded } from "./helpers/shouldBehaveLikeRoleGuarded";
-import { baselineHash, packBaseline, PodStatus, pomId, Qualification } from "./helpers/units";
+import { baselineHash, PodStatus, pomId, Qualification, SessionKind } from "./helpers/units";
 
 const BASELINE = Array.from({ length: 96 }, (_, i) => 200 + (i % 7) * 10 - (i > 40 && i < 60 ? 150 : 0));
 const POM = pomId("CP-IRLANDESE");
@@ -253,24 +260,15 @@ describe("PodRegistry", function () {
     it("stores the hash and emits the 96 values", async function () {
       const p = await loadFixture(withPod);
       const day = 20_000;
-      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, day, packBaseline(BASELINE)))
+      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, day, BASELINE))
         .to.emit(p.registry, "BaselineSubmitted")
-        .withArgs(POD_A, day, p.aggregator.address, baselineHash(BASELINE), packBaseline(BASELINE));
+        .withArgs(POD_A, day, p.aggregator.address, baselineHash(BASELINE), BASELINE);
       expect(await p.registry.baselineHashOf(POD_A, day)).to.equal(baselineHash(BASELINE));
-    });
-
-    it("reverts for a baseline that is not 96 packed values", async function () {
-      const p = await loadFixture(withPod);
-      for (const values of [BASELINE.slice(1), [...BASELINE, 1]]) {
-        await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, packBaseline(values)))
-          .to.be.revertedWithCustomError(p.registry, "PodRegistryInvalidBaselineLength")
-          .withArgs(values.length * 4, 384);
-      }
     });
 
     it("reverts for another aggregator", async function () {
       const p = await loadFixture(withPod);
-      await expect(p.registry.connect(p.aggregator2).submitBaseline(POD_A, 1, packBaseline(BASELINE)))
+      await expect(p.registry.connect(p.aggregator2).submitBaseline(POD_A, 1, BASELINE))
         .to.be.revertedWithCustomError(p.registry, "PodRegistryNotPodAggregator")
         .withArgs(POD_A, p.aggregator2.address, p.aggregator.address);
     });
@@ -278,27 +276,58 @@ describe("PodRegistry", function () {
     it("can be updated until the day-ahead gate closure and is frozen from it on", async function () {
       const p = await loadFixture(withPod);
       const s = await createDayAheadSession(p);
-      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, packBaseline(BASELINE));
+      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, BASELINE);
       const updated = BASELINE.map((v) => v + 1);
       await time.setNextBlockTimestamp(s.gateClosureTime - 1);
-      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, packBaseline(updated));
+      await p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, updated);
       expect(await p.registry.baselineHashOf(POD_A, s.day)).to.equal(baselineHash(updated));
       await time.setNextBlockTimestamp(s.gateClosureTime);
-      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, packBaseline(BASELINE)))
+      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, s.day, BASELINE))
         .to.be.revertedWithCustomError(p.registry, "PodRegistryBaselineFrozen")
         .withArgs(POD_A, s.day, s.gateClosureTime);
       expect(await p.registry.baselineHashOf(POD_A, s.day)).to.equal(baselineHash(updated));
     });
 
-    it("is accepted without a calendar", async function () {
+    it("stays open while the day has no day-ahead session", async function () {
+      const p = await loadFixture(withPod);
+      await time.increase(30 * 86_400);
+      expect(await p.registry.dayAheadGateClosureOf(1)).to.equal(0n);
+      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, BASELINE)).to.emit(
+        p.registry,
+        "BaselineSubmitted",
+      );
+    });
+  });
+
+  describe("recordDayAheadGateClosure", function () {
+    it("is written by the market when it creates a day-ahead session", async function () {
+      const p = await loadFixture(withPod);
+      const s = await dayAheadSchedule();
+      await expect(
+        p.market
+          .connect(p.marketOperator)
+          .createSession(SessionKind.DayAhead, s.day, 0, s.dayStartTime, s.openingTime, s.gateClosureTime),
+      )
+        .to.emit(p.registry, "DayAheadGateClosureRecorded")
+        .withArgs(s.day, s.gateClosureTime);
+      expect(await p.registry.dayAheadGateClosureOf(s.day)).to.equal(BigInt(s.gateClosureTime));
+    });
+
+    it("reverts for anyone but the calendar", async function () {
+      const p = await loadFixture(withPod);
+      await expect(p.registry.connect(p.admin).recordDayAheadGateClosure(1, 2))
+        .to.be.revertedWithCustomError(p.registry, "PodRegistryNotCalendar")
+        .withArgs(p.admin.address, await p.market.getAddress());
+    });
+
+    it("makes the market refuse a day-ahead session while it is not the registry's calendar", async function () {
       const p = await loadFixture(withPod);
       await expect(p.registry.setCalendar(ethers.ZeroAddress))
         .to.emit(p.registry, "CalendarSet")
         .withArgs(ethers.ZeroAddress);
-      await expect(p.registry.connect(p.aggregator).submitBaseline(POD_A, 1, packBaseline(BASELINE))).to.emit(
-        p.registry,
-        "BaselineSubmitted",
-      );
+      await expect(createDayAheadSession(p))
+        .to.be.revertedWithCustomError(p.registry, "PodRegistryNotCalendar")
+        .withArgs(await p.market.getAddress(), ethers.ZeroAddress);
     });
   });
 

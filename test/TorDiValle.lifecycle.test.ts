@@ -13,7 +13,6 @@ import {
   perimeterId,
   priceMilli,
   baselineHash,
-  packBaseline,
   Colour,
   Direction,
   NO_PRICE_CAP,
@@ -93,7 +92,7 @@ describe("Tor di Valle session lifecycle", function () {
     // Flow 4: baselines (the field report gives slot 50; the profile is flat at that value).
     for (const pod of TDV.pods) {
       const values = Array.from({ length: 96 }, () => kw(pod.baseline));
-      await registry.connect(p.aggregators[pod.aggregator]).submitBaseline(podId(pod.pod), p.day, packBaseline(values));
+      await registry.connect(p.aggregators[pod.aggregator]).submitBaseline(podId(pod.pod), p.day, values);
       expect(await registry.baselineHashOf(podId(pod.pod), p.day)).to.equal(baselineHash(values));
     }
 
@@ -160,9 +159,7 @@ describe("Tor di Valle session lifecycle", function () {
     expect(await market.sessionStatus(sessionId)).to.equal(SessionStatus.GateClosed);
     const late = TDV.pods[0];
     await expect(
-      registry
-        .connect(p.aggregators[late.aggregator])
-        .submitBaseline(podId(late.pod), p.day, packBaseline(Array(96).fill(0))),
+      registry.connect(p.aggregators[late.aggregator]).submitBaseline(podId(late.pod), p.day, Array(96).fill(0)),
     ).to.be.revertedWithCustomError(registry, "PodRegistryBaselineFrozen");
 
     // Flow 5: clearing, DSO first then TSO, a PoD serves one operator per slot.

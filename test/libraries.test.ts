@@ -1,15 +1,25 @@
-// The market libraries tested alone through a test-only harness: slot ranges, packed baselines, award packing.
+// The market libraries tested alone through a test-only harness: typed ids, slot ranges, award packing.
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
-import { packBaseline, SessionKind, Verdict } from "./helpers/units";
+import { SessionKind, Verdict } from "./helpers/units";
 
 async function deployHarness() {
   return { harness: await ethers.deployContract("LibraryHarness") };
 }
 
 describe("market libraries", function () {
+  describe("typed ids", function () {
+    it("compare equal and different ids", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      const a = ethers.encodeBytes32String("IT002E61899978");
+      const b = ethers.encodeBytes32String("IT002E60976796");
+      expect(await harness.compareIds(a, a, a, a, 1, 1)).to.deep.equal([true, false, true, false, true]);
+      expect(await harness.compareIds(a, b, a, b, 1, 2)).to.deep.equal([false, true, false, true, false]);
+    });
+  });
+
   describe("SlotTime.sessionSlots", function () {
     it("gives the day-ahead all 96 slots and real-time session i slots 16i..16i+15", async function () {
       const { harness } = await loadFixture(deployHarness);
@@ -18,24 +28,6 @@ describe("market libraries", function () {
         expect(await harness.sessionSlots(SessionKind.RealTime, i)).to.deep.equal([BigInt(16 * i), 16n, true]);
       }
       expect((await harness.sessionSlots(SessionKind.RealTime, 6))[2]).to.equal(false);
-    });
-  });
-
-  describe("Baseline.valueAt", function () {
-    it("reads back every packed value, negative ones included", async function () {
-      const { harness } = await loadFixture(deployHarness);
-      const values = Array.from({ length: 96 }, (_, i) => (i % 3 === 0 ? -400 - i : 2278 + i * 11));
-      const packed = packBaseline(values);
-      for (const slot of [0, 1, 50, 95]) {
-        expect(await harness.baselineValueAt(packed, slot)).to.equal(BigInt(values[slot]));
-      }
-    });
-
-    it("reverts past the last slot", async function () {
-      const { harness } = await loadFixture(deployHarness);
-      await expect(harness.baselineValueAt(packBaseline(Array(96).fill(1)), 96))
-        .to.be.revertedWithCustomError(harness, "BaselineSlotOutOfRange")
-        .withArgs(96);
     });
   });
 

@@ -5,6 +5,7 @@ import { registerConfigCommands } from "./config";
 import { registerDsoCommands } from "./dso";
 import { registerGridCommands } from "./grid";
 import { registerMarketCommands } from "./market";
+import { registerSubgraphCommands } from "./subgraph";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -15,4 +16,5 @@ export const commandGroups: RegisterCommands[] = [
   registerDsoCommands,
   registerGridCommands,
   registerMarketCommands,
+  registerSubgraphCommands,
 ];

@@ -1,5 +1,5 @@
-import { TOR_DI_VALLE_SCENARIO } from "../../protocol";
 // `flexgrid market clear`: the Tor di Valle book printed as JSON and as text.
+import { TOR_DI_VALLE_SCENARIO } from "../../protocol";
 import { expect } from "chai";
 import { buildProgram } from "../index";
 

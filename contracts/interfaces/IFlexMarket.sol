@@ -293,6 +293,7 @@ interface IFlexMarket is IDayAheadCalendar {
     /// @param dayStartTime UTC start of slot 0 of the day (local midnight).
     /// @param openingTime From when offers and requests are accepted.
     /// @param gateClosureTime From when nothing of the session can change; at most the start of its first slot.
+    /// A day-ahead session records it in the PodRegistry (which must have this market as its calendar).
     /// @return sessionId The new session.
     function createSession(
         SessionKind kind,

@@ -3,6 +3,7 @@
 pragma solidity ^0.8.24;
 
 import {PodId, PomId, VoltageLevel} from "../libraries/Types.sol";
+import {DAY_SLOTS} from "../libraries/SlotTime.sol";
 import {IDayAheadCalendar} from "./IDayAheadCalendar.sol";
 
 /// @notice Life cycle of a PoD registration.
@@ -75,8 +76,8 @@ interface IPodRegistry {
     error PodRegistryFlexibilityAboveContract(PodId podId, uint32 flexibilityKw, uint256 limitKw);
     /// @notice A modulation asks for more than the PoD declared.
     error PodRegistryModulationAboveDeclared(PodId podId, uint32 upKw, uint32 downKw, uint32 maxUpKw, uint32 maxDownKw);
-    /// @notice A packed baseline must be 96 int32 values (384 bytes).
-    error PodRegistryInvalidBaselineLength(uint256 length, uint256 expected);
+    /// @notice Only the calendar (the FlexMarket set by the admin) records day-ahead gate closures.
+    error PodRegistryNotCalendar(address account, address calendar);
     /// @notice The day-ahead gate of `day` has closed: its baselines are final.
     error PodRegistryBaselineFrozen(PodId podId, uint32 day, uint64 gateClosureTime);
     /// @notice Two parallel arrays differ in length.
@@ -99,15 +100,16 @@ interface IPodRegistry {
         uint32 qualifiedUpKw,
         uint32 qualifiedDownKw
     );
-    /// @notice A baseline was committed for (PoD, day); the 96 values ride here packed (see `Baseline`), the hash
-    /// keccak256(packedValuesKw) is stored.
+    /// @notice A baseline was committed for (PoD, day); the 96 values ride here, the hash is stored.
     event BaselineSubmitted(
         PodId indexed podId,
         uint32 indexed day,
         address indexed aggregator,
         bytes32 baselineHash,
-        bytes packedValuesKw
+        int32[DAY_SLOTS] valuesKw
     );
+    /// @notice The calendar recorded the gate closure of `day`'s day-ahead session: baselines freeze then.
+    event DayAheadGateClosureRecorded(uint32 indexed day, uint64 gateClosureTime);
     /// @notice The admin set the market whose day-ahead gate closure freezes baselines.
     event CalendarSet(address calendar);
 
@@ -148,11 +150,17 @@ interface IPodRegistry {
     /// @notice Commits the baseline of a PoD for a market day (its aggregator), until that day's day-ahead gate closure.
     /// @param podId A registered PoD.
     /// @param day The market day (local date as days since 1970-01-01).
-    /// @param packedValuesKw The 96 slot powers as packed big-endian int32 (384 bytes), kW, load convention
-    /// (positive = consumption): `solidityPacked(int32[96])`.
-    function submitBaseline(PodId podId, uint32 day, bytes calldata packedValuesKw) external;
+    /// @param valuesKw The 96 slot powers, kW, load convention (positive = consumption).
+    function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external;
 
-    /// @notice Sets the market whose day-ahead gate closure freezes baselines (admin).
+    /// @notice Records the gate closure of a day's day-ahead session (the calendar, when it creates the session);
+    /// the registry keeps it so a baseline costs one storage read instead of a call to the market.
+    /// @param day The market day.
+    /// @param gateClosureTime The session's gate closure (UTC seconds).
+    function recordDayAheadGateClosure(uint32 day, uint64 gateClosureTime) external;
+
+    /// @notice Sets the market allowed to record day-ahead gate closures (admin). Set it before the market creates
+    /// day-ahead sessions: creating one records its gate closure here.
     /// @param calendar The FlexMarket.
     function setCalendar(IDayAheadCalendar calendar) external;
 
@@ -179,14 +187,19 @@ interface IPodRegistry {
     /// @notice The committed baseline hash of a PoD for a day (zero if none).
     /// @param podId The PoD.
     /// @param day The market day.
-    /// @return keccak256 of the packed values (see `Baseline`).
+    /// @return keccak256(abi.encode(int32[96] valuesKw)).
     function baselineHashOf(PodId podId, uint32 day) external view returns (bytes32);
 
     /// @notice Number of registrations so far (indices 1..count).
     /// @return The count.
     function registrationCount() external view returns (uint32);
 
-    /// @notice The market consulted for baseline gate closures.
+    /// @notice The market that records day-ahead gate closures.
     /// @return The calendar (zero until set).
     function calendar() external view returns (IDayAheadCalendar);
+
+    /// @notice The recorded day-ahead gate closure of a day (0 = no day-ahead session yet: baselines stay open).
+    /// @param day The market day.
+    /// @return UTC seconds.
+    function dayAheadGateClosureOf(uint32 day) external view returns (uint64);
 }

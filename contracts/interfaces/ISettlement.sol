@@ -3,18 +3,16 @@
 // minted to (or penalties burned from) the customer's wallet through the PoD's remuneration scheme.
 pragma solidity ^0.8.24;
 
-import {PodId, SessionId} from "../libraries/Types.sol";
-import {IClearingResults} from "./IClearingResults.sol";
+import {PodId, SessionId, ValidationVerdict} from "../libraries/Types.sol";
 
 /// @title ISettlement
 /// @notice Guarantees: only final results are settled, each award at most once; the reward token's supply always
 /// equals minted − burned over all settlements, which equals Σ(reward − penalty) + outstanding penalty debt
 /// (the part of penalties not yet burned).
 interface ISettlement {
-    /// @notice One award to settle: its index and data in the posted result, and what was delivered.
+    /// @notice One award to settle: its index in the session (FlexMarket) and what was delivered.
     struct Item {
-        uint256 awardIndex;
-        IClearingResults.Award award;
+        uint32 awardIndex;
         int256 deliveredW;
     }
 
@@ -25,10 +23,10 @@ interface ISettlement {
         uint256 debtMicroEur;
     }
 
-    /// @notice The session's result is not final (not posted, voided, or still challengeable).
+    /// @notice The session's result is not final (not finalised, voided, or still challengeable).
     error SettlementResultNotFinal(SessionId sessionId);
-    /// @notice The supplied award does not match the posted one at that index.
-    error SettlementAwardMismatch(SessionId sessionId, uint256 awardIndex);
+    /// @notice The award has no final quantity (the DSO's validation rejected it): nothing to settle.
+    error SettlementNothingToSettle(SessionId sessionId, uint256 awardIndex, ValidationVerdict verdict);
     /// @notice The award was settled already.
     error SettlementAlreadySettled(SessionId sessionId, uint256 awardIndex);
     /// @notice No remuneration scheme holds the PoD.

@@ -135,17 +135,19 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             openingTime,
             gateClosureTime
         );
-        sessionId = SessionId.wrap(++_sessionCount);
+        sessionId = SessionId.wrap((++_sessionCount).toUint32()); // stored as uint32 in requests and offers
         Session storage s = _sessions[sessionId];
         (s.kind, s.realTimeIndex, s.day, s.firstSlot, s.slotCount) = (kind, realTimeIndex, day, firstSlot, slotCount);
         (s.dayStartTime, s.openingTime, s.gateClosureTime) = (
-            uint40(dayStartTime),
-            uint40(openingTime),
-            uint40(gateClosureTime)
+            uint256(dayStartTime).toUint40(),
+            uint256(openingTime).toUint40(),
+            uint256(gateClosureTime).toUint40()
         );
         s.phase = SessionStatus.Scheduled;
         _sessionIds[kind][day][realTimeIndex] = sessionId;
         _emitSessionCreated(sessionId, s);
+        // Baselines of the day freeze at this gate closure; the registry keeps it so a baseline needs no call here.
+        if (kind == SessionKind.DayAhead) _podRegistry.recordDayAheadGateClosure(day, gateClosureTime);
     }
 
     /// @inheritdoc IFlexMarket
@@ -392,6 +394,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             if (v.aggregator == aggregator) views[found++] = v;
         }
         // Shrink the array to the matches: safe, `found` <= the allocated length.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(views, found)
         }
@@ -508,7 +511,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         }
         if (!_isValidTarget(input))
             revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
-        requestId = RequestId.wrap(++_requestCount);
+        // Ids are packed as uint32 into awards: refuse the 2^32-th rather than wrap.
+        requestId = RequestId.wrap((++_requestCount).toUint32());
         _requests[requestId] = Request(
             RequestCore({
                 sessionId: uint32(SessionId.unwrap(sessionId)),
@@ -539,7 +543,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (f.aggregator != msg.sender) revert FlexMarketNotPodAggregator(input.podId, msg.sender, f.aggregator);
         _checkQualifiedFor(f, input.direction, totalKw);
 
-        offerId = OfferId.wrap(++_offerCount);
+        offerId = OfferId.wrap((++_offerCount).toUint32());
         bytes32 curveHash = OfferCurve.hash(input.steps);
         _offers[offerId] = Offer(
             OfferCore({

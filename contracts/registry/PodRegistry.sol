@@ -6,7 +6,8 @@ pragma solidity 0.8.28;
 import {RoleGuarded} from "../access/RoleGuarded.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {PodId, PomId, VoltageLevel} from "../libraries/Types.sol";
-import {Baseline, BASELINE_BYTES} from "../libraries/Baseline.sol";
+import {DAY_SLOTS} from "../libraries/SlotTime.sol";
+import {Baseline} from "../libraries/Baseline.sol";
 import {MarketUnits} from "../libraries/MarketUnits.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
 import {IPodRegistry, PodData, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
@@ -47,6 +48,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     mapping(PodId podId => uint32 index) private _currentIndex;
     mapping(PodId podId => PomId pom) private _poms;
     mapping(PodId podId => mapping(uint32 day => bytes32 baselineHash)) private _baselines;
+    mapping(uint32 day => uint64 gateClosureTime) private _dayAheadGateClosures;
     uint32 private _registrationCount;
     IDayAheadCalendar private _calendar;
 
@@ -129,24 +131,25 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     /// @inheritdoc IPodRegistry
-    function submitBaseline(PodId podId, uint32 day, bytes calldata packedValuesKw) external {
-        if (!Baseline.isWellFormed(packedValuesKw)) {
-            revert PodRegistryInvalidBaselineLength(packedValuesKw.length, BASELINE_BYTES);
-        }
+    function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external {
         Registration storage r = _liveRegistration(podId);
         if (r.flexibility.aggregator != msg.sender) {
             revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
         }
-        IDayAheadCalendar calendar_ = _calendar;
-        if (address(calendar_) != address(0)) {
-            uint64 gateClosureTime = calendar_.dayAheadGateClosure(day);
-            if (gateClosureTime != 0 && block.timestamp >= gateClosureTime) {
-                revert PodRegistryBaselineFrozen(podId, day, gateClosureTime);
-            }
+        uint64 gateClosureTime = _dayAheadGateClosures[day];
+        if (gateClosureTime != 0 && block.timestamp >= gateClosureTime) {
+            revert PodRegistryBaselineFrozen(podId, day, gateClosureTime);
         }
-        bytes32 baselineHash = Baseline.hash(packedValuesKw);
+        bytes32 baselineHash = Baseline.hash(valuesKw);
         _baselines[podId][day] = baselineHash;
-        emit BaselineSubmitted(podId, day, msg.sender, baselineHash, packedValuesKw);
+        emit BaselineSubmitted(podId, day, msg.sender, baselineHash, valuesKw);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function recordDayAheadGateClosure(uint32 day, uint64 gateClosureTime) external {
+        if (msg.sender != address(_calendar)) revert PodRegistryNotCalendar(msg.sender, address(_calendar));
+        _dayAheadGateClosures[day] = gateClosureTime;
+        emit DayAheadGateClosureRecorded(day, gateClosureTime);
     }
 
     /// @inheritdoc IPodRegistry
@@ -202,6 +205,11 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     /// @inheritdoc IPodRegistry
     function calendar() external view returns (IDayAheadCalendar) {
         return _calendar;
+    }
+
+    /// @inheritdoc IPodRegistry
+    function dayAheadGateClosureOf(uint32 day) external view returns (uint64) {
+        return _dayAheadGateClosures[day];
     }
 
     /// @dev The live registration of a PoD, or revert.

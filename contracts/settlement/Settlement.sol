@@ -5,22 +5,28 @@ pragma solidity 0.8.28;
 
 import {RoleGuarded} from "../access/RoleGuarded.sol";
 import {Roles} from "../libraries/Roles.sol";
-import {SessionId} from "../libraries/Types.sol";
-import {IClearingResults} from "../interfaces/IClearingResults.sol";
+import {Direction, SessionId} from "../libraries/Types.sol";
+import {AwardView, IFlexMarket} from "../interfaces/IFlexMarket.sol";
+import {IMeritOrderChallenge} from "../interfaces/IMeritOrderChallenge.sol";
 import {IRemunerationScheme} from "../interfaces/IRemunerationScheme.sol";
 import {IRemunerationSchemeFactory} from "../interfaces/IRemunerationSchemeFactory.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
-import {ClearingHashing} from "./ClearingHashing.sol";
 import {RewardToken} from "./RewardToken.sol";
 
 /// @title Settlement
-/// @notice Guarantees: only final results are settled, each award once, at the amounts the PoD's scheme assesses;
+/// @notice Guarantees: only final results are settled (IMeritOrderChallenge.isFinal), each award once, at its final
+/// validated quantity and clearing price, by the amounts the PoD's scheme assesses;
 /// the reward token (deployed here, so this contract is its only minter) has supply = minted − burned =
 /// Σ(reward − penalty) + outstanding debt. A penalty larger than the wallet's balance becomes debt, recovered
 /// from the wallet's next rewards.
 contract Settlement is RoleGuarded, ISettlement {
+    /// @dev kW × milli-EUR/kW = milli-EUR; × 1000 = micro-EUR (token units).
+    uint256 private constant MICRO_PER_MILLI = 1000;
+    int256 private constant W_PER_KW = 1000;
+
     RewardToken private immutable _token;
-    IClearingResults private immutable _results;
+    IFlexMarket private immutable _market;
+    IMeritOrderChallenge private immutable _challenge;
     IRemunerationSchemeFactory private immutable _schemes;
 
     mapping(bytes32 sessionAwardKey => bool settled) private _settled;
@@ -29,11 +35,12 @@ contract Settlement is RoleGuarded, ISettlement {
     uint256 private _totalDebtMicroEur;
 
     /// @param roleRegistry_ The platform's RoleRegistry.
-    /// @param results_ The clearing results.
+    /// @param challenge_ The merit-order challenge (which knows the FlexMarket).
     /// @param schemes_ The remuneration-scheme factory.
-    constructor(address roleRegistry_, address results_, address schemes_) RoleGuarded(roleRegistry_) {
+    constructor(address roleRegistry_, address challenge_, address schemes_) RoleGuarded(roleRegistry_) {
         _token = new RewardToken(address(this));
-        _results = IClearingResults(results_);
+        _challenge = IMeritOrderChallenge(challenge_);
+        _market = _challenge.market();
         _schemes = IRemunerationSchemeFactory(schemes_);
     }
 
@@ -43,7 +50,7 @@ contract Settlement is RoleGuarded, ISettlement {
         bytes32 datasetHash,
         Item[] calldata items
     ) external onlyRole(Roles.MARKET_OPERATOR) {
-        if (!_results.isFinal(sessionId)) revert SettlementResultNotFinal(sessionId);
+        if (!_challenge.isFinal(sessionId)) revert SettlementResultNotFinal(sessionId);
         for (uint256 i = 0; i < items.length; ++i) _settleItem(sessionId, items[i]);
         emit SettlementPosted(sessionId, datasetHash, items.length);
     }
@@ -76,15 +83,17 @@ contract Settlement is RoleGuarded, ISettlement {
     function _settleItem(SessionId sessionId, Item calldata item) private {
         bytes32 key = keccak256(abi.encode(sessionId, item.awardIndex));
         if (_settled[key]) revert SettlementAlreadySettled(sessionId, item.awardIndex);
-        if (_results.awardHash(sessionId, item.awardIndex) != ClearingHashing.hashAward(item.award))
-            revert SettlementAwardMismatch(sessionId, item.awardIndex);
-        IRemunerationScheme scheme = _schemes.schemeOfPod(item.award.podId);
-        if (address(scheme) == address(0)) revert SettlementPodWithoutScheme(item.award.podId);
+        AwardView memory award = _market.award(sessionId, item.awardIndex);
+        if (award.finalQuantityKw == 0) revert SettlementNothingToSettle(sessionId, item.awardIndex, award.verdict);
+        IRemunerationScheme scheme = _schemes.schemeOfPod(award.podId);
+        if (address(scheme) == address(0)) revert SettlementPodWithoutScheme(award.podId);
+        int256 powerW = int256(uint256(award.finalQuantityKw)) * W_PER_KW;
+        if (award.direction == Direction.Down) powerW = -powerW;
         IRemunerationScheme.Assessment memory a = scheme.assess(
-            item.award.podId,
-            item.award.powerW,
+            award.podId,
+            powerW,
             item.deliveredW,
-            item.award.paymentMicroEur
+            uint256(award.finalQuantityKw) * award.priceMilliEurPerKw * MICRO_PER_MILLI
         );
         _settled[key] = true;
 
@@ -111,7 +120,7 @@ contract Settlement is RoleGuarded, ISettlement {
         emit AwardSettled(
             sessionId,
             item.awardIndex,
-            item.award.podId,
+            award.podId,
             a.wallet,
             item.deliveredW,
             a.effectivenessBps,

@@ -31,7 +31,7 @@ export interface BalServiceOptions {
   /** wallet holding BAL_ANCHOR */
   signer: Signer;
   /** external broker (Mosquitto); unset = embedded aedes */
-  mqtt?: { url: string; username?: string; password?: string; clientId?: string; shareGroup?: string };
+  mqtt?: { url: string; username?: string; password?: string; clientId?: string; shareGroup?: string; cleanSession?: boolean };
   broker?: { host?: string; port?: number };
   credentials?: CredentialStore;
   http?: { host?: string; port?: number };
@@ -98,6 +98,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
       username: opts.mqtt.username,
       password: opts.mqtt.password,
       shareGroup: opts.mqtt.shareGroup,
+      cleanSession: opts.mqtt.cleanSession,
       ingest,
       log: log.child({ part: "mqtt" }),
     });

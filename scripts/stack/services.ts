@@ -3,10 +3,12 @@
 import type { StackService } from "./types";
 import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
+import { subgraphService } from "./subgraph";
 
 // prettier-ignore
 export const stackServices: StackService[] = [
   demoPodsService,
   balStackService,
   lightNodesStackService,
+  subgraphService,
 ];

@@ -362,6 +362,49 @@ async function resolveBlock(ctx: QueryContext, arg: { number?: number; hash?: st
   return null;
 }
 
+/**
+ * Batches the relation lookups of one query (the N+1 of nested fields): every `load` made while graphql-js walks
+ * a list is answered by one SQL statement per (entity, key field, block, order) group.
+ */
+class RelationLoader {
+  private pending = new Map<string, { run: (keys: string[]) => Promise<Map<string, Row[]>>; waiting: Map<string, ((rows: Row[]) => void)[]>; failed: ((e: unknown) => void)[] }>();
+  private scheduled = false;
+
+  load(group: string, key: string, run: (keys: string[]) => Promise<Map<string, Row[]>>): Promise<Row[]> {
+    return new Promise<Row[]>((resolve, reject) => {
+      let batch = this.pending.get(group);
+      if (!batch) {
+        batch = { run, waiting: new Map(), failed: [] };
+        this.pending.set(group, batch);
+      }
+      const list = batch.waiting.get(key) ?? [];
+      list.push(resolve);
+      batch.waiting.set(key, list);
+      batch.failed.push(reject);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.dispatch());
+      }
+    });
+  }
+
+  private async dispatch(): Promise<void> {
+    const batches = [...this.pending.values()];
+    this.pending.clear();
+    this.scheduled = false;
+    await Promise.all(
+      batches.map(async (batch) => {
+        try {
+          const rows = await batch.run([...batch.waiting.keys()]);
+          for (const [key, resolvers] of batch.waiting) for (const r of resolvers) r(rows.get(key) ?? []);
+        } catch (error) {
+          for (const fail of batch.failed) fail(error);
+        }
+      }),
+    );
+  }
+}
+
 /** Answers graph-node style queries for one subgraph. */
 export class QueryService {
   readonly schema: GraphQLSchema;
@@ -397,12 +440,36 @@ export class QueryService {
       variableValues: variables,
       operationName,
       fieldResolver: this.resolver,
+      contextValue: { loader: new RelationLoader() },
     });
     if (result.errors?.length) return { errors: result.errors, data: result.errors.length ? undefined : result.data };
     return result;
   }
 
-  private readonly resolver: GraphQLFieldResolver<unknown, unknown, Record<string, unknown>> = async (source, args, _context, info) => {
+  /** Rows of `target` whose key field (`id`, or the field a derived relation points back with) is in `keys`. */
+  private batchRows(target: EntityModel, keyField: string, block: number | null, orderBy: string | undefined, direction: string | undefined) {
+    return async (keys: string[]): Promise<Map<string, Row[]>> => {
+      const sql = new Sql();
+      const keyExpr = keyField === "id" ? "e.id" : `(e.data->>'${keyField}')`;
+      const idField = target.fields.get("id")!;
+      const dir = direction === "desc" ? "DESC" : "ASC";
+      const orderField = orderBy ? target.fields.get(orderBy) : undefined;
+      const order = orderField && orderField.name !== "id" ? `${columnExpr("e", orderField)} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", idField)} ${dir}` : `${columnExpr("e", idField)} ${dir}`;
+      const rows = await this.ctx.db.query<{ key: string; data: EntityData }>(
+        `SELECT ${keyExpr} AS key, e.data FROM entity_versions e WHERE e.entity = ${sql.param(target.name)} AND ${blockCondition(sql, "e", block)} AND ${keyExpr} = ANY(${sql.param(keys)}::text[]) ORDER BY ${order}`,
+        sql.params,
+      );
+      const out = new Map<string, Row[]>();
+      for (const r of rows) {
+        const list = out.get(r.key) ?? [];
+        list.push(Object.assign(r.data as Row, { [BLOCK_SYMBOL]: block }));
+        out.set(r.key, list);
+      }
+      return out;
+    };
+  }
+
+  private readonly resolver: GraphQLFieldResolver<unknown, { loader: RelationLoader }, Record<string, unknown>> = async (source, args, context, info) => {
     const name = info.fieldName;
     if (info.parentType.name === "Query") {
       if (name === "_meta") {
@@ -434,9 +501,20 @@ export class QueryService {
     if (!entity || !field?.relation) return (row as Record<string, unknown>)[name] ?? null;
     const block = row[BLOCK_SYMBOL] ?? null;
     const target = this.model.entities.get(field.relation)!;
+    const loader = context.loader;
+    const plain = !args.where && !args.skip;
     if (field.derivedFrom) {
       const back = target.fields.get(field.derivedFrom)!;
       const id = row.id;
+      if (plain && !back.list) {
+        const orderBy = args.orderBy as string | undefined;
+        const direction = args.orderDirection as string | undefined;
+        const group = `${target.name}|${back.name}|${block}|${orderBy}|${direction}`;
+        const rows = await loader.load(group, String(id), this.batchRows(target, back.name, block, orderBy, direction));
+        const first = field.list ? ((args.first as number | undefined) ?? 100) : 1;
+        if (first < 0 || first > MAX_FIRST) throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
+        return field.list ? rows.slice(0, first) : (rows[0] ?? null);
+      }
       const extra = (sql: Sql) =>
         back.list ? `e.data->'${back.name}' @> ${sql.param(JSON.stringify([id]))}::jsonb` : `(e.data->>'${back.name}') = ${sql.param(id)}`;
       const rows = await selectRows(this.ctx, this.model, target, field.list ? (args as CollectionArgs) : { first: 1 }, block, extra);
@@ -449,7 +527,7 @@ export class QueryService {
       const extra = (sql: Sql) => `e.id = ANY(${sql.param(ids)}::text[])`;
       return selectRows(this.ctx, this.model, target, args as CollectionArgs, block, extra);
     }
-    const rows = await selectRows(this.ctx, this.model, target, { first: 1 }, block, (sql) => `e.id = ${sql.param(ref)}`);
+    const rows = await loader.load(`${target.name}|id|${block}`, String(ref), this.batchRows(target, "id", block, undefined, undefined));
     return rows[0] ?? null;
   };
 }

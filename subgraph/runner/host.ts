@@ -1,5 +1,6 @@
 // The graph-node host functions the mappings import (names as in graph-node's runtime/wasm module linker), working
 // on the AssemblyScript memory of the instance that is running a handler.
+/// <reference path="./wasm.d.ts" />
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, decodeAbiParameters, encodeAbiParameters, getAddress, hexToBytes, isAddress, parseAbiParameters } from "viem";
 import type { AbiParameter, Hex } from "viem";

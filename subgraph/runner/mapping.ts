@@ -1,8 +1,9 @@
 // Loads a built subgraph (build/subgraph.yaml, its ABIs and WASM files) and runs event handlers: one fresh WASM
 // instance per trigger, as graph-node does, with the ethereum.Event written into the instance's memory.
+/// <reference path="./wasm.d.ts" />
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { decodeEventLog, toEventSelector } from "viem";
+import { decodeAbiParameters, toEventSelector } from "viem";
 import type { Abi, AbiEvent, AbiParameter, Hex } from "viem";
 import { parse as parseYaml } from "yaml";
 import { AscMemory, TypeId } from "./asc";
@@ -184,9 +185,32 @@ function isDynamic(type: string): boolean {
   return type === "string" || type === "bytes" || type.endsWith("]") || type.startsWith("tuple");
 }
 
+/**
+ * Decodes a log's parameters in ABI order. The handler was matched by topic 0 already, so this skips viem's
+ * decodeEventLog (which hashes every candidate event's signature on each call). Indexed dynamic values only exist
+ * as their topic hash; graph-node hands them over as bytes32, and so does this.
+ */
+export function decodeLogParams(event: AbiEvent, log: ChainLog): { param: AbiParameter; value: unknown }[] {
+  const dataInputs = event.inputs.filter((i) => !i.indexed);
+  const dataValues = dataInputs.length ? decodeAbiParameters(dataInputs, log.data) : [];
+  let topic = 1;
+  let data = 0;
+  return event.inputs.map((input) => {
+    if (!input.indexed) return { param: input, value: dataValues[data++] };
+    const raw = log.topics[topic++];
+    if (raw === undefined) throw new MappingError(`log has too few topics for ${event.name}`);
+    if (isDynamic(input.type)) return { param: { ...input, type: "bytes32" } as AbiParameter, value: raw };
+    return { param: input, value: decodeAbiParameters([input], raw)[0] };
+  });
+}
+
+/** Instances are reused across triggers until their memory passes this (the stub runtime never frees). */
+const MAX_REUSED_MEMORY_BYTES = 16 * 1024 * 1024;
+
 /** Runs handlers against a store; owns the per-trigger WASM instances. */
 export class MappingRunner {
   private memory: AscMemory | null = null;
+  private readonly instances = new Map<DataSource, { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory }>();
   private environment: HostEnvironment | null = null;
   /** Triggers run per `DataSource.handler` (for logs, the benchmark and the handler-coverage test). */
   readonly handled = new Map<string, number>();
@@ -198,7 +222,25 @@ export class MappingRunner {
     private readonly store: HostStore,
     private readonly logger: HostLogger,
     private readonly caller?: EthCaller,
+    /**
+     * graph-node instantiates the module afresh for every trigger. Instantiation is most of the cost here, so by
+     * default an instance is reused until its memory passes 16 MB or a handler fails; mappings that keep mutable
+     * module-level state would see it carried over. Set true (or SUBGRAPH_FRESH_INSTANCES=1) for the exact behaviour.
+     */
+    private readonly freshInstancePerTrigger = process.env.SUBGRAPH_FRESH_INSTANCES === "1",
   ) {}
+
+  private instance(ds: DataSource): { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory } {
+    const cached = this.instances.get(ds);
+    if (cached && !this.freshInstancePerTrigger && cached.exports.memory.buffer.byteLength <= MAX_REUSED_MEMORY_BYTES) return cached;
+    const instance = new WebAssembly.Instance(ds.module, this.imports(ds));
+    const exports = instance.exports as unknown as AscExports & Record<string, (ptr: number) => void>;
+    const fresh = { exports, memory: new AscMemory(exports) };
+    this.memory = fresh.memory;
+    exports._start?.();
+    this.instances.set(ds, fresh);
+    return fresh;
+  }
 
   private imports(ds: DataSource): WebAssembly.Imports {
     let imports = this.importsByDataSource.get(ds);
@@ -219,9 +261,6 @@ export class MappingRunner {
   /** Runs one trigger; throws MappingError (deterministic) when the handler fails. */
   run(trigger: Trigger): void {
     const { dataSource: ds, handler, block, transaction, log } = trigger;
-    const instance = new WebAssembly.Instance(ds.module, this.imports(ds));
-    const exports = instance.exports as unknown as AscExports & Record<string, (ptr: number) => void>;
-    this.memory = new AscMemory(exports);
     this.environment = {
       schema: this.subgraph.schema,
       store: this.store,
@@ -230,7 +269,8 @@ export class MappingRunner {
       dataSource: { address: ds.address, network: ds.network, context: {} },
     };
     try {
-      exports._start?.();
+      const { exports, memory } = this.instance(ds);
+      this.memory = memory;
       const eventPtr = this.writeEvent(handler, block, transaction, log);
       const fn = exports[handler.handler];
       if (typeof fn !== "function") throw new MappingError(`handler ${handler.handler} is not exported by ${ds.name}`);
@@ -238,6 +278,8 @@ export class MappingRunner {
       const key = `${ds.name}.${handler.handler}`;
       this.handled.set(key, (this.handled.get(key) ?? 0) + 1);
     } catch (error) {
+      // A failed handler may leave the instance's memory half-written: never reuse it.
+      this.instances.delete(ds);
       if (error instanceof MappingError) throw error;
       // WASM traps (unreachable, out of bounds) are deterministic handler failures too.
       throw new MappingError(`${ds.name}.${handler.handler} failed: ${(error as Error).message}`);
@@ -251,14 +293,15 @@ export class MappingRunner {
     const mem = this.memory!;
     const bytes = (hex: Hex) => mem.writeBytes(Buffer.from(hex.slice(2), "hex"));
     const big = (n: bigint | number) => writeBigInt(mem, BigInt(n));
-    const decoded = decodeEventLog({ abi: [handler.event], data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: true });
-    const args = decoded.args as unknown as Record<string, unknown> | unknown[];
-    const params = handler.event.inputs.map((input, i) => {
-      const value = Array.isArray(args) ? args[i] : (args as Record<string, unknown>)[input.name ?? String(i)];
-      // Indexed dynamic values only exist as their topic hash; graph-node hands them over as bytes32.
-      const param = input.indexed && isDynamic(input.type) ? ({ type: "bytes32" } as AbiParameter) : input;
+    let decoded: { param: AbiParameter; value: unknown }[];
+    try {
+      decoded = decodeLogParams(handler.event, log);
+    } catch (error) {
+      throw new MappingError(`failed to decode ${handler.event.name} log: ${(error as Error).message}`);
+    }
+    const params = decoded.map(({ param, value }, i) => {
       const valuePtr = writeEthValue(mem, param, value);
-      return mem.writeStruct([mem.writeString(input.name ?? ""), valuePtr], TypeId.EventParam);
+      return mem.writeStruct([mem.writeString(handler.event.inputs[i].name ?? ""), valuePtr], TypeId.EventParam);
     });
     const blockPtr = mem.writeStruct(
       [

@@ -113,6 +113,14 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
   const db: Db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const store = new EntityStore(db, subgraph.schema);
   await store.init();
+  // Entities indexed from other contracts (a redeployed local chain) would be wrong: start over when they change.
+  const fingerprint = subgraph.dataSources.map((ds) => `${ds.name}@${ds.address}#${ds.startBlock}`).join(",");
+  const previous = await store.getMeta<string>("dataSources");
+  if (previous !== null && previous !== fingerprint) {
+    log.warn({ previous, now: fingerprint }, "data sources changed: re-indexing from scratch");
+    await store.rollbackTo(-1);
+  }
+  await store.setMeta("dataSources", fingerprint);
 
   const client = options.client ?? createPublicClient({ transport: http(options.rpcUrl ?? "http://127.0.0.1:8545") });
   const syncRpc = options.rpcUrl ? new SyncRpc(options.rpcUrl) : null;

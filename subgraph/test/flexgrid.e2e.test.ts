@@ -1,36 +1,14 @@
 // End to end: the FlexGrid contracts on an in-process Hardhat chain run a market day; the runner indexes it with the
 // compiled mappings and its GraphQL answers are checked against the contracts' own views; then a reorg is undone.
-import path from "node:path";
-import { execFileSync } from "node:child_process";
-import { existsSync, statSync, readdirSync } from "node:fs";
 import { expect } from "chai";
 import { createPublicClient, custom } from "viem";
 import type { PublicClient } from "viem";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { ensureSubgraphBuild } from "../runner/build";
 import { startSubgraphRunner } from "../runner/service";
 import type { SubgraphRunner } from "../runner/service";
 import { deployFlexGrid, runMarketDay, POD_CODES, POM_CODE, SLOT, WITHDRAWN_POD } from "./scenario";
 import type { Platform } from "./scenario";
-
-const SUBGRAPH_DIR = path.resolve(__dirname, "..");
-const BUILD_DIR = path.join(SUBGRAPH_DIR, "build");
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds the subgraph (render + codegen + build) unless build/ is newer than the sources. */
-function ensureBuilt(): void {
-  const manifest = path.join(BUILD_DIR, "subgraph.yaml");
-  const sources = Math.max(newest(path.join(SUBGRAPH_DIR, "src")), statSync(path.join(SUBGRAPH_DIR, "schema.graphql")).mtimeMs, statSync(path.join(SUBGRAPH_DIR, "datasources.ts")).mtimeMs);
-  if (existsSync(manifest) && statSync(manifest).mtimeMs >= sources) return;
-  execFileSync("bash", [path.join(SUBGRAPH_DIR, "scripts", "build.sh")], { stdio: "pipe" });
-}
 
 type Row = Record<string, unknown>;
 
@@ -49,13 +27,13 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
   }
 
   before(async () => {
-    ensureBuilt();
+    const buildDir = ensureSubgraphBuild();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     hre = require("hardhat") as HardhatRuntimeEnvironment;
     client = createPublicClient({ transport: custom(hre.network.provider) }) as PublicClient;
     platform = await deployFlexGrid(hre);
     day = await runMarketDay(hre, platform);
-    runner = await startSubgraphRunner({ buildDir: BUILD_DIR, client, addresses: platform.addresses, network: "hardhat" });
+    runner = await startSubgraphRunner({ buildDir, client, addresses: platform.addresses, network: "hardhat" });
     await runner.sync();
   });
 

@@ -54,15 +54,7 @@ export function podSetHash(podIds: string[]): string {
   return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32[]"], [podIds]));
 }
 
-/** A day's baseline as submitBaseline takes it: 96 packed big-endian int32 (contracts/libraries/Baseline.sol). */
-export function packBaseline(valuesKw: number[]): string {
-  return ethers.solidityPacked(
-    valuesKw.map(() => "int32"),
-    valuesKw,
-  );
-}
-
-/** keccak256 of the packed values, as Baseline.hash computes it. */
+/** keccak256(abi.encode(int32[96])) as Baseline.hash computes it. */
 export function baselineHash(valuesKw: number[]): string {
-  return ethers.keccak256(packBaseline(valuesKw));
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["int32[96]"], [valuesKw]));
 }

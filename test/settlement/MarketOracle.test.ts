@@ -1,80 +1,89 @@
-// The market oracle against the real ClearingResults contract: it posts the Tor di Valle result once (restarts
-// post nothing), `verify` re-runs it from the posted data, and a challenge against the right result fails.
+// The market oracle on the real chain: it rebuilds the session's book from FlexMarket, PodRegistry and the traffic
+// light alone, posts the merit-order awards with the input hash once (restarts post nothing), `verify` re-runs it
+// from chain data and agrees, and a challenge against that result fails.
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-toolbox/network-helpers";
-import { readFileSync } from "node:fs";
-import path from "node:path";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import pino from "pino";
-import { parseBook } from "../../oracles/market/clearing/book";
-import { hashOffer, hashRequest } from "../../oracles/market/chain/encoding";
-import { toChainOffer, toChainRequest } from "../../oracles/market/chain/results";
 import { MarketOracle } from "../../oracles/market/service/oracle";
-import { ChainResultsPort } from "../../oracles/market/service/chainResults";
+import { FlexMarketResultsPort } from "../../oracles/market/service/chainResults";
+import { ChainSessionSource } from "../../oracles/market/service/chainSessions";
 import { verifySession } from "../../oracles/market/service/verify";
-import type { SessionSource } from "../../oracles/market/service/ports";
-import type { SlotOffer } from "../../oracles/market/clearing/types";
-import { ROLES } from "../helpers/roles";
+import { CURVES, deploySettlementFixture, DSO_PODS, OFFER_ID, POD, RIGHT_AWARDS, SLOT } from "./fixture";
 
-const BOOK_FILE = path.join(__dirname, "..", "..", "..", "..", "shared", "domain", "tor-di-valle-2021-06-23.json");
 const log = pino({ level: "silent" });
 
 async function oracleFixture() {
-  const [admin, operator] = await ethers.getSigners();
-  const registry = await ethers.deployContract("RoleRegistry", [admin.address]);
-  await registry.grantRole(ROLES.MARKET_OPERATOR, operator.address);
-  const offerBook = await ethers.deployContract("MockOfferBook");
-  const results = await ethers.deployContract("ClearingResults", [
-    await registry.getAddress(),
-    await offerBook.getAddress(),
-    3600,
-  ]);
-  const book = parseBook(JSON.parse(readFileSync(BOOK_FILE, "utf8")));
-  // What FlexMarket will commit at submission: the hashes of the book's offers and requests.
-  for (const o of book.offers)
-    await offerBook.commitOffer(toChainOffer(o as SlotOffer).offerId, hashOffer(toChainOffer(o as SlotOffer)));
-  for (const r of book.requests)
-    await offerBook.commitRequest(toChainRequest(r).requestId, hashRequest(toChainRequest(r)));
-  const sessions: SessionSource = {
-    closedSessions: async () => [{ sessionId: 1n, gateClosureMs: 0, book }],
-    session: async (id) => (id === 1n ? { sessionId: 1n, gateClosureMs: 0, book } : null),
+  const f = await deploySettlementFixture();
+  const addresses = {
+    market: await f.market.getAddress(),
+    registry: await f.registry.getAddress(),
+    trafficLight: await f.trafficLight.getAddress(),
   };
-  const port = new ChainResultsPort(await results.getAddress(), operator);
-  return { results, sessions, port, book, operator };
+  const sessions = new ChainSessionSource(addresses, ethers.provider);
+  const port = new FlexMarketResultsPort(addresses.market, await f.challenge.getAddress(), f.marketOperator);
+  const now = async () => (await ethers.provider.getBlock("latest"))!.timestamp * 1000;
+  return { ...f, sessions, port, nowMs: await now() };
 }
 
-describe("MarketOracle on chain", function () {
-  it("posts the clearing result with its input hash once, whatever the restarts", async function () {
+describe("MarketOracle on FlexMarket", function () {
+  it("rebuilds the book from chain data: the DSO and TSO needs, the offers as committed", async function () {
     const f = await loadFixture(oracleFixture);
-    const first = await new MarketOracle({ sessions: f.sessions, results: f.port, now: Date.now, log }).tick();
-    expect(first.posted.map((p) => p.sessionId)).to.deep.equal([1n]);
-    const blockAfterPost = await ethers.provider.getBlockNumber();
-    const second = await new MarketOracle({ sessions: f.sessions, results: f.port, now: Date.now, log }).tick();
-    expect(second.alreadyPosted).to.deep.equal([1n]);
-    expect(await ethers.provider.getBlockNumber()).to.equal(blockAfterPost);
+    const session = (await f.sessions.session(f.sessionId))!;
+    expect(session.book.requests.map((r) => [r.id, r.by, r.slot, r.needW])).to.deep.equal([
+      ["1", "DSO", SLOT, -1_377_000],
+      ["2", "TSO", SLOT, 272_000],
+    ]);
+    expect(session.book.offers.map((o) => o.id)).to.deep.equal(["1", "2", "3", "4", "5"]);
+    expect(session.book.requests[1].pods).to.have.length(6);
   });
 
-  it("is verified by re-running the clearing against the posted event data", async function () {
+  it("posts the merit-order awards once and seals, whatever the restarts", async function () {
     const f = await loadFixture(oracleFixture);
-    await new MarketOracle({ sessions: f.sessions, results: f.port, now: Date.now, log }).tick();
-    const reader = new ChainResultsPort(await f.results.getAddress(), ethers.provider);
-    const report = await verifySession(1n, { sessions: f.sessions, results: reader });
+    const deps = { sessions: f.sessions, results: f.port, now: () => f.nowMs, log };
+    const first = await new MarketOracle(deps).tick();
+    expect(first.posted.map((p) => [p.sessionId, p.awards])).to.deep.equal([[f.sessionId, 4]]);
+    const onChain = (await f.market.awardsOf(f.sessionId)).map((a) => [
+      a.offerId,
+      a.requestId,
+      a.quantityKw,
+      a.priceMilliEurPerKw,
+    ]);
+    const expected = RIGHT_AWARDS.map((a) => [
+      a.offerId,
+      a.requestId,
+      BigInt(a.quantityKw),
+      BigInt(a.priceMilliEurPerKw),
+    ]);
+    expect([...onChain].sort()).to.deep.equal([...expected].sort());
+    const block = await ethers.provider.getBlockNumber();
+    const second = await new MarketOracle(deps).tick();
+    expect(second.alreadyPosted).to.deep.equal([f.sessionId]);
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("is verified by re-running the clearing from chain data alone", async function () {
+    const f = await loadFixture(oracleFixture);
+    await new MarketOracle({ sessions: f.sessions, results: f.port, now: () => f.nowMs, log }).tick();
+    const reader = new FlexMarketResultsPort(
+      await f.market.getAddress(),
+      await f.challenge.getAddress(),
+      ethers.provider,
+    );
+    const report = await verifySession(f.sessionId, { sessions: f.sessions, results: reader });
     expect(report.differences).to.deep.equal([]);
     expect(report.ok).to.equal(true);
   });
 
-  it("withstands a challenge: the cheaper 978 offer serves already, 189 is for the TSO", async function () {
+  it("withstands a challenge: 796, the cheaper offer, serves already", async function () {
     const f = await loadFixture(oracleFixture);
-    await new MarketOracle({ sessions: f.sessions, results: f.port, now: Date.now, log }).tick();
-    const [o978, o469, o189] = f.book.offers.map((o) => toChainOffer(o as SlotOffer));
-    const dso = toChainRequest(f.book.requests[0]);
-    await expect(f.results.challengeMeritOrder(1n, dso, o469, 0, o978)).to.be.revertedWithCustomError(
-      f.results,
-      "ClearingResultsPodBusy",
-    );
-    await expect(f.results.challengeMeritOrder(1n, dso, o469, 0, o189)).to.be.revertedWithCustomError(
-      f.results,
-      "ClearingResultsPodNotInRequest",
-    );
+    await new MarketOracle({ sessions: f.sessions, results: f.port, now: () => f.nowMs, log }).tick();
+    const awards = await f.market.awardsOf(f.sessionId);
+    const marginal = awards.findIndex((a) => a.offerId === OFFER_ID.o469);
+    await expect(
+      f.challenge.challenge(f.sessionId, marginal, CURVES.o469.steps, OFFER_ID.o796, CURVES.o796.steps, DSO_PODS),
+    )
+      .to.be.revertedWithCustomError(f.challenge, "MeritOrderChallengePodBusy")
+      .withArgs(POD.p796, f.day, SLOT);
   });
 });

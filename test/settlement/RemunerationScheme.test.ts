@@ -12,7 +12,7 @@ const CUSTOM = { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 };
 async function schemesFixture() {
   const f = await deploySettlementFixture();
   const defaults = await f.factory.defaultParameters();
-  const scheme1 = await createScheme(f.factory, f.aggregator1, {
+  const scheme1 = await createScheme(f.factory, f.aggregator, {
     toleranceBps: Number(defaults.toleranceBps),
     rewardShareBps: Number(defaults.rewardShareBps),
     penaltyBps: Number(defaults.penaltyBps),
@@ -56,16 +56,16 @@ describe("RemunerationSchemeFactory", function () {
 
     it("emits SchemeCreated", async function () {
       const f = await loadFixture(deploySettlementFixture);
-      const predicted = await f.factory.connect(f.aggregator1).createScheme.staticCall(CUSTOM);
-      await expect(f.factory.connect(f.aggregator1).createScheme(CUSTOM))
+      const predicted = await f.factory.connect(f.aggregator).createScheme.staticCall(CUSTOM);
+      await expect(f.factory.connect(f.aggregator).createScheme(CUSTOM))
         .to.emit(f.factory, "SchemeCreated")
-        .withArgs(f.aggregator1.address, predicted, [2000, 6000, 2500]);
+        .withArgs(f.aggregator.address, predicted, [2000, 6000, 2500]);
     });
 
     it("reverts on a parameter above 100 %", async function () {
       const f = await loadFixture(deploySettlementFixture);
       const scheme = await ethers.getContractAt("RemunerationScheme", await f.factory.implementation());
-      await expect(f.factory.connect(f.aggregator1).createScheme({ ...CUSTOM, penaltyBps: 10_001 }))
+      await expect(f.factory.connect(f.aggregator).createScheme({ ...CUSTOM, penaltyBps: 10_001 }))
         .to.be.revertedWithCustomError(scheme, "RemunerationSchemeInvalidParameter")
         .withArgs(10_001, 10_000);
     });
@@ -98,7 +98,7 @@ describe("RemunerationScheme", function () {
   describe("enrolPod", function () {
     it("binds the PoD to the scheme with the customer's wallet", async function () {
       const f = await loadFixture(schemesFixture);
-      await expect(f.scheme1.connect(f.aggregator1).enrolPod(POD.p978, f.customer1.address))
+      await expect(f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address))
         .to.emit(f.scheme1, "PodEnrolled")
         .withArgs(POD.p978, f.customer1.address)
         .and.to.emit(f.factory, "PodSchemeChanged")
@@ -109,8 +109,8 @@ describe("RemunerationScheme", function () {
 
     it("changes the wallet of an enrolled PoD", async function () {
       const f = await loadFixture(schemesFixture);
-      await f.scheme1.connect(f.aggregator1).enrolPod(POD.p978, f.customer1.address);
-      await f.scheme1.connect(f.aggregator1).enrolPod(POD.p978, f.customer2.address);
+      await f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
+      await f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer2.address);
       expect(await f.scheme1.walletOf(POD.p978)).to.equal(f.customer2.address);
     });
 
@@ -123,18 +123,18 @@ describe("RemunerationScheme", function () {
 
     it("reverts for a zero wallet", async function () {
       const f = await loadFixture(schemesFixture);
-      await expect(f.scheme1.connect(f.aggregator1).enrolPod(POD.p978, ethers.ZeroAddress))
+      await expect(f.scheme1.connect(f.aggregator).enrolPod(POD.p978, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(f.scheme1, "RemunerationSchemeZeroWallet")
         .withArgs(POD.p978);
     });
 
     it("reverts when another scheme holds the PoD, and allows it once released", async function () {
       const f = await loadFixture(schemesFixture);
-      await f.scheme1.connect(f.aggregator1).enrolPod(POD.p978, f.customer1.address);
+      await f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
       await expect(f.scheme2.connect(f.aggregator2).enrolPod(POD.p978, f.customer2.address))
         .to.be.revertedWithCustomError(f.factory, "RemunerationSchemeFactoryPodTaken")
         .withArgs(POD.p978, await f.scheme1.getAddress());
-      await expect(f.scheme1.connect(f.aggregator1).withdrawPod(POD.p978))
+      await expect(f.scheme1.connect(f.aggregator).withdrawPod(POD.p978))
         .to.emit(f.scheme1, "PodWithdrawn")
         .withArgs(POD.p978);
       await f.scheme2.connect(f.aggregator2).enrolPod(POD.p978, f.customer2.address);
@@ -145,7 +145,7 @@ describe("RemunerationScheme", function () {
   describe("withdrawPod", function () {
     it("reverts for a PoD that is not enrolled", async function () {
       const f = await loadFixture(schemesFixture);
-      await expect(f.scheme1.connect(f.aggregator1).withdrawPod(POD.p469))
+      await expect(f.scheme1.connect(f.aggregator).withdrawPod(POD.p469))
         .to.be.revertedWithCustomError(f.scheme1, "RemunerationSchemePodNotEnrolled")
         .withArgs(POD.p469);
     });
@@ -157,7 +157,7 @@ describe("RemunerationScheme", function () {
 
     it("equals the off-chain rule for under-, over- and exact delivery under each scheme", async function () {
       const f = await loadFixture(schemesFixture);
-      await f.scheme1.connect(f.aggregator1).enrolPod(POD.p978, f.customer1.address);
+      await f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
       await f.scheme2.connect(f.aggregator2).enrolPod(POD.p796, f.customer2.address);
       for (const [scheme, pod, params] of [
         [f.scheme1, POD.p978, DEFAULT_SCHEME],
@@ -187,7 +187,7 @@ describe("RemunerationScheme", function () {
       await expect(f.scheme1.assess(POD.p469, -1n, 0n, 0n))
         .to.be.revertedWithCustomError(f.scheme1, "RemunerationSchemePodNotEnrolled")
         .withArgs(POD.p469);
-      await f.scheme1.connect(f.aggregator1).enrolPod(POD.p469, f.customer1.address);
+      await f.scheme1.connect(f.aggregator).enrolPod(POD.p469, f.customer1.address);
       await expect(f.scheme1.assess(POD.p469, 0n, 0n, 0n))
         .to.be.revertedWithCustomError(f.scheme1, "RemunerationSchemeZeroAward")
         .withArgs(POD.p469);

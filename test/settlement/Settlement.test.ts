@@ -1,41 +1,51 @@
-// Settlement and RewardToken: final results only, each award once, tokens minted and burned through the PoD's
-// scheme to the customer's wallet, and token supply = net of all settlements (+ unburned debt), property-tested.
+// Settlement and RewardToken on FlexMarket's final outcome: final results only, each award once, tokens minted and
+// burned through the PoD's scheme to the customer's wallet, and token supply = net of all settlements + unburned
+// debt (property test, checked against the off-chain ledger).
 import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
-import { loadFixture, time } from "@nomicfoundation/hardhat-toolbox/network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { assessDelivery, DEFAULT_SCHEME, TokenLedger } from "../../oracles/market/settlement/assessment";
 import { shouldBehaveLikeRoleGuarded } from "../helpers/shouldBehaveLikeRoleGuarded";
+import { Verdict } from "../helpers/units";
 import {
-  CHALLENGE_WINDOW_S,
   createScheme,
+  CURVES,
   deploySettlementFixture,
-  DSO_REQUEST,
-  OFFERS,
+  DSO_PODS,
+  OFFER_ID,
   POD,
+  postAndSeal,
   RIGHT_AWARDS,
-  SESSION,
+  validateAll,
   WRONG_AWARDS,
+  type SettlementFixture,
 } from "./fixture";
 
 const DATASET = ethers.id("certified readings of session 1");
 const CUSTOM = { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 };
 
-/** Right result posted and final; 978 and 469 in aggregator 1's default scheme, 796 and 189 in aggregator 2's. */
-async function finalFixture() {
-  const f = await deploySettlementFixture();
-  await f.results.connect(f.operator).postResult(SESSION, ethers.id("book"), RIGHT_AWARDS, []);
-  await time.increase(CHALLENGE_WINDOW_S + 1);
-  const scheme1 = await createScheme(f.factory, f.aggregator1, DEFAULT_SCHEME);
+/** 978→customer 1, 469→customer 2 (aggregator ACEAE, default scheme); 189→customer 3 (ACEAE); 796→customer 3 (ACEAE_2, custom). */
+async function enrol(f: SettlementFixture) {
+  const scheme1 = await createScheme(f.factory, f.aggregator, DEFAULT_SCHEME);
   const scheme2 = await createScheme(f.factory, f.aggregator2, CUSTOM);
-  await scheme1.connect(f.aggregator1).enrolPod(POD.p978, f.customer1.address);
-  await scheme1.connect(f.aggregator1).enrolPod(POD.p469, f.customer2.address);
+  await scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
+  await scheme1.connect(f.aggregator).enrolPod(POD.p469, f.customer2.address);
+  await scheme1.connect(f.aggregator).enrolPod(POD.p189, f.customer3.address);
   await scheme2.connect(f.aggregator2).enrolPod(POD.p796, f.customer3.address);
-  await scheme2.connect(f.aggregator2).enrolPod(POD.p189, f.customer3.address);
-  return { ...f, scheme1, scheme2 };
+  return { scheme1, scheme2 };
 }
 
-const item = (awardIndex: number, deliveredW: bigint) => ({ awardIndex, award: RIGHT_AWARDS[awardIndex], deliveredW });
+/** Right result posted, validated OK, challenge window over. Awards: 0 978, 1 796, 2 469 (all 0.03), 3 189 (0.07). */
+async function finalFixture() {
+  const f = await deploySettlementFixture();
+  await postAndSeal(f, RIGHT_AWARDS);
+  await validateAll(f, RIGHT_AWARDS.length);
+  await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
+  return { ...f, ...(await enrol(f)) };
+}
+
+const item = (awardIndex: number, deliveredW: bigint) => ({ awardIndex, deliveredW });
 
 describe("RewardToken", function () {
   it("has 6 decimals (one unit = one micro-EUR) and the settlement contract as its only minter", async function () {
@@ -49,9 +59,9 @@ describe("RewardToken", function () {
     await expect(f.token.connect(f.admin).mint(f.admin.address, 1))
       .to.be.revertedWithCustomError(f.token, "RewardTokenUnauthorizedMinter")
       .withArgs(f.admin.address);
-    await expect(f.token.connect(f.operator).burn(f.customer1.address, 1))
+    await expect(f.token.connect(f.marketOperator).burn(f.customer1.address, 1))
       .to.be.revertedWithCustomError(f.token, "RewardTokenUnauthorizedMinter")
-      .withArgs(f.operator.address);
+      .withArgs(f.marketOperator.address);
   });
 });
 
@@ -59,51 +69,52 @@ describe("Settlement", function () {
   shouldBehaveLikeRoleGuarded(async () => {
     const f = await loadFixture(finalFixture);
     return { ...f, guarded: f.settlement };
-  }, [{ fn: "settle", role: "MARKET_OPERATOR", send: (f, s) => f.settlement.connect(s).settle(SESSION, DATASET, []) }]);
+  }, [
+    { fn: "settle", role: "MARKET_OPERATOR", send: (f, s) => f.settlement.connect(s).settle(f.sessionId, DATASET, []) },
+  ]);
 
   describe("settle", function () {
     it("mints the customer's reward for exact delivery", async function () {
       const f = await loadFixture(finalFixture);
-      // Award 0: 978 −1,000 kW at 0.03 = 30 EUR; delivered 1,000 kW → 30,000,000 units to customer 1.
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(0, 1_000_000n)]))
+      // Award 0: 978 1,000 kW down at 30 milli-EUR/kW = 30 EUR; delivered 1,000 kW → 30,000,000 units.
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n)]))
         .to.emit(f.settlement, "AwardSettled")
-        .withArgs(SESSION, 0, POD.p978, f.customer1.address, 1_000_000n, 10_000n, 30_000_000n, 0n, 30_000_000n, 0n)
+        .withArgs(f.sessionId, 0, POD.p978, f.customer1.address, 1_000_000n, 10_000n, 30_000_000n, 0n, 30_000_000n, 0n)
         .and.to.emit(f.settlement, "SettlementPosted")
-        .withArgs(SESSION, DATASET, 1);
+        .withArgs(f.sessionId, DATASET, 1);
       expect(await f.token.balanceOf(f.customer1.address)).to.equal(30_000_000n);
-      expect(await f.settlement.isSettled(SESSION, 0)).to.equal(true);
+      expect(await f.settlement.isSettled(f.sessionId, 0)).to.equal(true);
     });
 
     it("pays under-delivery inside ±30 % pro rata, and penalises it outside", async function () {
       const f = await loadFixture(finalFixture);
-      // Award 2: 469 −276,741 W at 0.03 = 8,302,230 µEUR.
-      // 80 %: 221,393 W × 10,000 / 276,741 = 8,000 bps → paid 8,302,230 × 0.8 = 6,641,784; no penalty.
-      // Then 978 at 50 %: paid 15 EUR, penalty 15 EUR → nets to 0 for customer 1.
-      await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(2, 221_393n), item(0, 500_000n)]);
-      expect(await f.token.balanceOf(f.customer2.address)).to.equal((8_302_230n * 8_000n) / 10_000n);
+      // Award 2: 469 277 kW at 0.03 = 8,310,000 µEUR; 80 % (221,600 W) → 8,000 bps → paid 6,648,000, no penalty.
+      // Award 0 at 50 %: paid 15 EUR, penalty 30 × 50 % = 15 EUR → nets to 0 for customer 1.
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(2, 221_600n), item(0, 500_000n)]);
+      expect(await f.token.balanceOf(f.customer2.address)).to.equal(6_648_000n);
       expect(await f.token.balanceOf(f.customer1.address)).to.equal(0n);
       const totals = await f.settlement.walletTotals(f.customer1.address);
       expect([totals.rewardedMicroEur, totals.penalisedMicroEur]).to.deep.equal([15_000_000n, 15_000_000n]);
     });
 
-    it("caps over-delivery at the award and penalises beyond +30 % by the aggregator's own scheme", async function () {
+    it("caps over-delivery at the award and penalises beyond the band of the aggregator's own scheme", async function () {
       const f = await loadFixture(finalFixture);
-      // Award 1: 796 −100 kW at 0.03 = 3 EUR, scheme 2 (±20 %, 60 % share, 25 % penalty).
-      // 125 % delivered: outside ±20 % → paid 3 EUR × 60 % = 1.8; penalty 3 × 25 % × 60 % = 0.45 → mint 1.35 EUR.
-      await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(1, 125_000n)]);
+      // Award 1: 796 100 kW at 0.03 = 3 EUR, scheme 2 (±20 %, 60 % share, 25 % penalty). 125 % delivered:
+      // paid 3 EUR × 60 % = 1,800,000; penalty 3 EUR × 25 % × 60 % = 450,000 → 1,350,000 minted.
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(1, 125_000n)]);
       expect(await f.token.balanceOf(f.customer3.address)).to.equal(1_800_000n - 450_000n);
     });
 
-    it("burns a penalty from the wallet and keeps what it cannot burn as debt, recovered from later rewards", async function () {
+    it("keeps a penalty it cannot burn as debt, recovered from later rewards", async function () {
       const f = await loadFixture(finalFixture);
-      // TSO award 3: 189 +271,748 W at 0.07 = 19,022,360 µEUR; scheme 2. Wrong way: paid 0, penalty
-      // 19,022,360 × 25 % × 60 % = 2,853,354. Customer 3 holds nothing yet: all of it becomes debt.
-      await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(3, 100_000n)]);
-      expect(await f.settlement.totalDebtMicroEur()).to.equal(2_853_354n);
+      // Award 3: 189 272 kW up at 0.07 = 19,040,000 µEUR, default scheme. Consumption went down instead:
+      // paid 0, penalty 19,040,000 × 50 % = 9,520,000; customer 3 holds nothing: all debt.
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(3, 100_000n)]);
+      expect(await f.settlement.totalDebtMicroEur()).to.equal(9_520_000n);
       // Award 1 delivered exactly: 3 EUR × 60 % = 1,800,000, all recovered into the debt.
-      await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(1, 100_000n)]);
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(1, 100_000n)]);
       expect(await f.token.balanceOf(f.customer3.address)).to.equal(0n);
-      expect((await f.settlement.walletTotals(f.customer3.address)).debtMicroEur).to.equal(2_853_354n - 1_800_000n);
+      expect((await f.settlement.walletTotals(f.customer3.address)).debtMicroEur).to.equal(9_520_000n - 1_800_000n);
       expect(await f.token.totalSupply()).to.equal(
         (await f.settlement.netSettledMicroEur()) + (await f.settlement.totalDebtMicroEur()),
       );
@@ -111,54 +122,89 @@ describe("Settlement", function () {
 
     it("burns a penalty from the balance the customer already holds", async function () {
       const f = await loadFixture(finalFixture);
-      // Award 1 exact: mint 1,800,000 to customer 3. Award 3 wrong way: penalty 2,853,354 → burn 1,800,000,
-      // debt 1,053,354.
-      await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(1, 100_000n)]);
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(3, -1n)]))
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(1, 100_000n)]);
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(3, -1n)]))
         .to.emit(f.token, "Transfer")
         .withArgs(f.customer3.address, ethers.ZeroAddress, 1_800_000n);
       expect(await f.token.balanceOf(f.customer3.address)).to.equal(0n);
-      expect(await f.settlement.totalDebtMicroEur()).to.equal(2_853_354n - 1_800_000n);
+      expect(await f.settlement.totalDebtMicroEur()).to.equal(9_520_000n - 1_800_000n);
     });
 
-    it("reverts before the result is final", async function () {
+    it("reverts before the result is final (not validated, or within the challenge window)", async function () {
       const f = await loadFixture(deploySettlementFixture);
-      await f.results.connect(f.operator).postResult(SESSION, ethers.id("book"), RIGHT_AWARDS, []);
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(0, 1n)]))
+      await enrol(f);
+      await postAndSeal(f, RIGHT_AWARDS);
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1n)]))
         .to.be.revertedWithCustomError(f.settlement, "SettlementResultNotFinal")
-        .withArgs(SESSION);
+        .withArgs(f.sessionId);
+      await validateAll(f, RIGHT_AWARDS.length);
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1n)]))
+        .to.be.revertedWithCustomError(f.settlement, "SettlementResultNotFinal")
+        .withArgs(f.sessionId);
     });
 
-    it("reverts for a voided result", async function () {
+    it("reverts for a result voided by a challenge", async function () {
       const f = await loadFixture(deploySettlementFixture);
-      await f.results.connect(f.operator).postResult(SESSION, ethers.id("book"), WRONG_AWARDS, []);
-      await f.results.challengeMeritOrder(SESSION, DSO_REQUEST, OFFERS.o469, 0, OFFERS.o796);
-      await time.increase(CHALLENGE_WINDOW_S + 1);
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, []))
+      await postAndSeal(f, WRONG_AWARDS);
+      await f.challenge.challenge(f.sessionId, 1, CURVES.o469.steps, OFFER_ID.o796, CURVES.o796.steps, DSO_PODS);
+      await validateAll(f, WRONG_AWARDS.length);
+      await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, []))
         .to.be.revertedWithCustomError(f.settlement, "SettlementResultNotFinal")
-        .withArgs(SESSION);
+        .withArgs(f.sessionId);
+    });
+
+    it("reverts for an award the DSO's validation rejected", async function () {
+      const f = await loadFixture(deploySettlementFixture);
+      await enrol(f);
+      await postAndSeal(f, RIGHT_AWARDS);
+      await f.market.connect(f.dsoOracle).postValidations(
+        f.sessionId,
+        RIGHT_AWARDS.map((_, i) => ({
+          awardIndex: i,
+          verdict: i === 3 ? Verdict.Ko : Verdict.Ok,
+          reducedQuantityKw: 0,
+          reasonCode: i === 3 ? 1 : 0,
+        })),
+      );
+      await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(3, 272_000n)]))
+        .to.be.revertedWithCustomError(f.settlement, "SettlementNothingToSettle")
+        .withArgs(f.sessionId, 3, Verdict.Ko);
+    });
+
+    it("settles a partially validated award at its reduced quantity", async function () {
+      const f = await loadFixture(deploySettlementFixture);
+      await enrol(f);
+      await postAndSeal(f, RIGHT_AWARDS);
+      // The field test: validation reduced the TSO award on Nanchino (here to 150 kW).
+      await f.market.connect(f.dsoOracle).postValidations(
+        f.sessionId,
+        RIGHT_AWARDS.map((_, i) => ({
+          awardIndex: i,
+          verdict: i === 3 ? Verdict.Partial : Verdict.Ok,
+          reducedQuantityKw: i === 3 ? 150 : 0,
+          reasonCode: i === 3 ? 1 : 0,
+        })),
+      );
+      await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
+      // 150 kW up at 0.07 = 10.5 EUR; delivered: consumption up 150 kW (baseline − measured = −150,000 W).
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(3, -150_000n)]);
+      expect(await f.token.balanceOf(f.customer3.address)).to.equal(10_500_000n);
     });
 
     it("reverts for an award twice", async function () {
       const f = await loadFixture(finalFixture);
-      await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(0, 1_000_000n)]);
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(0, 1_000_000n)]))
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n)]);
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n)]))
         .to.be.revertedWithCustomError(f.settlement, "SettlementAlreadySettled")
-        .withArgs(SESSION, 0);
-    });
-
-    it("reverts for an award that differs from the posted one", async function () {
-      const f = await loadFixture(finalFixture);
-      const inflated = { awardIndex: 0, award: { ...RIGHT_AWARDS[0], paymentMicroEur: 10n ** 12n }, deliveredW: 1n };
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, [inflated]))
-        .to.be.revertedWithCustomError(f.settlement, "SettlementAwardMismatch")
-        .withArgs(SESSION, 0);
+        .withArgs(f.sessionId, 0);
     });
 
     it("reverts for a PoD in no scheme", async function () {
       const f = await loadFixture(finalFixture);
-      await f.scheme1.connect(f.aggregator1).withdrawPod(POD.p978);
-      await expect(f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(0, 1n)]))
+      await f.scheme1.connect(f.aggregator).withdrawPod(POD.p978);
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1n)]))
         .to.be.revertedWithCustomError(f.settlement, "SettlementPodWithoutScheme")
         .withArgs(POD.p978);
     });
@@ -167,27 +213,27 @@ describe("Settlement", function () {
   describe("token supply", function () {
     it("always equals minted − burned = Σ(reward − penalty) + debt, and matches the off-chain ledger", async function () {
       this.timeout(300_000);
-      const schemeOf: Record<string, typeof DEFAULT_SCHEME> = {
-        [POD.p978]: DEFAULT_SCHEME,
-        [POD.p469]: DEFAULT_SCHEME,
-        [POD.p796]: CUSTOM,
-        [POD.p189]: CUSTOM,
-      };
+      const f0 = await loadFixture(finalFixture);
+      const podOf = [POD.p978, POD.p796, POD.p469, POD.p189];
+      const schemeOf = [DEFAULT_SCHEME, CUSTOM, DEFAULT_SCHEME, DEFAULT_SCHEME];
+      const wallets = [f0.customer1, f0.customer3, f0.customer2, f0.customer3].map((c) => c.address);
+      const awards = await f0.market.awardsOf(f0.sessionId);
+      expect(awards.map((a) => a.podId)).to.deep.equal(podOf);
       await fc.assert(
         fc.asyncProperty(
           fc.array(fc.integer({ min: -400, max: 400 }), { minLength: 4, maxLength: 4 }),
           fc.shuffledSubarray([0, 1, 2, 3], { minLength: 1 }),
           async (percents, order) => {
             const f = await loadFixture(finalFixture);
-            // Awards 0..3 are 978, 796, 469, 189: customers 1, 3, 2, 3.
-            const wallets = [f.customer1, f.customer3, f.customer2, f.customer3].map((c) => c.address);
             const ledger = new TokenLedger();
             for (const index of order) {
-              const award = RIGHT_AWARDS[index];
-              const deliveredW = (-award.powerW * BigInt(percents[index])) / 100n;
-              await f.settlement.connect(f.operator).settle(SESSION, DATASET, [item(index, deliveredW)]);
-              const a = assessDelivery(schemeOf[award.podId], award.powerW, deliveredW, award.paymentMicroEur);
-              ledger.apply(wallets[index], a.rewardMicroEur, a.customerPenaltyMicroEur);
+              const a = awards[index];
+              const powerW = BigInt(a.finalQuantityKw) * 1000n * (a.direction === 1n ? -1n : 1n);
+              const deliveredW = (-powerW * BigInt(percents[index])) / 100n;
+              await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(index, deliveredW)]);
+              const payment = BigInt(a.finalQuantityKw) * BigInt(a.priceMilliEurPerKw) * 1000n;
+              const expected = assessDelivery(schemeOf[index], powerW, deliveredW, payment);
+              ledger.apply(wallets[index], expected.rewardMicroEur, expected.customerPenaltyMicroEur);
               const supply = await f.token.totalSupply();
               expect(supply).to.equal(
                 (await f.settlement.netSettledMicroEur()) + (await f.settlement.totalDebtMicroEur()),

@@ -1,140 +1,139 @@
-// Shared fixture of the settlement contracts: roles, an order book with committed offers and requests, the
-// clearing results, the scheme factory and the settlement, plus the Tor di Valle-like session used throughout.
+// Shared fixture of the settlement contracts on the real market: the platform (roles, PodRegistry, FlexMarket),
+// the Tor di Valle PoDs plus one more DSO PoD, a day-ahead session with their offers and requests for slot 50,
+// and the challenge, scheme factory and settlement. Awards are posted by each test (right or wrong).
 import { ethers } from "hardhat";
-import { podIdToBytes32 } from "../../protocol";
-import {
-  hashOffer,
-  hashRequest,
-  NO_PRICE_CAP,
-  OPERATOR_CODE,
-  type ChainAward,
-  type ChainOffer,
-  type ChainRequest,
-} from "../../oracles/market/chain/encoding";
-import { ROLES } from "../helpers/roles";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { dayAheadSchedule, deployPlatform, deltaRequest, singleSlotOffer } from "../helpers/platform";
+import { loadTorDiValle, podDataOf } from "../helpers/torDiValle";
+import { Direction, SessionKind, perimeterId, podId, pomId, Verdict } from "../helpers/units";
 
-export const CHALLENGE_WINDOW_S = 3600;
-export const SESSION = 1n;
+export const SLOT = 50;
+const TDV = loadTorDiValle();
+export const POM = pomId(TDV.pom);
 
 export const POD = {
-  p978: podIdToBytes32("IT002E61899978"),
-  p469: podIdToBytes32("IT002E60974469"),
-  p796: podIdToBytes32("IT002E60976796"),
-  p001: podIdToBytes32("IT002E00000001"),
-  p189: podIdToBytes32("IT002E60550189"),
+  p978: podId("IT002E61899978"),
+  p469: podId("IT002E60974469"),
+  p796: podId("IT002E60976796"),
+  p189: podId("IT002E60550189"),
+  p001: podId("IT002E00000001"),
 } as const;
 
-const offer = (offerId: bigint, podId: `0x${string}`, deltaW: bigint, price: bigint, slot = 50): ChainOffer => ({
-  offerId,
-  podId,
-  slot,
-  stepDeltaW: [deltaW],
-  stepPriceMicroEurPerKw: [price],
-});
-
-/** The committed offers: Tor di Valle's three plus a cheap one on 796 and a dear one on a fourth DSO pod. */
-export const OFFERS = {
-  o978: offer(1n, POD.p978, -1_000_000n, 10_000n),
-  o469: offer(2n, POD.p469, -500_000n, 30_000n),
-  o189: offer(3n, POD.p189, 500_000n, 70_000n),
-  o796: offer(4n, POD.p796, -100_000n, 20_000n),
-  o001: offer(5n, POD.p001, -50_000n, 40_000n),
-  o978Slot51: offer(6n, POD.p978, -1_000_000n, 1_000n, 51),
+type Steps = { quantityKw: number; priceMilliEurPerKw: number }[];
+/** The offers (kW, milli-EUR/kW): Tor di Valle's three plus a cheap one on 796 and a dear one on 001. */
+export const CURVES: Record<
+  "o978" | "o469" | "o189" | "o796" | "o001",
+  { pod: string; direction: number; steps: Steps }
+> = {
+  o978: { pod: POD.p978, direction: Direction.Down, steps: [{ quantityKw: 1000, priceMilliEurPerKw: 10 }] },
+  o469: { pod: POD.p469, direction: Direction.Down, steps: [{ quantityKw: 500, priceMilliEurPerKw: 30 }] },
+  o189: { pod: POD.p189, direction: Direction.Up, steps: [{ quantityKw: 500, priceMilliEurPerKw: 70 }] },
+  o796: { pod: POD.p796, direction: Direction.Down, steps: [{ quantityKw: 100, priceMilliEurPerKw: 20 }] },
+  o001: { pod: POD.p001, direction: Direction.Down, steps: [{ quantityKw: 50, priceMilliEurPerKw: 40 }] },
 };
+/** Offer ids in submission order. */
+export const OFFER_ID = { o978: 1n, o469: 2n, o189: 3n, o796: 4n, o001: 5n } as const;
+export const DSO_PODS = [POD.p978, POD.p469, POD.p796, POD.p001];
+export const DSO_REQUEST_ID = 1n;
+export const TSO_REQUEST_ID = 2n;
 
-export const DSO_REQUEST: ChainRequest = {
-  requestId: 1n,
-  operator: OPERATOR_CODE.DSO,
-  slot: 50,
-  needW: -1_376_741n,
-  maxPriceMicroEurPerKw: 100_000n,
-  podIds: [POD.p978, POD.p469, POD.p796, POD.p001],
-};
-
-export const TSO_REQUEST: ChainRequest = {
-  requestId: 2n,
-  operator: OPERATOR_CODE.TSO,
-  slot: 50,
-  needW: 271_748n,
-  maxPriceMicroEurPerKw: NO_PRICE_CAP,
-  podIds: [POD.p978, POD.p469, POD.p796, POD.p001, POD.p189],
-};
-
-const award = (requestId: bigint, o: ChainOffer, powerW: bigint, paidPrice: bigint): ChainAward => ({
+const award = (offer: keyof typeof OFFER_ID, requestId: bigint, quantityKw: number, price: number) => ({
+  offerId: OFFER_ID[offer],
   requestId,
-  offerId: o.offerId,
-  stepIndex: 0,
-  podId: o.podId,
-  slot: o.slot,
-  powerW,
-  paymentMicroEur: ((powerW < 0n ? -powerW : powerW) * paidPrice) / 1000n,
+  slotIndex: SLOT,
+  quantityKw,
+  priceMilliEurPerKw: price,
 });
 
 /**
- * The merit order: need 1,376,741 W down; 978 (0.01) 1,000,000, 796 (0.02) 100,000, 469 (0.03) 276,741
- * (marginal, clearing price 30,000 µEUR/kW); 001 (0.04) rejected. TSO: 189 +271,748 at 0.07.
+ * The merit order (kW): DSO need 1,377 down: 978 (0.01) 1,000, 796 (0.02) 100, 469 (0.03) 277 (marginal, price
+ * 30 milli-EUR/kW); 001 (0.04) rejected. TSO need 272 up: 189 at 0.07.
  */
-export const RIGHT_AWARDS: ChainAward[] = [
-  award(1n, OFFERS.o978, -1_000_000n, 30_000n),
-  award(1n, OFFERS.o796, -100_000n, 30_000n),
-  award(1n, OFFERS.o469, -276_741n, 30_000n),
-  award(2n, OFFERS.o189, 271_748n, 70_000n),
+export const RIGHT_AWARDS = [
+  award("o978", DSO_REQUEST_ID, 1000, 30),
+  award("o796", DSO_REQUEST_ID, 100, 30),
+  award("o469", DSO_REQUEST_ID, 277, 30),
+  award("o189", TSO_REQUEST_ID, 272, 70),
 ];
-
-/** A wrong result: 796's cheaper offer left out, 469 takes 376,741 W. */
-export const WRONG_AWARDS: ChainAward[] = [
-  award(1n, OFFERS.o978, -1_000_000n, 30_000n),
-  award(1n, OFFERS.o469, -376_741n, 30_000n),
-  award(2n, OFFERS.o189, 271_748n, 70_000n),
+/** A wrong result: 796's cheaper offer left out, 469 takes 377 kW. */
+export const WRONG_AWARDS = [
+  award("o978", DSO_REQUEST_ID, 1000, 30),
+  award("o469", DSO_REQUEST_ID, 377, 30),
+  award("o189", TSO_REQUEST_ID, 272, 70),
 ];
 
 export async function deploySettlementFixture() {
-  const [admin, operator, aggregator1, aggregator2, customer1, customer2, customer3, stranger] =
-    await ethers.getSigners();
-  const registry = await ethers.deployContract("RoleRegistry", [admin.address]);
-  await registry.grantRole(ROLES.MARKET_OPERATOR, operator.address);
-  await registry.grantRole(ROLES.AGGREGATOR, aggregator1.address);
-  await registry.grantRole(ROLES.AGGREGATOR, aggregator2.address);
+  const p = await deployPlatform();
+  const signers = await ethers.getSigners();
+  const [customer1, customer2, customer3] = signers.slice(8, 11);
+  const aggregators: Record<string, typeof p.aggregator> = { ACEAE: p.aggregator, ACEAE_2: p.aggregator2 };
+  const pods = [...TDV.pods, { ...TDV.pods[0], pod: "IT002E00000001", aggregator: "ACEAE" }];
+  for (const pod of pods) {
+    await p.registry
+      .connect(aggregators[pod.aggregator])
+      .registerPod(podId(pod.pod), podDataOf(pod, ethers.ZeroAddress));
+    await p.registry.connect(p.dso).confirmQualification(podId(pod.pod));
+  }
+  await p.registry.connect(p.dsoOracle).mapPodsToPoms(
+    pods.map((x) => podId(x.pod)),
+    pods.map(() => POM),
+  );
+  // Perimeters: one per MV feeder, so a local service on Mostacciano leaves Nanchino open to the TSO.
+  for (const feeder of ["Mostacciano", "Nanchino"]) {
+    const members = pods.filter((x) => x.feeder === feeder).map((x) => podId(x.pod));
+    await p.trafficLight.connect(p.dso).definePerimeter(perimeterId(feeder), members);
+  }
+  const s = await dayAheadSchedule();
+  await p.market
+    .connect(p.marketOperator)
+    .createSession(SessionKind.DayAhead, s.day, 0, s.dayStartTime, s.openingTime, s.gateClosureTime);
+  const sessionId = await p.market.sessionCount();
+  await time.increaseTo(s.openingTime);
+  await p.market.connect(p.dsoOracle).submitDsoRequest(sessionId, DSO_PODS, deltaRequest(SLOT, -1377, 100));
+  await p.market.connect(p.tso).submitTsoRequest(sessionId, POM, deltaRequest(SLOT, 272));
+  for (const c of Object.values(CURVES)) {
+    const owner = aggregators[pods.find((x) => podId(x.pod) === c.pod)!.aggregator];
+    await p.market.connect(owner).submitOffer(singleSlotOffer(sessionId, c.pod, SLOT, c.direction, c.steps));
+  }
+  await time.increaseTo(s.gateClosureTime);
 
-  const book = await ethers.deployContract("MockOfferBook");
-  for (const o of Object.values(OFFERS)) await book.commitOffer(o.offerId, hashOffer(o));
-  for (const r of [DSO_REQUEST, TSO_REQUEST]) await book.commitRequest(r.requestId, hashRequest(r));
-
-  const registryAddress = await registry.getAddress();
-  const results = await ethers.deployContract("ClearingResults", [
-    registryAddress,
-    await book.getAddress(),
-    CHALLENGE_WINDOW_S,
-  ]);
+  const registryAddress = await p.roles.getAddress();
+  const challenge = await ethers.deployContract("MeritOrderChallenge", [await p.market.getAddress()]);
   const factory = await ethers.deployContract("RemunerationSchemeFactory", [registryAddress]);
   const settlement = await ethers.deployContract("Settlement", [
     registryAddress,
-    await results.getAddress(),
+    await challenge.getAddress(),
     await factory.getAddress(),
   ]);
   const token = await ethers.getContractAt("RewardToken", await settlement.rewardToken());
-  return {
-    admin,
-    operator,
-    aggregator1,
-    aggregator2,
-    customer1,
-    customer2,
-    customer3,
-    stranger,
-    registry,
-    book,
-    results,
-    factory,
-    settlement,
-    token,
-  };
+  return { ...p, ...s, sessionId, customer1, customer2, customer3, challenge, factory, settlement, token };
+}
+
+export type SettlementFixture = Awaited<ReturnType<typeof deploySettlementFixture>>;
+
+/** The operator posts `awards` and seals the clearing (session Cleared). */
+export async function postAndSeal(f: SettlementFixture, awards: typeof RIGHT_AWARDS) {
+  await f.market.connect(f.marketOperator).postAwards(f.sessionId, ethers.id("inputs of session 1"), awards);
+  await f.market.connect(f.marketOperator).sealClearing(f.sessionId);
+}
+
+/** The DSO oracle validates every award OK (session Finalised). */
+export async function validateAll(f: SettlementFixture, count: number) {
+  await f.market.connect(f.dsoOracle).postValidations(
+    f.sessionId,
+    Array.from({ length: count }, (_, i) => ({
+      awardIndex: i,
+      verdict: Verdict.Ok,
+      reducedQuantityKw: 0,
+      reasonCode: 0,
+    })),
+  );
 }
 
 /** Creates a scheme for `aggregator` with `parameters` and returns it. */
 export async function createScheme(
-  factory: Awaited<ReturnType<typeof deploySettlementFixture>>["factory"],
-  aggregator: Awaited<ReturnType<typeof deploySettlementFixture>>["aggregator1"],
+  factory: SettlementFixture["factory"],
+  aggregator: SettlementFixture["aggregator"],
   parameters: { toleranceBps: number; rewardShareBps: number; penaltyBps: number },
 ) {
   const address = await factory.connect(aggregator).createScheme.staticCall(parameters);

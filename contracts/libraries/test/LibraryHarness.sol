@@ -2,23 +2,29 @@
 // Test-only: exposes the market libraries' pure rules so they can be tested alone (never deployed by a step).
 pragma solidity 0.8.28;
 
-import {SessionKind} from "../Types.sol";
+import {SessionKind, PodId, PomId, SessionId} from "../Types.sol";
 import {SlotTime} from "../SlotTime.sol";
-import {Baseline} from "../Baseline.sol";
 import {AwardPacking} from "../AwardPacking.sol";
 import {ValidationVerdict} from "../Types.sol";
 
 /// @title LibraryHarness
-/// @notice Test-only wrapper of SlotTime, Baseline and AwardPacking.
+/// @notice Test-only wrapper of the typed ids, SlotTime and AwardPacking.
 contract LibraryHarness {
     /// @notice SlotTime.sessionSlots.
     function sessionSlots(SessionKind kind, uint8 realTimeIndex) external pure returns (uint8, uint8, bool) {
         return SlotTime.sessionSlots(kind, realTimeIndex);
     }
 
-    /// @notice Baseline.valueAt.
-    function baselineValueAt(bytes calldata packedValuesKw, uint256 slotIndex) external pure returns (int32) {
-        return Baseline.valueAt(packedValuesKw, slotIndex);
+    /// @notice The typed ids' operators.
+    function compareIds(
+        PodId podA,
+        PodId podB,
+        PomId pomA,
+        PomId pomB,
+        SessionId sessionA,
+        SessionId sessionB
+    ) external pure returns (bool[5] memory results) {
+        results = [podA == podB, podA != podB, pomA == pomB, pomA != pomB, sessionA == sessionB];
     }
 
     /// @notice AwardPacking.packAward then unpackAward.

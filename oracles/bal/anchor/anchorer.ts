@@ -6,6 +6,7 @@ import type { Hex } from "viem";
 import { buildBatchTree } from "../../../protocol";
 import type { IMeasurementAnchor } from "../../../typechain-types/contracts/interfaces/IMeasurementAnchor";
 import type { BatchRow, BatchTreeBuilder, ScdStore } from "../scd/scdStore";
+import { fastBatchTreeBuilder } from "./batchTree";
 
 export interface AnchorerOptions {
   /** packets per batch (and the count that triggers an early anchor) */
@@ -14,7 +15,7 @@ export interface AnchorerOptions {
   intervalMs: number;
 }
 
-/** protocol's StandardMerkleTree batches: the root and every leaf's proof, in the order given. */
+/** protocol's StandardMerkleTree batches: the root and every leaf's proof, in the order given (reference). */
 export const batchTreeBuilder: BatchTreeBuilder = (hashes) => {
   const tree = buildBatchTree(hashes as Hex[]);
   return { root: tree.root, proofs: hashes.map((h) => tree.proofOf(h as Hex)) };
@@ -73,7 +74,8 @@ export class Anchorer {
     for (const batch of await this.store.pendingBatches()) await this.anchorBatch(batch);
     while (!this._stopped) {
       this._waiting = 0;
-      const batch = await this.store.cutBatch(this.opts.maxBatch, batchTreeBuilder);
+      // same tree as batchTreeBuilder, ~50x faster (see batchTree.ts)
+      const batch = await this.store.cutBatch(this.opts.maxBatch, fastBatchTreeBuilder);
       if (!batch) return;
       await this.anchorBatch(batch);
       if (batch.count < this.opts.maxBatch) return;

@@ -10,6 +10,8 @@ export interface MqttIngestOptions {
   clientId: string;
   username?: string;
   password?: string;
+  /** true only for throwaway instances (tests): a clean session leaves nothing queued on the broker */
+  cleanSession?: boolean;
   /** shared-subscription group, e.g. "bal"; undefined = a plain subscription */
   shareGroup?: string;
   ingest(topic: string, payload: Buffer): Promise<unknown>;
@@ -24,7 +26,7 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<{ client
     clientId: opts.clientId,
     username: opts.username,
     password: opts.password,
-    clean: false, // the broker keeps our session and unacknowledged messages across a BAL restart
+    clean: opts.cleanSession ?? false, // the broker keeps our session and unacknowledged messages across a BAL restart
     reconnectPeriod: 1000,
   };
   const client = mqtt.connect(opts.url, options);

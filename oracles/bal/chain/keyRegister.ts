@@ -6,10 +6,19 @@ import { podIdToBytes32, publicKeyXY, sha256Hex } from "../../../protocol";
 
 export const ROTATION_TAG = stringToHex("FlexGrid.LightNode.rotate", { size: 32 });
 
-/** keccak256(abi.encodePacked(qx, qy)): how LightNodeRegistry names a key. */
+const keyHashCache = new Map<string, Hex>();
+
+/** keccak256(abi.encodePacked(qx, qy)): how LightNodeRegistry names a key (memoised: the BAL asks per packet). */
 export function keyHashOf(publicKey: Hex): Hex {
-  const { x, y } = publicKeyXY(publicKey);
-  return keccak256(concat([x, y]));
+  const id = publicKey.toLowerCase();
+  let h = keyHashCache.get(id);
+  if (!h) {
+    const { x, y } = publicKeyXY(publicKey);
+    h = keccak256(concat([x, y]));
+    if (keyHashCache.size > 100_000) keyHashCache.clear();
+    keyHashCache.set(id, h);
+  }
+  return h;
 }
 
 /** The bytes the active key signs to authorise rotating `pod` to `newPublicKey` (LightNodeRegistry.rotationMessage). */

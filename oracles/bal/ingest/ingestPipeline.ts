@@ -44,10 +44,18 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxPayloadBytes: 4096,
   maxFutureMs: 60_000,
   maxAgeMs: 7 * 24 * 3600_000,
-  maxFlush: 2000,
+  // small enough that verifying one flush overlaps storing the previous one
+  maxFlush: 500,
 };
 
 const CHANNEL_OF_KIND = { measurement: "measurements", anomaly: "anomalies", activation: "activations" } as const;
+
+interface Prepared {
+  outcomes: (IngestOutcome | undefined)[];
+  toVerify: number[];
+  topicOf: ({ pod: string; channel: string } | undefined)[];
+  verified: VerifyOutcome[];
+}
 
 interface Pending {
   topic: string;
@@ -112,31 +120,50 @@ export class IngestPipeline {
     while (this._flushing) await this._flushing;
   }
 
+  /**
+   * Two-stage loop: while one flush is stored (main thread, SQL), the next one is already being verified (worker
+   * threads), so the CPU-heavy and the I/O-heavy halves overlap.
+   */
   private async drain(): Promise<void> {
+    const take = () => {
+      const items = this._queue.splice(0, this.limits.maxFlush);
+      return this.prepare(items).then(
+        (prepared) => ({ items, prepared, error: undefined }),
+        (error: Error) => ({ items, prepared: undefined, error }),
+      );
+    };
     try {
-      while (this._queue.length > 0 || this._rejectLog.length > 0) {
-        const items = this._queue.splice(0, this.limits.maxFlush);
+      let next: ReturnType<typeof take> | undefined = this._queue.length > 0 || this._rejectLog.length > 0 ? take() : undefined;
+      while (next) {
+        const current = await next;
+        next = this._queue.length > 0 ? take() : undefined;
         try {
-          await this.process(items);
+          if (current.error) throw current.error;
+          await this.commit(current.items, current.prepared!);
         } catch (error) {
           // the SCD failed: nothing of this flush is acknowledged; the broker redelivers
-          this.log.error({ err: (error as Error).message, packets: items.length }, "flush failed");
-          for (const i of items) i.reject(error as Error);
+          this.log.error({ err: (error as Error).message, packets: current.items.length }, "flush failed");
+          for (const i of current.items) i.reject(error as Error);
         }
+        if (!next && (this._queue.length > 0 || this._rejectLog.length > 0)) next = take();
       }
     } finally {
       this._flushing = undefined;
     }
   }
 
-  private async process(items: Pending[]): Promise<void> {
-    this.stats.flushes++;
-    const outcomes: (IngestOutcome | undefined)[] = new Array(items.length);
-    const rejectAt = (i: number, reason: RejectReason, detail: string, pod?: string) => {
+  private rejecter(items: Pending[], outcomes: (IngestOutcome | undefined)[]) {
+    return (i: number, reason: RejectReason, detail: string, pod?: string) => {
       outcomes[i] = { accepted: false, reason, detail };
       this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
       this._rejectLog.push({ reason, topic: items[i].topic, pod, detail, atMs: this.clock() });
     };
+  }
+
+  /** Stage 1 (stateless): size and topic checks, signatures in the worker pool. */
+  private async prepare(items: Pending[]): Promise<Prepared> {
+    const outcomes: (IngestOutcome | undefined)[] = new Array(items.length);
+    const rejectAt = this.rejecter(items, outcomes);
 
     // 1. cheap checks, then signatures in the worker pool
     const toVerify: number[] = [];
@@ -151,7 +178,14 @@ export class IngestPipeline {
       toVerify.push(i);
     });
     const verified: VerifyOutcome[] = await this.verifier.verify(toVerify.map((i) => items[i].payload));
+    return { outcomes, toVerify, topicOf, verified };
+  }
 
+  /** Stage 2 (in order): topic binding, time window, key register, sequence order, storage, bookkeeping. */
+  private async commit(items: Pending[], prepared: Prepared): Promise<void> {
+    this.stats.flushes++;
+    const { outcomes, toVerify, topicOf, verified } = prepared;
+    const rejectAt = this.rejecter(items, outcomes);
     // 2. topic binding, time window, key register
     const candidates: { i: number; packet: SignedPacket }[] = [];
     const now = this.clock();

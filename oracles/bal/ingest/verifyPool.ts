@@ -39,6 +39,8 @@ export class WorkerVerifyPool implements Verifier {
       w.on("message", (m: { id: number; results: VerifyOutcome[] }) => {
         const p = this._pending.get(m.id);
         this._pending.delete(m.id);
+        // idle workers must not keep the process alive, busy ones must (or it exits mid-verify)
+        if (this._pending.size === 0) for (const x of this._workers) x.unref();
         p?.resolve(m.results);
       });
       w.on("error", (e) => {
@@ -69,6 +71,7 @@ export class WorkerVerifyPool implements Verifier {
   private post(w: Worker, payloads: string[]): Promise<VerifyOutcome[]> {
     const id = this._nextId++;
     return new Promise((resolve, reject) => {
+      if (this._pending.size === 0) for (const x of this._workers) x.ref();
       this._pending.set(id, { resolve, reject });
       w.postMessage({ id, payloads } satisfies VerifyJob);
     });

@@ -1,6 +1,6 @@
-import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 // Exact clearing with HiGHS: equal to the merit order on random books without blocks (fast-check), flexible
 // blocks cleared whole at their best start, and mutual unavailability carried from DA into RT.
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 import { expect } from "chai";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
@@ -128,6 +128,7 @@ describe("clearExact", function () {
   });
 
   it("equals the merit order's cost and quantities on random books without blocks (LP optimum)", async function () {
+    this.timeout(120_000);
     await fc.assert(
       fc.asyncProperty(randomBook, async (file) => {
         const book = parseBook(file);

@@ -82,7 +82,7 @@ class LinearModel {
       ...(hasIntegers ? { integrality: this.integer.map((i) => (i ? 1 : 0)) } : {}),
     });
     try {
-      model.options.set({ output_flag: false, mip_rel_gap: 0 });
+      model.options.set({ output_flag: false, mip_rel_gap: 0, time_limit: SOLVE_TIME_LIMIT_S });
       model.run();
       const status = model.getModelStatus();
       if (status !== highs.constants.modelStatus.optimal && status !== highs.constants.modelStatus.empty)
@@ -106,6 +106,8 @@ const SERVED_TOLERANCE_W = 1e-4;
 // direction, pod eligible) also need, then the earliest: both far below 1 micro-EUR, so never against cost.
 const LATER_REQUEST_PREFERENCE = 1e-3;
 const EARLIEST_START_PREFERENCE = 1e-6;
+// A request's MILP that is not proven optimal within this is an error, never a silently worse result.
+const SOLVE_TIME_LIMIT_S = 120;
 
 export async function clearExact(book: Book): Promise<ClearingResult> {
   const highs = await loadHighs();
@@ -172,6 +174,7 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
       });
     }
 
+    const newBlocks: { block: BlockOffer; sizeW: number; starts: number[]; perimeterBounded: boolean }[] = [];
     for (const block of blocks) {
       if (!inRequest.has(block.pod) || directionOf(block.deltaW) !== direction) continue;
       const sizeW = Math.abs(block.deltaW);
@@ -191,30 +194,47 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
       const starts: number[] = [];
       const first = Math.max(block.earliestSlot, slot - block.durationSlots + 1);
       const last = Math.min(slot, block.latestSlot - block.durationSlots + 1);
+      let perimeterBounded = false;
       for (let t = first; t <= last; t++) {
         let fits = true;
-        for (let s = t; s < t + block.durationSlots && fits; s++)
-          fits =
-            state.podAvailableW(block.pod, s, direction, operator) >= sizeW &&
-            state.perimeterAvailableW(block.pod, s, direction, operator) >= sizeW;
+        for (let s = t; s < t + block.durationSlots && fits; s++) {
+          const perimeterW = state.perimeterAvailableW(block.pod, s, direction, operator);
+          perimeterBounded ||= perimeterW !== Number.POSITIVE_INFINITY;
+          fits = state.podAvailableW(block.pod, s, direction, operator) >= sizeW && perimeterW >= sizeW;
+        }
         if (fits) starts.push(t);
       }
+      if (starts.length > 0) newBlocks.push({ block, sizeW, starts, perimeterBounded });
+    }
+
+    const preferenceOf = (block: BlockOffer, t: number): number => {
+      const laterNeeds = ordered
+        .slice(position + 1)
+        .filter(
+          (r) =>
+            r.by === operator &&
+            r.needW !== 0 &&
+            directionOf(r.needW) === direction &&
+            r.slot >= t &&
+            r.slot < t + block.durationSlots &&
+            r.pods.includes(block.pod),
+        ).length;
+      return EARLIEST_START_PREFERENCE * t - LATER_REQUEST_PREFERENCE * laterNeeds;
+    };
+    const blocksPerPod = new Map<string, number>();
+    for (const { block } of newBlocks) blocksPerPod.set(block.pod, (blocksPerPod.get(block.pod) ?? 0) + 1);
+    for (const { block, sizeW, starts, perimeterBounded } of newBlocks) {
+      // Every start was checked to fit on its own. When no other block of the PoD and no bounded perimeter can
+      // interact with it in its other slots, the starts differ only in preference: decide the start now and
+      // leave one binary, which keeps the MILP small (exactly the same optimum).
+      const alone = blocksPerPod.get(block.pod) === 1 && !perimeterBounded;
+      const options = alone
+        ? [starts.reduce((best, t) => (preferenceOf(block, t) < preferenceOf(block, best) ? t : best))]
+        : starts;
+      const cost = paymentMicroEur(sizeW * block.durationSlots, block.priceMicroEurPerKw);
       const chosen: [number, number][] = [];
-      for (const t of starts) {
-        const cost = paymentMicroEur(sizeW * block.durationSlots, block.priceMicroEurPerKw);
-        const laterNeeds = ordered
-          .slice(position + 1)
-          .filter(
-            (r) =>
-              r.by === operator &&
-              r.needW !== 0 &&
-              directionOf(r.needW) === direction &&
-              r.slot >= t &&
-              r.slot < t + block.durationSlots &&
-              r.pods.includes(block.pod),
-          ).length;
-        const preference = EARLIEST_START_PREFERENCE * t - LATER_REQUEST_PREFERENCE * laterNeeds;
-        const b = model.addColumn(cost + preference, 1, true);
+      for (const t of options) {
+        const b = model.addColumn(cost + preferenceOf(block, t), 1, true);
         columns.push({ kind: "blockStart", block, start: t });
         const y = model.addColumn(0, sizeW);
         columns.push({ kind: "blockUse", block, start: t });
@@ -228,7 +248,8 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
           0,
         );
         chosen.push([b, 1]);
-        for (let s = t; s < t + block.durationSlots; s++) charge(block.pod, s, b, sizeW);
+        if (alone) charge(block.pod, slot, b, sizeW);
+        else for (let s = t; s < t + block.durationSlots; s++) charge(block.pod, s, b, sizeW);
       }
       model.addRow(chosen, -Infinity, 1);
     }

@@ -1,5 +1,5 @@
-import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 // Merit-order clearing: the Tor di Valle field-test inputs worked out by hand, then each rule on small books.
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { parseBook, bookHash, type BookFile } from "./book";
@@ -8,8 +8,7 @@ import { InvalidBookError } from "../errors";
 import type { ClearingResult } from "./types";
 
 const TOR_DI_VALLE = TOR_DI_VALLE_SCENARIO;
-const torDiValleFile = (): BookFile =>
-  JSON.parse(readFileSync(TOR_DI_VALLE, "utf8")) as BookFile;
+const torDiValleFile = (): BookFile => JSON.parse(readFileSync(TOR_DI_VALLE, "utf8")) as BookFile;
 
 const awardsOf = (result: ClearingResult, requestId: string) =>
   result.awards.filter((a) => a.requestId === requestId).map((a) => ({ pod: a.pod, powerW: a.powerW }));

@@ -1,56 +1,53 @@
-// ResultsPort over the ClearingResults contract (typed by TypeChain): reads the live result and its posted data
-// from the ClearingResultPosted event of the current round, and posts new results.
+// ResultsPort over FlexMarket (typed by TypeChain) and the merit-order challenge: reads a session's posted awards
+// and status, and posts the missing awards then seals.
 import type { Signer, Provider } from "ethers";
 import type { Hex } from "viem";
-import { ClearingResults__factory } from "../../../typechain-types";
-import type { ChainAward, ChainUnavailability } from "../chain/encoding";
+import { FlexMarket__factory, MeritOrderChallenge__factory } from "../../../typechain-types";
+import { sortAwards, type AwardInput } from "../chain/awards";
 import type { PostedResult, ResultsPort } from "./ports";
 
-export class ChainResultsPort implements ResultsPort {
-  private readonly contract;
+/** SessionStatus of IFlexMarket.sol. */
+const CLEARING = 4n;
+const CLEARED = 5n;
 
-  constructor(address: string, runner: Signer | Provider) {
-    this.contract = ClearingResults__factory.connect(address, runner);
+export class FlexMarketResultsPort implements ResultsPort {
+  private readonly market;
+  private readonly challenge;
+
+  constructor(marketAddress: string, challengeAddress: string | undefined, runner: Signer | Provider) {
+    this.market = FlexMarket__factory.connect(marketAddress, runner);
+    this.challenge = challengeAddress ? MeritOrderChallenge__factory.connect(challengeAddress, runner) : undefined;
   }
 
   async resultOf(sessionId: bigint): Promise<PostedResult | null> {
-    const r = await this.contract.resultOf(sessionId);
-    if (r.postedAt === 0n) return null;
-    const events = await this.contract.queryFilter(this.contract.filters.ClearingResultPosted(sessionId));
-    const current = events.find((e) => Number(e.args.round) === Number(r.round));
-    const awards: ChainAward[] = (current?.args.awards ?? []).map((a) => ({
-      requestId: a.requestId,
+    const s = await this.market.session(sessionId);
+    if (s.status < CLEARING) return null;
+    const awards = (await this.market.awardsOf(sessionId)).map((a) => ({
       offerId: a.offerId,
-      stepIndex: Number(a.stepIndex),
-      podId: a.podId as Hex,
-      slot: Number(a.slot),
-      powerW: a.powerW,
-      paymentMicroEur: a.paymentMicroEur,
-    }));
-    const unavailable: ChainUnavailability[] = (current?.args.unavailable ?? []).map((u) => ({
-      podId: u.podId as Hex,
-      slot: Number(u.slot),
-      operator: Number(u.operator),
+      requestId: a.requestId,
+      slotIndex: Number(a.slotIndex),
+      quantityKw: Number(a.quantityKw),
+      priceMilliEurPerKw: Number(a.priceMilliEurPerKw),
     }));
     return {
-      inputHash: r.inputHash as Hex,
-      awardsHash: r.awardsHash as Hex,
-      postedAtS: Number(r.postedAt),
-      round: Number(r.round),
-      voided: r.voided,
+      inputHash: s.inputsHash as Hex,
       awards,
-      unavailable,
+      sealed: s.status >= CLEARED,
+      voided: this.challenge ? await this.challenge.isVoided(sessionId) : false,
     };
   }
 
-  async post(
-    sessionId: bigint,
-    inputHash: Hex,
-    awards: ChainAward[],
-    unavailable: ChainUnavailability[],
-  ): Promise<Hex> {
-    const tx = await this.contract.postResult(sessionId, inputHash, awards, unavailable);
-    const receipt = await tx.wait();
-    return (receipt?.hash ?? tx.hash) as Hex;
+  async post(sessionId: bigint, inputHash: Hex, awards: AwardInput[]): Promise<Hex> {
+    // A crash between posting and sealing leaves a prefix on chain: post only the rest, in the same order.
+    const already = (await this.resultOf(sessionId))?.awards.length ?? 0;
+    const ordered = sortAwards(awards);
+    let last: Hex | undefined;
+    if (already < ordered.length || already === 0) {
+      const tx = await this.market.postAwards(sessionId, inputHash, ordered.slice(already));
+      last = (await tx.wait())!.hash as Hex;
+    }
+    const seal = await this.market.sealClearing(sessionId);
+    last = (await seal.wait())!.hash as Hex;
+    return last;
   }
 }

@@ -1,55 +1,43 @@
 // The market oracle with in-memory ports: posts once per session after gate closure, survives restarts and a
 // racing second instance without double-posting, re-posts after a void; verify spots a tampered result.
+import { TOR_DI_VALLE_SCENARIO } from "../../../protocol";
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import pino from "pino";
 import type { Hex } from "viem";
 import { parseBook } from "../clearing/book";
-import { hashAwards, type ChainAward, type ChainUnavailability } from "../chain/encoding";
+import type { AwardInput } from "../chain/awards";
 import { MarketOracle, prepareResult } from "./oracle";
 import type { ClosedSession, PostedResult, ResultsPort, SessionSource } from "./ports";
 import { verifySession } from "./verify";
 
-const TOR_DI_VALLE = path.join(
-  __dirname,
-  "..",
-  "..",
-  "..",
-  "..",
-  "..",
-  "shared",
-  "domain",
-  "tor-di-valle-2021-06-23.json",
-);
 const GATE_MS = Date.parse("2021-06-22T10:00:00Z");
 const log = pino({ level: "silent" });
 
+/** FlexMarket in memory: awards accumulate until sealed; posting after sealing reverts. */
 class MemoryResults implements ResultsPort {
   readonly store = new Map<bigint, PostedResult>();
-  posts = 0;
+  transactions = 0;
   async resultOf(sessionId: bigint) {
     return this.store.get(sessionId) ?? null;
   }
-  async post(sessionId: bigint, inputHash: Hex, awards: ChainAward[], unavailable: ChainUnavailability[]) {
+  async post(sessionId: bigint, inputHash: Hex, awards: AwardInput[]) {
     const current = this.store.get(sessionId);
-    if (current && !current.voided) throw new Error("ClearingResultsAlreadyPosted");
-    this.posts++;
+    if (current?.sealed) throw new Error("FlexMarketUnexpectedStatus");
+    const already = current?.awards.length ?? 0;
+    this.transactions++;
     this.store.set(sessionId, {
       inputHash,
-      awardsHash: hashAwards(awards),
-      postedAtS: 1,
-      round: (current?.round ?? 0) + 1,
+      awards: [...(current?.awards ?? []), ...awards.slice(already)],
+      sealed: true,
       voided: false,
-      awards,
-      unavailable,
     });
-    return `0x${this.posts.toString(16).padStart(64, "0")}` as Hex;
+    return `0x${this.transactions.toString(16).padStart(64, "0")}` as Hex;
   }
 }
 
 function sessions(): SessionSource {
-  const book = parseBook(JSON.parse(readFileSync(TOR_DI_VALLE, "utf8")));
+  const book = parseBook(JSON.parse(readFileSync(TOR_DI_VALLE_SCENARIO, "utf8")));
   const list: ClosedSession[] = [
     { sessionId: 1n, gateClosureMs: GATE_MS, book },
     { sessionId: 2n, gateClosureMs: GATE_MS + 3_600_000, book },
@@ -72,40 +60,54 @@ describe("MarketOracle", function () {
     expect(results.store.get(1n)!.inputHash).to.equal((await prepareResult(book)).inputHash);
   });
 
-  it("never posts twice: a second tick and a restarted instance find the result on chain", async function () {
+  it("never posts twice: a second tick and a restarted instance find the sealed result on chain", async function () {
     const results = new MemoryResults();
     const deps = { sessions: sessions(), results, now: () => GATE_MS + 3_600_000, log };
     await new MarketOracle(deps).tick();
-    expect(results.posts).to.equal(2);
+    expect(results.transactions).to.equal(2);
     const again = await new MarketOracle(deps).tick();
     expect(again.posted).to.deep.equal([]);
     expect(again.alreadyPosted).to.deep.equal([1n, 2n]);
-    expect(results.posts).to.equal(2);
+    expect(results.transactions).to.equal(2);
   });
 
   it("treats a lost race with another instance as done", async function () {
     const results = new MemoryResults();
-    // The other instance posts between our read and our write.
+    // The other instance seals between our read and our write.
     const racing: ResultsPort = {
       resultOf: (id) => results.resultOf(id),
-      post: async (id, hash, awards, unavailable) => {
-        await results.post(id, hash, awards, unavailable);
-        return results.post(id, hash, awards, unavailable);
+      post: async (id, hash, awards) => {
+        await results.post(id, hash, awards);
+        return results.post(id, hash, awards);
       },
     };
     const report = await new MarketOracle({ sessions: sessions(), results: racing, now: () => GATE_MS, log }).tick();
     expect(report.alreadyPosted).to.deep.equal([1n]);
-    expect(results.posts).to.equal(1);
+    expect(results.transactions).to.equal(1);
   });
 
-  it("posts a new round after a challenge voided the result", async function () {
+  it("completes a half-posted session (crash before sealing) without re-posting its first awards", async function () {
+    const results = new MemoryResults();
+    const book = (await sessions().session(1n))!.book;
+    const prepared = await prepareResult(book);
+    results.store.set(1n, {
+      inputHash: prepared.inputHash,
+      awards: prepared.awards.slice(0, 1),
+      sealed: false,
+      voided: false,
+    });
+    await new MarketOracle({ sessions: sessions(), results, now: () => GATE_MS, log }).tick();
+    expect(results.store.get(1n)!.awards).to.deep.equal(prepared.awards);
+  });
+
+  it("leaves a voided result alone (FlexMarket takes no second result)", async function () {
     const results = new MemoryResults();
     const deps = { sessions: sessions(), results, now: () => GATE_MS, log };
     await new MarketOracle(deps).tick();
     results.store.get(1n)!.voided = true;
     const report = await new MarketOracle(deps).tick();
-    expect(report.posted.map((p) => p.sessionId)).to.deep.equal([1n]);
-    expect(results.store.get(1n)!.round).to.equal(2);
+    expect(report.posted).to.deep.equal([]);
+    expect(results.transactions).to.equal(1);
   });
 });
 
@@ -115,7 +117,7 @@ describe("verifySession", function () {
     const source = sessions();
     await new MarketOracle({ sessions: source, results, now: () => GATE_MS, log }).tick();
     const report = await verifySession(1n, { sessions: source, results });
-    expect(report).to.include({ ok: true, inputHashMatches: true, awardsMatch: true, unavailableMatches: true });
+    expect(report).to.include({ ok: true, inputHashMatches: true, awardsMatch: true });
     expect(report.differences).to.deep.equal([]);
   });
 
@@ -123,14 +125,16 @@ describe("verifySession", function () {
     const results = new MemoryResults();
     const source = sessions();
     const prepared = await prepareResult((await source.session(1n))!.book);
-    const tampered = prepared.awards.map((a, i) => (i === 1 ? { ...a, powerW: a.powerW - 1n } : a));
-    await results.post(1n, prepared.inputHash, tampered, prepared.unavailable);
+    const tampered = prepared.awards.map((a, i) => (i === 1 ? { ...a, quantityKw: a.quantityKw + 1 } : a));
+    await results.post(1n, prepared.inputHash, tampered);
     const report = await verifySession(1n, { sessions: source, results });
     expect(report.ok).to.equal(false);
     expect(report.inputHashMatches).to.equal(true);
-    expect(report.differences).to.have.length(2);
-    expect(report.differences[0]).to.match(/^missing award: request 1 offer 2 step 0 .* -376741 W/);
-    expect(report.differences[1]).to.match(/^unexpected award: .* -376742 W/);
+    // 469's marginal 376.741 kW is posted as 376 whole kW.
+    expect(report.differences).to.deep.equal([
+      "missing award: request 1 offer 2 slot 50: 376 kW at 30 milli-EUR/kW",
+      "unexpected award: request 1 offer 2 slot 50: 377 kW at 30 milli-EUR/kW",
+    ]);
   });
 
   it("reports a session without a result", async function () {

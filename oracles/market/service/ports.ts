@@ -1,8 +1,8 @@
 // What the market oracle needs from the outside world, as interfaces: the sessions whose gate has closed (with
-// their books) and the on-chain clearing results. The chain and file implementations live beside this file.
+// their books) and the results on FlexMarket. The chain and file implementations live beside this file.
 import type { Hex } from "viem";
 import type { Book } from "../clearing/types";
-import type { ChainAward, ChainUnavailability } from "../chain/encoding";
+import type { AwardInput } from "../chain/awards";
 
 export interface ClosedSession {
   sessionId: bigint;
@@ -19,18 +19,17 @@ export interface SessionSource {
 
 export interface PostedResult {
   inputHash: Hex;
-  awardsHash: Hex;
-  postedAtS: number;
-  round: number;
+  /** Awards posted so far, in posting order. */
+  awards: AwardInput[];
+  /** Sealed (Cleared or later): nothing more can be posted. */
+  sealed: boolean;
+  /** A merit-order challenge voided it. */
   voided: boolean;
-  /** The data of the current round, from the ClearingResultPosted event. */
-  awards: ChainAward[];
-  unavailable: ChainUnavailability[];
 }
 
 export interface ResultsPort {
-  /** The session's current result, or null when none was posted. */
+  /** The session's result, or null when no award was posted yet. */
   resultOf(sessionId: bigint): Promise<PostedResult | null>;
-  /** Posts a result; resolves to the transaction hash. */
-  post(sessionId: bigint, inputHash: Hex, awards: ChainAward[], unavailable: ChainUnavailability[]): Promise<Hex>;
+  /** Posts the awards not posted yet and seals; resolves to the last transaction hash. */
+  post(sessionId: bigint, inputHash: Hex, awards: AwardInput[]): Promise<Hex>;
 }

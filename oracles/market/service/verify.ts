@@ -1,6 +1,6 @@
-// `market verify`: re-runs a session's clearing from its book and compares with what was posted on chain:
-// the input hash, every award, and the unavailability list that shields rejections from challenges.
-import { hashAwards } from "../chain/encoding";
+// `market verify`: re-runs a session's clearing from its book and compares with what FlexMarket holds: the input
+// hash and every award (offer, request, slot, kW, price).
+import { sortAwards, type AwardInput } from "../chain/awards";
 import { prepareResult } from "./oracle";
 import type { ResultsPort, SessionSource } from "./ports";
 
@@ -11,20 +11,11 @@ export interface VerifyReport {
   voided: boolean;
   inputHashMatches: boolean;
   awardsMatch: boolean;
-  unavailableMatches: boolean;
   differences: string[];
 }
 
-const awardText = (a: {
-  requestId: bigint;
-  offerId: bigint;
-  stepIndex: number;
-  podId: string;
-  slot: number;
-  powerW: bigint;
-  paymentMicroEur: bigint;
-}) =>
-  `request ${a.requestId} offer ${a.offerId} step ${a.stepIndex} pod ${a.podId} slot ${a.slot}: ${a.powerW} W, ${a.paymentMicroEur} µEUR`;
+const awardText = (a: AwardInput) =>
+  `request ${a.requestId} offer ${a.offerId} slot ${a.slotIndex}: ${a.quantityKw} kW at ${a.priceMilliEurPerKw} milli-EUR/kW`;
 
 export async function verifySession(
   sessionId: bigint,
@@ -37,7 +28,6 @@ export async function verifySession(
     voided: false,
     inputHashMatches: false,
     awardsMatch: false,
-    unavailableMatches: false,
     differences: [],
   };
   const posted = await deps.results.resultOf(sessionId);
@@ -47,26 +37,20 @@ export async function verifySession(
   if (!posted || !session) return report;
   report.posted = true;
   report.voided = posted.voided;
-  if (posted.voided) report.differences.push(`round ${posted.round} was voided by a challenge`);
+  if (posted.voided) report.differences.push("the result was voided by a merit-order challenge");
+  if (!posted.sealed) report.differences.push("the result is not sealed yet");
 
   const expected = await prepareResult(session.book);
   report.inputHashMatches = expected.inputHash === posted.inputHash;
   if (!report.inputHashMatches)
     report.differences.push(`input hash: posted ${posted.inputHash}, book gives ${expected.inputHash}`);
-
-  report.awardsMatch = expected.awardsHash === posted.awardsHash && hashAwards(posted.awards) === posted.awardsHash;
+  const want = sortAwards(expected.awards).map(awardText);
+  const got = sortAwards(posted.awards).map(awardText);
+  report.awardsMatch = want.join("\n") === got.join("\n");
   if (!report.awardsMatch) {
-    const want = new Set(expected.awards.map(awardText));
-    const got = new Set(posted.awards.map(awardText));
-    for (const a of want) if (!got.has(a)) report.differences.push(`missing award: ${a}`);
-    for (const a of got) if (!want.has(a)) report.differences.push(`unexpected award: ${a}`);
-    if (report.differences.length === 0) report.differences.push("awards posted in another order");
+    for (const a of want) if (!got.includes(a)) report.differences.push(`missing award: ${a}`);
+    for (const a of got) if (!want.includes(a)) report.differences.push(`unexpected award: ${a}`);
   }
-  const text = (u: { podId: string; slot: number; operator: number }) => `${u.podId}|${u.slot}|${u.operator}`;
-  const wantU = expected.unavailable.map(text).sort().join(",");
-  const gotU = posted.unavailable.map(text).sort().join(",");
-  report.unavailableMatches = wantU === gotU;
-  if (!report.unavailableMatches) report.differences.push("the posted unavailability list differs from the book's");
-  report.ok = !posted.voided && report.inputHashMatches && report.awardsMatch && report.unavailableMatches;
+  report.ok = posted.sealed && !posted.voided && report.inputHashMatches && report.awardsMatch;
   return report;
 }
