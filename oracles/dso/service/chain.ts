@@ -167,7 +167,15 @@ export async function readPods(registry: PodRegistry): Promise<ChainPod[]> {
   );
 }
 
-const baselineSchema = z.array(z.coerce.number().int()).length(96);
+/** Unpacks a committed baseline: 96 big-endian int32 kW values (contracts/libraries/Baseline.sol). */
+export function unpackBaseline(packed: string, what: string): number[] {
+  if (!/^0x[0-9a-fA-F]*$/.test(packed) || packed.length !== 2 + 96 * 8)
+    throw new DsoDataError(what, `expected 96 packed int32 values (384 bytes), got ${(packed.length - 2) / 2} bytes`);
+  return Array.from({ length: 96 }, (_, i) => {
+    const word = Number.parseInt(packed.slice(2 + i * 8, 10 + i * 8), 16);
+    return word >= 0x80000000 ? word - 0x100000000 : word;
+  });
+}
 
 /** The latest committed baseline per PoD for a market day (96 kW values, load convention). */
 export async function readBaselines(registry: PodRegistry, day: number): Promise<Map<string, number[]>> {
@@ -175,9 +183,8 @@ export async function readBaselines(registry: PodRegistry, day: number): Promise
   const out = new Map<string, number[]>();
   for (const e of events) {
     const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
-    const parsed = baselineSchema.safeParse(Array.from(e.args.valuesKw));
-    if (!parsed.success) throw new DsoDataError(`baseline of ${pod} for day ${day}`, "expected 96 integer kW values");
-    out.set(pod, parsed.data); // events come in chain order: the last one is the committed one
+    // Events come in chain order: the last one of a PoD is its committed baseline.
+    out.set(pod, unpackBaseline(e.args.packedValuesKw, `baseline of ${pod} for day ${day}`));
   }
   return out;
 }
