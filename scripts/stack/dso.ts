@@ -1,10 +1,23 @@
 // Stack service: the DSO oracle (mapping, requests, traffic lights, validation, setpoint dispatch) on the local
 // chain and broker, with the Tor di Valle demo network model.
 import { startDsoService } from "../../oracles/dso/service/main";
-import type { StackService } from "./types";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { parseWith } from "../../protocol";
+import type { StackContext, StackService } from "./types";
 
 /** Hardhat's well-known account #2 (the address book's dsoOracle): only ever used on the local chain. */
 const LOCAL_DSO_ORACLE_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
+/** The broker account the BAL service created for the DSO oracle (scripts/stack/bal.ts), when it runs. */
+function readDsoMqttCredentials(ctx: StackContext): { username: string; password: string } | undefined {
+  const file = path.join(ctx.dataDir, "bal", "dso-mqtt.json");
+  if (!existsSync(file)) return undefined;
+  return parseWith(mqttCredentialsSchema, JSON.parse(readFileSync(file, "utf8")), file);
+}
+
+const mqttCredentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 export const dsoService: StackService = {
   name: "DSO oracle",
@@ -20,6 +33,7 @@ export const dsoService: StackService = {
       deployment: ctx.deployment,
       rpcUrl: ctx.rpcUrl,
       mqttUrl: ctx.mqttUrl,
+      mqttCredentials: readDsoMqttCredentials(ctx),
       databaseUrl: ctx.databaseUrl,
       log: ctx.log.child({ service: "dso" }),
     });

@@ -11,12 +11,12 @@ const POLL_MS = Number(process.env.MARKET_POLL_MS ?? 5000);
 export const marketService: StackService = {
   name: "market oracle",
   async start(ctx) {
-    const { hre, deployment } = ctx;
+    const { provider, deployment } = ctx;
     if (!deployment.contracts.FlexMarket)
       return { name: "market oracle", details: "idle: no FlexMarket in the address book", stop: async () => undefined };
     const operatorAddress = deployment.accounts.marketOperator;
     if (!operatorAddress) throw new FlexGridError("the address book names no marketOperator account", "NO_ACCOUNT");
-    const operator = await hre.ethers.getSigner(operatorAddress);
+    const operator = await provider.getSigner(operatorAddress);
     const market = contractAddress(deployment, "FlexMarket");
     const sessions = new ChainSessionSource(
       {
@@ -24,7 +24,7 @@ export const marketService: StackService = {
         registry: contractAddress(deployment, "PodRegistry"),
         trafficLight: deployment.contracts.DynamicTrafficLight?.address,
       },
-      hre.ethers.provider,
+      provider,
     );
     const results = new FlexMarketResultsPort(market, deployment.contracts.MeritOrderChallenge?.address, operator);
     const log = ctx.log.child({ service: "market" });
@@ -36,7 +36,7 @@ export const marketService: StackService = {
       // One pass at a time: a slow clearing must not overlap the next poll.
       running ??= (async () => {
         try {
-          blockTimeMs = ((await hre.ethers.provider.getBlock("latest"))?.timestamp ?? 0) * 1000;
+          blockTimeMs = ((await provider.getBlock("latest"))?.timestamp ?? 0) * 1000;
           await oracle.tick();
         } catch (error) {
           log.error({ err: error }, "market oracle pass failed");

@@ -4,6 +4,7 @@ import { marketService } from "./market";
 import type { StackService } from "./types";
 import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
+import { dsoService } from "./dso";
 import { subgraphService } from "./subgraph";
 
 // prettier-ignore
@@ -11,6 +12,7 @@ export const stackServices: StackService[] = [
   demoPodsService,
   balStackService,
   lightNodesStackService,
-  subgraphService,
+  dsoService,
   marketService,
+  subgraphService,
 ];
