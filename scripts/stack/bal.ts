@@ -4,7 +4,7 @@
 // <dataDir>/bal/dso-mqtt.json for the DSO oracle (publishes setpoints).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Wallet } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { contractAddress } from "../../protocol";
 import { loadScenario } from "../demo/scenario";
 import { CredentialStore } from "../../oracles/bal/broker/credentials";
@@ -50,10 +50,12 @@ export const balStackService: StackService = {
     ensureCredentials(credentials, path.join(balDir, "dso-mqtt.json"), "dso", { role: "dso" });
     credentials.save(credentialsFile);
 
+    // Its own provider, not Hardhat's: the anchor loop posts every 5 s, the Hardhat node drops idle sockets after
+    // 5 s, and Hardhat's HTTP client reports that race as an uncaught socket error that ends the whole stack.
+    // ethers' provider surfaces it as a rejected call, which the anchorer retries.
+    const provider = new JsonRpcProvider(ctx.rpcUrl, ctx.deployment.chainId, { staticNetwork: true });
     const key = ctx.config.keys.balAnchor;
-    const signer = key
-      ? new Wallet(key, ctx.hre.ethers.provider)
-      : await ctx.hre.ethers.getSigner(ctx.deployment.accounts.balAnchor!);
+    const signer = key ? new Wallet(key, provider) : await provider.getSigner(ctx.deployment.accounts.balAnchor!);
     const bal = await startBalService({
       dataDir: balDir,
       databaseUrl: ctx.databaseUrl,
@@ -74,7 +76,10 @@ export const balStackService: StackService = {
       name: "BAL",
       url: bal.httpUrl,
       details: `MQTT ${bal.brokerUrl} (${ctx.config.mqttUrl ? "external" : "embedded aedes"}), SCD ${ctx.databaseUrl ? "PostgreSQL" : "PGlite"}, anchoring every 5 s or 10,000 readings`,
-      stop: () => bal.stop(),
+      stop: async () => {
+        await bal.stop();
+        provider.destroy();
+      },
     };
   },
 };
