@@ -2,7 +2,8 @@
 // (QoS 1) to the embedded broker → ACL → P-256 verify (worker pool) → key register → SCD (PGlite) → Merkle
 // batches anchored on MeasurementAnchor (Hardhat in-process chain) — printed beside references measured in the
 // same run: the raw node:crypto P-256 verify ceiling of all cores, and single-thread @noble/curves verification.
-// Usage: npm run bench -- bal [readings=30000] [nodes=100]
+// Usage: npm run bench -- bal [readings=30000] [nodes=100]; with DATABASE_URL set the SCD is that PostgreSQL (in
+// a throwaway schema) instead of PGlite.
 import { createPrivateKey, sign as cryptoSign, createPublicKey } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -26,6 +27,7 @@ import {
 } from "../../../protocol";
 import { CredentialStore } from "../broker/credentials";
 import { startBalService } from "../balService";
+import { openPostgres } from "../scd/sqlClient";
 import { deployBalContracts } from "../testing/chain";
 
 const READINGS = Number(process.argv[2] ?? 30_000);
@@ -95,7 +97,9 @@ function rawVerifyCeiling(samples: SignedPacket[], ms: number, threads: number):
 
 async function main(): Promise<void> {
   const cores = os.availableParallelism();
-  console.log(`BAL ingest benchmark: ${READINGS} readings from ${NODES} Light Nodes, ${cores} cores`);
+  console.log(
+    `BAL ingest benchmark: ${READINGS} readings from ${NODES} Light Nodes, ${cores} cores, SCD on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`,
+  );
   const nodes: Node[] = Array.from({ length: NODES }, (_, i) => {
     const key = generateLightNodeKey();
     const { x, y } = publicKeyXY(key.publicKey);
@@ -158,7 +162,8 @@ async function main(): Promise<void> {
   const passwords = nodes.map((node) => credentials.add(node.pod, { role: "node", pod: node.pod }));
   const bal = await startBalService({
     dataDir: dir,
-    inMemoryDb: false,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    databaseSchema: process.env.DATABASE_URL ? `bal_bench_${process.pid}` : undefined,
     chainId: chain.chainId,
     addresses: { lightNodeRegistry: chain.registryAddress, measurementAnchor: chain.anchorAddress },
     signer: chain.bal,
@@ -243,6 +248,11 @@ async function main(): Promise<void> {
   await Promise.all(clients.map((c) => c.endAsync(true)));
   await bal.stop();
   rmSync(dir, { recursive: true, force: true });
+  if (process.env.DATABASE_URL) {
+    const admin = await openPostgres(process.env.DATABASE_URL);
+    await admin.exec(`drop schema if exists bal_bench_${process.pid} cascade`);
+    await admin.close();
+  }
   if (counts.total !== total || rejected > 0) {
     console.error("benchmark invalid: not every reading was stored exactly once");
     process.exit(1);

@@ -63,7 +63,11 @@ export class InMemoryKeyRegister implements KeyRegister {
   }
 }
 
-/** LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up. */
+/**
+ * LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up.
+ * UNFINISHED: a DSO revocation reaches the BAL only when the cache expires (30 s by default); listening to
+ * LightNodeKeyRevoked/Rotated events and calling `invalidate(pod)` would make it immediate.
+ */
 export class ChainKeyRegister implements KeyRegister {
   private readonly _registry: ILightNodeRegistry;
   private readonly _cache = new Map<string, { history: KeyInterval[]; fetchedMs: number }>();
