@@ -18,6 +18,26 @@ export const scenarioPodSchema = z.object({
   baseline: z.number().finite(),
 });
 
+export const scenarioOfferSchema = z.object({
+  pod: gridIdSchema,
+  slot: z.number().int().min(0).max(95),
+  /** kW, load convention: negative = the PoD lowers its consumption. */
+  deltaP: z
+    .number()
+    .finite()
+    .refine((v) => v !== 0, "an offer must move power"),
+  /** EUR per kW. */
+  price: z.number().finite().nonnegative(),
+});
+
+export const scenarioTsoRequestSchema = z.object({
+  by: z.literal("TSO"),
+  pom: gridIdSchema,
+  slot: z.number().int().min(0).max(95),
+  targetP: z.number().finite(),
+  maxPrice: z.number().finite().nonnegative().nullable(),
+});
+
 export const scenarioSchema = z.object({
   description: z.string(),
   marketDayStartUtc: z.string().datetime(),
@@ -25,10 +45,21 @@ export const scenarioSchema = z.object({
   pom: gridIdSchema,
   feeders: z.array(z.string()),
   pods: z.array(scenarioPodSchema).min(1),
+  offers: z.array(scenarioOfferSchema).default([]),
+  /** DSO requests are the DSO oracle's to compute; only the TSO's are replayed from the file. */
+  requests: z.array(z.object({ by: z.enum(["DSO", "TSO"]) }).passthrough()).default([]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioPod = z.infer<typeof scenarioPodSchema>;
+export type ScenarioTsoRequest = z.infer<typeof scenarioTsoRequestSchema>;
+
+/** The scenario's TSO requests, each checked against its schema. */
+export function tsoRequestsOf(scenario: Scenario): ScenarioTsoRequest[] {
+  return scenario.requests
+    .filter((r) => r.by === "TSO")
+    .map((r, i) => parseWith(scenarioTsoRequestSchema, r, `TSO request ${i}`));
+}
 
 export function loadScenario(file = TOR_DI_VALLE_SCENARIO): Scenario {
   return parseWith(scenarioSchema, JSON.parse(readFileSync(file, "utf8")), file);

@@ -1,6 +1,7 @@
 // The services of the local stack, started in this order after the chain and the deployment, stopped in reverse.
 // Adding a service is one line here.
 import { marketService } from "./market";
+import { simulatedDayService } from "./simulated-day";
 import type { StackService } from "./types";
 import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
@@ -15,4 +16,5 @@ export const stackServices: StackService[] = [
   dsoService,
   marketService,
   subgraphService,
+  simulatedDayService,
 ];
