@@ -57,6 +57,7 @@ export function handleSessionCreated(event: SessionCreated): void {
   session.gateClosureTime = p.gateClosureTime;
   session.status = "Scheduled";
   session.awardCount = 0;
+  session.voided = false;
   session.createdAt = event.block.timestamp;
   session.save();
   const counters = platform();

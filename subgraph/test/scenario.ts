@@ -34,10 +34,27 @@ export async function deployFlexGrid(hre: HardhatRuntimeEnvironment) {
   await grant("AGGREGATOR", aggregator.address);
   await grant("AGGREGATOR", aggregator2.address);
   await (await registry.setCalendar(await market.getAddress())).wait();
-  const contracts = { RoleRegistry: roles, PodRegistry: registry, FlexMarket: market, DynamicTrafficLight: trafficLight, MarketDataNotary: notary, LightNodeRegistry: keys, MeasurementAnchor: anchor };
+  const challenge = await ethers.deployContract("MeritOrderChallenge", [await market.getAddress()]);
+  const factory = await ethers.deployContract("RemunerationSchemeFactory", [rolesAddress]);
+  const settlement = await ethers.deployContract("Settlement", [rolesAddress, await challenge.getAddress(), await factory.getAddress()]);
+  const token = await ethers.getContractAt("RewardToken", await settlement.rewardToken());
+  const contracts = {
+    RoleRegistry: roles,
+    PodRegistry: registry,
+    FlexMarket: market,
+    DynamicTrafficLight: trafficLight,
+    MarketDataNotary: notary,
+    LightNodeRegistry: keys,
+    MeasurementAnchor: anchor,
+    MeritOrderChallenge: challenge,
+    RemunerationSchemeFactory: factory,
+    Settlement: settlement,
+    RewardToken: token,
+  };
   const addresses: Record<string, { address: string; startBlock: number }> = {};
   for (const [name, c] of Object.entries(contracts)) addresses[name] = { address: await c.getAddress(), startBlock: 0 };
-  return { ...contracts, roles, registry, market, trafficLight, notary, keys, anchor, admin, dso, dsoOracle, tso, marketOperator, bal, aggregator, aggregator2, addresses };
+  const customers = (await ethers.getSigners()).slice(8, 11);
+  return { ...contracts, roles, registry, market, trafficLight, notary, keys, anchor, challenge, factory, settlement, token, admin, dso, dsoOracle, tso, marketOperator, bal, aggregator, aggregator2, customers, addresses };
 }
 
 export async function runMarketDay(hre: HardhatRuntimeEnvironment, p: Platform) {
@@ -141,5 +158,28 @@ export async function runMarketDay(hre: HardhatRuntimeEnvironment, p: Platform) 
     { awardIndex: 2, verdict: 1, reducedQuantityKw: 0, reasonCode: 0 },
   ])).wait();
   await (await p.notary.connect(p.marketOperator).anchor(ethers.id("final-outcome"), ethers.encodeBytes32String("final-outcome"), "ipfs://results")).wait();
-  return { sessionId, day, pods, pom, batches };
+
+  // Remuneration schemes (default for the first aggregator, a custom one for the second), customers enrolled.
+  const schemeOf = async (aggregator: typeof p.aggregator, parameters: { toleranceBps: number; rewardShareBps: number; penaltyBps: number }) => {
+    const address = await p.factory.connect(aggregator).createScheme.staticCall(parameters);
+    await (await p.factory.connect(aggregator).createScheme(parameters)).wait();
+    return ethers.getContractAt("RemunerationScheme", address);
+  };
+  const defaults = await p.factory.defaultParameters();
+  const scheme1 = await schemeOf(p.aggregator, { toleranceBps: Number(defaults.toleranceBps), rewardShareBps: Number(defaults.rewardShareBps), penaltyBps: Number(defaults.penaltyBps) });
+  const scheme2 = await schemeOf(p.aggregator2, { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 });
+  await (await scheme1.connect(p.aggregator).enrolPod(pods[0], p.customers[0].address)).wait();
+  await (await scheme1.connect(p.aggregator).enrolPod(pods[1], p.customers[1].address)).wait();
+  await (await scheme2.connect(p.aggregator2).enrolPod(pods[2], p.customers[2].address)).wait();
+
+  // Settlement after the challenge window: award 0 delivered exactly, award 1 (60 kW final) half, award 2 exactly.
+  const deadline = Number(await p.challenge.challengeDeadline(sessionId));
+  const latest = Number((await ethers.provider.getBlock("latest"))!.timestamp);
+  if (deadline >= latest) await hre.network.provider.send("evm_setNextBlockTimestamp", [deadline + 1]);
+  await (await p.settlement.connect(p.marketOperator).settle(sessionId, ethers.id("certified readings"), [
+    { awardIndex: 0, deliveredW: 150_000n },
+    { awardIndex: 1, deliveredW: 30_000n },
+    { awardIndex: 2, deliveredW: 100_000n },
+  ])).wait();
+  return { sessionId, day, pods, pom, batches, schemes: [await scheme1.getAddress(), await scheme2.getAddress()] };
 }
