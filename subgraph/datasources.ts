@@ -22,7 +22,14 @@ export const dataSources: DataSourceSpec[] = [
   {
     name: "PodRegistry",
     mapping: "src/pod-registry.ts",
-    events: ["PodRegistered", "PodUpdated", "PodDeregistered", "PodMappedToPom", "PodQualificationChanged", "BaselineSubmitted"],
+    events: [
+      "PodRegistered",
+      "PodUpdated",
+      "PodDeregistered",
+      "PodMappedToPom",
+      "PodQualificationChanged",
+      "BaselineSubmitted",
+    ],
     entities: ["Pod", "PodChange", "Pom", "Aggregator", "Baseline", "Platform", "DailyKpi"],
   },
   {
@@ -55,7 +62,17 @@ export const dataSources: DataSourceSpec[] = [
       "AwardPosted",
       "AwardValidated",
     ],
-    entities: ["Session", "Request", "Offer", "OfferStep", "Award", "Validation", "FinalOutcome", "Platform", "DailyKpi"],
+    entities: [
+      "Session",
+      "Request",
+      "Offer",
+      "OfferStep",
+      "Award",
+      "Validation",
+      "FinalOutcome",
+      "Platform",
+      "DailyKpi",
+    ],
   },
   {
     name: "DynamicTrafficLight",

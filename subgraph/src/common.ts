@@ -99,4 +99,3 @@ export function pom(id: Bytes): Pom {
   }
   return p;
 }
-

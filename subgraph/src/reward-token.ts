@@ -33,7 +33,9 @@ export function handleTransfer(event: Transfer): void {
 
   if (p.from.equals(zero) || p.to.equals(zero)) {
     const counters = platform();
-    counters.tokenSupply = p.from.equals(zero) ? counters.tokenSupply.plus(p.value) : counters.tokenSupply.minus(p.value);
+    counters.tokenSupply = p.from.equals(zero)
+      ? counters.tokenSupply.plus(p.value)
+      : counters.tokenSupply.minus(p.value);
     counters.save();
   }
 }
