@@ -22,7 +22,7 @@ async function run(...args: string[]): Promise<string> {
 
 describe("flexgrid dso (Tor di Valle demo)", function () {
   it("detect prints the Mostacciano overload as the seeds' alarm list does", async function () {
-    expect(await run("dso", "detect")).to.match(/^slot 50: overload on MOS-HEAD: 259\.\d\d A \(limit 212\.80 A\)$/);
+    expect(await run("dso", "detect")).to.match(/^slot 50: overload on MOS\/head: 259\.\d\d A \(limit 212\.80 A\)$/);
   });
 
   it("request prints a downward request on the three Mostacciano PoDs", async function () {
@@ -32,7 +32,7 @@ describe("flexgrid dso (Tor di Valle demo)", function () {
 
   it("validate cuts the TSO award on Nanchino and names the spur, also from an awards file", async function () {
     const out = await run("dso", "validate");
-    expect(out).to.match(/award 2 IT002E60550189 slot 50: PARTIAL \d+\/500 kW — slot 50: overload on NAN-1-12157/);
+    expect(out).to.match(/award 2 IT002E60550189 slot 50: PARTIAL \d+\/500 kW — slot 50: overload on NAN\/spur-12157/);
     const file = join(mkdtempSync(join(tmpdir(), "dso-")), "awards.json");
     writeFileSync(
       file,

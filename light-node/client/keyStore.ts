@@ -14,7 +14,9 @@ export function loadOrCreateNodeKey(dataDir: string): LightNodeKey & { created: 
     return { privateKey: bytes, publicKey: publicKeyOf(bytes), created: false };
   }
   const key = generateLightNodeKey();
-  writeFileSync(file, JSON.stringify({ privateKey: bytesToHex(key.privateKey), publicKey: key.publicKey }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ privateKey: bytesToHex(key.privateKey), publicKey: key.publicKey }, null, 2), {
+    mode: 0o600,
+  });
   return { ...key, created: true };
 }
 

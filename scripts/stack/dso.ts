@@ -20,6 +20,7 @@ export const dsoService: StackService = {
       deployment: ctx.deployment,
       rpcUrl: ctx.rpcUrl,
       mqttUrl: ctx.mqttUrl,
+      databaseUrl: ctx.databaseUrl,
       log: ctx.log.child({ service: "dso" }),
     });
     return {

@@ -94,6 +94,13 @@ export class GridStudy {
 
   /** The last few solves: each step re-solves the point the previous one verified (same slot, same changes). */
   private readonly recent: { forecast: ForecastSlot; key: string; solution: SlotSolution }[] = [];
+  private scratch?: {
+    base: PowerFlowResult;
+    injections: { p: Float64Array; q: Float64Array };
+    baseP: Float64Array;
+    baseQ: Float64Array;
+    state: VoltageState;
+  };
   /** Full solves run (the memo's hits not counted). */
   fullSolves = 0;
 
@@ -171,22 +178,60 @@ export class GridStudy {
     stepKw: number,
     constraints: Constraint[],
   ): number[] {
-    const podsKw: Record<string, number> = { ...forecast.podsKw };
-    for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
-    podsKw[pod] = this.forecastPodKw(forecast, pod) + (changesKw[pod] ?? 0) + stepKw;
     const c = this.compiled;
-    const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
-    const state = { vm: base.state.vm.slice(), va: base.state.va.slice() };
-    const loadIndex = c.podLoads.get(pod)?.[0];
-    const node = loadIndex !== undefined ? c.loadNode[loadIndex] : c.generatorNode[c.podGenerators.get(pod)![0]];
-    const sub = c.subnetworks[c.nodeSubnetwork[node]];
+    // Scratch copies of the operating point (injections and voltages), made once per base solve; a perturbation
+    // moves the PoD's own node(s), re-solves its subnetwork, and puts that subnetwork back afterwards.
+    if (this.scratch?.base !== base) {
+      const podsKw: Record<string, number> = { ...forecast.podsKw };
+      for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
+      const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
+      this.scratch = {
+        base,
+        injections,
+        baseP: injections.p.slice(),
+        baseQ: injections.q.slice(),
+        state: { vm: base.state.vm.slice(), va: base.state.va.slice() },
+      };
+    }
+    const { injections, baseP, baseQ, state } = this.scratch;
+    const scale = 1 / (1000 * c.baseMva);
+    const loads = c.podLoads.get(pod);
+    const touched: number[] = [];
+    if (loads) {
+      // As elementPowers does: the PoD's change split over its loads by model P, each keeping its power factor.
+      const total = loads.reduce((sum, i) => sum + c.network.loads[i].pKw, 0);
+      for (const i of loads) {
+        const load = c.network.loads[i];
+        const dP = total !== 0 ? (stepKw * load.pKw) / total : stepKw / loads.length;
+        const dQ = load.pKw !== 0 ? (dP * load.qKvar) / load.pKw : 0;
+        injections.p[c.loadNode[i]] -= dP * scale;
+        injections.q[c.loadNode[i]] -= dQ * scale;
+        touched.push(c.loadNode[i]);
+      }
+    } else {
+      const gens = c.podGenerators.get(pod) ?? [];
+      for (const i of gens) {
+        injections.p[c.generatorNode[i]] -= (stepKw / gens.length) * scale;
+        touched.push(c.generatorNode[i]);
+      }
+    }
+    const sub = c.subnetworks[c.nodeSubnetwork[touched[0]]];
     this.solves++;
     const report = solveSubnetwork(c, sub, injections, state, {
       tolerancePu: this.options.tolerancePu ?? 1e-8,
       maxIterations: this.options.maxIterations ?? 30,
     });
+    const stress = constraints.map((x) => this.stressAt(state.vm, state.va, x));
+    for (const node of touched) {
+      injections.p[node] = baseP[node];
+      injections.q[node] = baseQ[node];
+    }
+    for (const node of sub.nodes) {
+      state.vm[node] = base.state.vm[node];
+      state.va[node] = base.state.va[node];
+    }
     if (!report.converged) throw new DsoInputError(`power flow diverged with PoD ${pod} changed by ${stepKw} kW`);
-    return constraints.map((x) => this.stressAt(state.vm, state.va, x));
+    return stress;
   }
 
   /** The monitored value of a constraint in a result (A for branches, pu for buses), from its voltage state. */

@@ -1,11 +1,10 @@
-// The Platone field test (23 June 2021, slot 50) as DSO inputs: the scenario file's PoDs and baselines on the
-// two-feeder demo model, with offer prices as the DSO's expected prices. Used by tests, the CLI demo and the bench.
+// The Platone field test (23 June 2021, slot 50) as DSO inputs: the scenario file's PoDs and baselines on the grid
+// engine's two-feeder Tor di Valle model (oracles/grid/synthetic/torDiValle.ts), with offer prices as the DSO's expected prices. Used by tests, the CLI demo and the bench.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseWith, TOR_DI_VALLE_SCENARIO } from "../../../protocol";
-import type { Network } from "../../grid/model";
+import { buildTorDiValleNetwork, type Network } from "../../grid";
 import type { DsoPod, ForecastSlot } from "../core/types";
-import { buildTorDiValleNetwork } from "./torDiValleModel";
 
 const scenarioSchema = z.object({
   marketDayStartUtc: z.string(),

@@ -167,7 +167,11 @@ export async function readPods(registry: PodRegistry): Promise<ChainPod[]> {
   );
 }
 
-const baselineSchema = z.array(z.coerce.number().int()).length(96);
+/** Checks a committed baseline read from chain: 96 int32 kW values (PodRegistry.submitBaseline). */
+export function baselineFromChain(values: readonly bigint[], what: string): number[] {
+  if (values.length !== 96) throw new DsoDataError(what, `expected 96 values, got ${values.length}`);
+  return values.map(Number);
+}
 
 /** The latest committed baseline per PoD for a market day (96 kW values, load convention). */
 export async function readBaselines(registry: PodRegistry, day: number): Promise<Map<string, number[]>> {
@@ -175,9 +179,8 @@ export async function readBaselines(registry: PodRegistry, day: number): Promise
   const out = new Map<string, number[]>();
   for (const e of events) {
     const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
-    const parsed = baselineSchema.safeParse(Array.from(e.args.valuesKw));
-    if (!parsed.success) throw new DsoDataError(`baseline of ${pod} for day ${day}`, "expected 96 integer kW values");
-    out.set(pod, parsed.data); // events come in chain order: the last one is the committed one
+    // Events come in chain order: the last one of a PoD is its committed baseline.
+    out.set(pod, baselineFromChain(e.args.valuesKw, `baseline of ${pod} for day ${day}`));
   }
   return out;
 }

@@ -13,6 +13,7 @@ import {
   type Logger,
   type SetpointMessage,
 } from "../../../protocol";
+import type { ScdStore } from "../../bal/scd/scdStore";
 import { DsoDataError } from "../errors";
 
 export interface DispatchRecord {
@@ -98,6 +99,41 @@ export class SetpointDispatcher {
     return sent;
   }
 
+  /**
+   * Acks the BAL stored in the SCD while this dispatcher was not listening (a restart): every activation packet of
+   * the dispatched PoDs since their setpoints were sent. The BAL checked the signatures; the data is still parsed
+   * here, and a stored packet that is not an activation fails with the PoD and packet id.
+   */
+  async recoverAcksFromScd(store: Pick<ScdStore, "packetsOfPod">, nowMs = Date.now()): Promise<number> {
+    let recovered = 0;
+    const pending = [...this.records.values()].filter((r) => !r.ack);
+    for (const pod of new Set(pending.map((r) => r.pod))) {
+      const since = Math.min(...pending.filter((r) => r.pod === pod).map((r) => r.sentMs));
+      for (const packet of await store.packetsOfPod(pod, since, nowMs + 1, ["activation"])) {
+        const parsed = activationSchema.safeParse(packet.data);
+        if (!parsed.success)
+          throw new DsoDataError(
+            `SCD activation packet ${packet.id} of ${pod}`,
+            parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+          );
+        if (this.acknowledge(parsed.data)) recovered++;
+      }
+    }
+    return recovered;
+  }
+
+  private acknowledge(activation: Activation): boolean {
+    const record = this.records.get(activation.setpointId);
+    if (!record || record.pod !== activation.pod || record.ack) return false;
+    record.ack = {
+      nodeReceivedMs: activation.nodeReceivedMs,
+      emsReceivedMs: activation.emsReceivedMs,
+      outcome: activation.outcome,
+    };
+    this.options.log.info({ pod: record.pod, setpointId: record.setpointId, ...record.ack }, "setpoint acked");
+    return true;
+  }
+
   handleActivation(topic: string, payload: Buffer | string): void {
     let activation: Activation;
     try {
@@ -106,14 +142,7 @@ export class SetpointDispatcher {
       this.options.log.warn({ topic, error: (error as Error).message }, "activation rejected");
       return;
     }
-    const record = this.records.get(activation.setpointId);
-    if (!record || record.pod !== activation.pod) return;
-    record.ack = {
-      nodeReceivedMs: activation.nodeReceivedMs,
-      emsReceivedMs: activation.emsReceivedMs,
-      outcome: activation.outcome,
-    };
-    this.options.log.info({ pod: record.pod, setpointId: record.setpointId, ...record.ack }, "setpoint acked");
+    this.acknowledge(activation);
   }
 
   /** Alarms (once each) for setpoints whose node has not acked by the deadline. */

@@ -4,7 +4,9 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import mqtt, { type MqttClient } from "mqtt";
 import { contractAddress, FlexGridError, type Deployment, type FlexGridConfig, type Logger } from "../../../protocol";
 import type { Network } from "../../grid/model";
-import { buildTorDiValleNetwork } from "../demo/torDiValleModel";
+import { ScdStore } from "../../bal/scd/scdStore";
+import { openSqlClient } from "../../bal/scd/sqlClient";
+import { buildTorDiValleNetwork } from "../../grid";
 import { connectDsoContracts, readSession, SESSION_STATUS, type DsoContracts } from "./chain";
 import { SetpointDispatcher } from "./dispatch";
 import { DsoOracle } from "./oracle";
@@ -14,6 +16,11 @@ export interface DsoServiceOptions {
   deployment: Deployment;
   rpcUrl: string;
   mqttUrl?: string;
+  /**
+   * The SCD on PostgreSQL (DATABASE_URL): acks the BAL stored while this service was down are read from it. The
+   * embedded PGlite store belongs to the BAL's process, so without a URL acks come from MQTT only.
+   */
+  databaseUrl?: string;
   /** The DSO's network model; default: the Tor di Valle demo model. */
   network?: Network;
   intervalMs?: number;
@@ -73,6 +80,9 @@ export async function startDsoService(options: DsoServiceOptions): Promise<Runni
     dispatcher = new SetpointDispatcher(client, { log, ackTimeoutMs: options.ackTimeoutMs });
     await dispatcher.start();
   } else log.warn("no MQTT broker: setpoints are not dispatched");
+  const scd = options.databaseUrl
+    ? await ScdStore.open(await openSqlClient({ databaseUrl: options.databaseUrl }))
+    : undefined;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const pass = async () => {
@@ -87,6 +97,7 @@ export async function startDsoService(options: DsoServiceOptions): Promise<Runni
         for (let id = 1n; id <= count; id++)
           if ((await readSession(contracts.market, id)).status === SESSION_STATUS.Finalised)
             await oracle.dispatchDue(id, dispatcher, oracleKey, nowMs);
+        if (scd) await dispatcher.recoverAcksFromScd(scd);
         dispatcher.checkAcks(Date.now());
       }
     } catch (error) {
@@ -106,6 +117,7 @@ export async function startDsoService(options: DsoServiceOptions): Promise<Runni
       await running;
       await dispatcher?.stop();
       await client?.endAsync();
+      await scd?.close();
       provider.destroy();
     },
   };

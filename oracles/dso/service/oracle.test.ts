@@ -20,8 +20,17 @@ import {
 } from "../../../protocol";
 import { buildSetpoints, signSetpoints } from "../core/setpoints";
 import { torDiValleInputs } from "../demo/torDiValle";
+import { NANCHINO_LIMITED_BRANCH } from "../../grid";
 import { DsoDataError } from "../errors";
-import { connectDsoContracts, gridIdFromChain, parseAward, readAwards, readDsoRequests, VERDICT } from "./chain";
+import {
+  connectDsoContracts,
+  gridIdFromChain,
+  parseAward,
+  readAwards,
+  readDsoRequests,
+  baselineFromChain,
+  VERDICT,
+} from "./chain";
 import { parseActivation, SetpointDispatcher } from "./dispatch";
 import { DsoOracle } from "./oracle";
 
@@ -34,7 +43,7 @@ const DAY_SECONDS = 86_400;
 
 /** Platform deployed, roles granted, Tor di Valle PoDs registered and confirmed, perimeters per feeder, a day-ahead
  * session open with the aggregators' baselines (slot 50 as in the field test, 40 % of it elsewhere). */
-async function platformWithOpenSession() {
+async function platformWithOpenSession(confirm = true) {
   await hre.run("compile", { quiet: true });
   const [admin, dso, dsoOracle, tso, marketOperator, aggregator, aggregator2] = await ethers.getSigners();
   const roles = await ethers.deployContract("RoleRegistry", [admin.address]);
@@ -66,7 +75,7 @@ async function platformWithOpenSession() {
       remunerationScheme: ethers.ZeroAddress,
     });
     // The field test's DSO admitted the declared flexibility as is.
-    await registry.connect(dso).confirmQualification(podIdToBytes32(p.pod));
+    if (confirm) await registry.connect(dso).confirmQualification(podIdToBytes32(p.pod));
   }
   for (const feeder of ["Mostacciano", "Nanchino"])
     await trafficLight.connect(dso).definePerimeter(
@@ -90,10 +99,11 @@ async function platformWithOpenSession() {
     registry: await registry.getAddress(),
     trafficLight: await trafficLight.getAddress(),
   };
-  const oracleFor = (signer: Signer) =>
+  const oracleFor = (signer: Signer, dsoSigner?: Signer) =>
     new DsoOracle({
       contracts: connectDsoContracts(addresses, signer),
       oracleSigner: signer,
+      ...(dsoSigner ? { dso: { contracts: connectDsoContracts(addresses, dsoSigner), signer: dsoSigner } } : {}),
       network: TDV.network,
       log,
     });
@@ -228,6 +238,27 @@ describe("DsoOracle service", function () {
     });
   });
 
+  describe("prequalify", function () {
+    it("rules every pending PoD on chain: the Nanchino spur modulates IT002E60550189 upwards", async function () {
+      const p = await platformWithOpenSession(false);
+      const oracle = p.oracleFor(p.dsoOracle, p.dso);
+      const rulings = await oracle.prequalify([TDV.forecast]);
+      expect(rulings).to.have.length(5);
+      const nanchino = rulings.find((r) => r.pod === "IT002E60550189")!;
+      expect(nanchino.status).to.equal("modulated");
+      expect(nanchino.upKw).to.be.within(1, 499);
+      for (const ruling of rulings) {
+        const flex = await p.registry.flexibilityOf(podIdToBytes32(ruling.pod));
+        const code = { confirmed: 1, modulated: 2, invalidated: 3 }[ruling.status];
+        expect(Number(flex.qualification)).to.equal(code);
+        expect(Number(flex.qualifiedUpKw)).to.equal(ruling.upKw);
+        expect(Number(flex.qualifiedDownKw)).to.equal(ruling.downKw);
+      }
+      // Nothing pending any more: a second run rules nothing.
+      expect(await oracle.prequalify([TDV.forecast])).to.deep.equal([]);
+    });
+  });
+
   describe("validateSession", function () {
     it("admits the DSO awards and cuts the TSO award on Nanchino, once, then dispatches the final outcome", async function () {
       const p = await platformWithOpenSession();
@@ -245,7 +276,7 @@ describe("DsoOracle service", function () {
       const onChain = await p.market.award(p.sessionId, 2);
       expect(Number(onChain.reasonCode)).to.equal(1);
       expect(Number(onChain.verdict)).to.equal(VERDICT.partial);
-      expect(result.validations[2].reason).to.include({ element: "NAN-1-12157", limit: 19.6 });
+      expect(result.validations[2].reason).to.include({ element: NANCHINO_LIMITED_BRANCH, limit: 19.6 });
       // Already validated: a restarted oracle posts nothing.
       expect((await p.oracleFor(p.dsoOracle).validateSession(p.sessionId)).posted).to.equal(0);
 
@@ -351,6 +382,11 @@ describe("DsoOracle service", function () {
       expect(() => parseAward({ ...good, slotIndex: 120n })).to.throw(DsoDataError, /award 3: slot 120/);
       expect(() => parseAward({ ...good, podId: "0x1234" })).to.throw(DsoDataError, /award 3: 0x1234 is not a bytes32/);
       expect(() => parseAward({ ...good, podId: `0x${"ff".repeat(32)}` })).to.throw(DsoDataError, /does not decode/);
+      expect(baselineFromChain([-5n, ...Array<bigint>(95).fill(7n)], "baseline").slice(0, 2)).to.deep.equal([-5, 7]);
+      expect(() => baselineFromChain([1n, 2n], "baseline of IT002E61899978 for day 3")).to.throw(
+        DsoDataError,
+        /baseline of IT002E61899978 for day 3: expected 96 values, got 2/,
+      );
     });
 
     it("rejects activation packets that are not JSON, not signed right or for another PoD", function () {
