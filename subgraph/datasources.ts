@@ -22,7 +22,14 @@ export const dataSources: DataSourceSpec[] = [
   {
     name: "PodRegistry",
     mapping: "src/pod-registry.ts",
-    events: ["PodRegistered", "PodUpdated", "PodDeregistered", "PodMappedToPom", "PodQualificationChanged", "BaselineSubmitted"],
+    events: [
+      "PodRegistered",
+      "PodUpdated",
+      "PodDeregistered",
+      "PodMappedToPom",
+      "PodQualificationChanged",
+      "BaselineSubmitted",
+    ],
     entities: ["Pod", "PodChange", "Pom", "Aggregator", "Baseline", "Platform", "DailyKpi"],
   },
   {
@@ -55,7 +62,17 @@ export const dataSources: DataSourceSpec[] = [
       "AwardPosted",
       "AwardValidated",
     ],
-    entities: ["Session", "Request", "Offer", "OfferStep", "Award", "Validation", "FinalOutcome", "Platform", "DailyKpi"],
+    entities: [
+      "Session",
+      "Request",
+      "Offer",
+      "OfferStep",
+      "Award",
+      "Validation",
+      "FinalOutcome",
+      "Platform",
+      "DailyKpi",
+    ],
   },
   {
     name: "DynamicTrafficLight",
@@ -69,6 +86,31 @@ export const dataSources: DataSourceSpec[] = [
     events: ["DatasetAnchored"],
     entities: ["Dataset"],
   },
-  // UNFINISHED: RewardToken, Settlement and RemunerationSchemeFactory (issue "market") are not on main yet; their
-  // data sources (token balances and transfers, settlements, remuneration schemes) are added when they land.
+  {
+    name: "MeritOrderChallenge",
+    mapping: "src/merit-order-challenge.ts",
+    events: ["SessionResultVoided"],
+    entities: ["Session"],
+  },
+  {
+    name: "RemunerationSchemeFactory",
+    mapping: "src/remuneration-scheme-factory.ts",
+    events: ["SchemeCreated", "PodSchemeChanged"],
+    entities: ["RemunerationScheme", "Pod", "Aggregator"],
+  },
+  {
+    name: "Settlement",
+    mapping: "src/settlement.ts",
+    events: ["SettlementPosted", "AwardSettled"],
+    entities: ["SettlementBatch", "AwardSettlement", "DailyKpi"],
+  },
+  {
+    // Created by the Settlement's constructor; the address book records it as RewardToken.
+    name: "RewardToken",
+    mapping: "src/reward-token.ts",
+    events: ["Transfer"],
+    entities: ["TokenHolder", "TokenTransfer", "Platform"],
+  },
+  // UNFINISHED: the schemes' own events (PodEnrolled, PodWithdrawn: clones, so a data source template) are not
+  // indexed; the factory's PodSchemeChanged gives each PoD's scheme, and AwardSettled the wallet paid.
 ];

@@ -34,13 +34,26 @@ function eventOf(ds: DataSource, name: string): AbiEvent {
 
 function encode(ds: DataSource, name: string, args: Record<string, unknown>, logIndex: number): GeneratedLog {
   const event = eventOf(ds, name);
-  const topics = encodeEventTopics({ abi: [event], eventName: name, args } as Parameters<typeof encodeEventTopics>[0]) as Hex[];
+  const topics = encodeEventTopics({ abi: [event], eventName: name, args } as Parameters<
+    typeof encodeEventTopics
+  >[0]) as Hex[];
   const dataInputs = event.inputs.filter((i) => !i.indexed);
-  const data = encodeAbiParameters(dataInputs, dataInputs.map((i) => args[i.name!]));
+  const data = encodeAbiParameters(
+    dataInputs,
+    dataInputs.map((i) => args[i.name!]),
+  );
   return {
     ds,
     event,
-    log: { address: ds.address, topics, data, logIndex, transactionIndex: logIndex, transactionHash: keccak256(toHex(`tx-${name}-${logIndex}`)), transactionLogIndex: 0 },
+    log: {
+      address: ds.address,
+      topics,
+      data,
+      logIndex,
+      transactionIndex: logIndex,
+      transactionHash: keccak256(toHex(`tx-${name}-${logIndex}`)),
+      transactionLogIndex: 0,
+    },
   };
 }
 
@@ -53,9 +66,34 @@ function generate(byName: Map<string, DataSource>, total: number): GeneratedLog[
   const aggregator = (i: number) => `0x${(0xa0 + (i % 4)).toString(16).padStart(40, "0")}` as Hex;
   const out: GeneratedLog[] = [];
   const day = 20_600;
-  out.push(encode(market, "SessionCreated", { sessionId: 1n, kind: 0, day, realTimeIndex: 0, firstSlot: 0, slotCount: 96, dayStartTime: 1_780_000_000n, openingTime: 1_779_900_000n, gateClosureTime: 1_779_960_000n }, 0));
+  out.push(
+    encode(
+      market,
+      "SessionCreated",
+      {
+        sessionId: 1n,
+        kind: 0,
+        day,
+        realTimeIndex: 0,
+        firstSlot: 0,
+        slotCount: 96,
+        dayStartTime: 1_780_000_000n,
+        openingTime: 1_779_900_000n,
+        gateClosureTime: 1_779_960_000n,
+      },
+      0,
+    ),
+  );
   for (let i = 0; i < PODS; i++) {
-    const data = { voltageLevel: 1, contractualPowerWithdrawnKw: 1000, contractualPowerInjectedKw: 200, cosPhiMilli: 900, maxUpKw: 300, maxDownKw: 500, remunerationScheme: "0x0000000000000000000000000000000000000000" };
+    const data = {
+      voltageLevel: 1,
+      contractualPowerWithdrawnKw: 1000,
+      contractualPowerInjectedKw: 200,
+      cosPhiMilli: 900,
+      maxUpKw: 300,
+      maxDownKw: 500,
+      remunerationScheme: "0x0000000000000000000000000000000000000000",
+    };
     out.push(encode(registry, "PodRegistered", { podId: pod(i), aggregator: aggregator(i), index: i, data }, 0));
   }
   let offers = 0;
@@ -65,19 +103,101 @@ function generate(byName: Map<string, DataSource>, total: number): GeneratedLog[
     const k = n % 10;
     if (k < 4) {
       batches++;
-      out.push(encode(anchor, "BatchAnchored", { batchId: BigInt(batches), root: keccak256(toHex(batches)), fromMs: 1_780_000_000_000n + BigInt(n) * 1000n, toMs: 1_780_000_000_500n + BigInt(n) * 1000n, count: 50 }, 0));
+      out.push(
+        encode(
+          anchor,
+          "BatchAnchored",
+          {
+            batchId: BigInt(batches),
+            root: keccak256(toHex(batches)),
+            fromMs: 1_780_000_000_000n + BigInt(n) * 1000n,
+            toMs: 1_780_000_000_500n + BigInt(n) * 1000n,
+            count: 50,
+          },
+          0,
+        ),
+      );
     } else if (k === 4) {
-      out.push(encode(registry, "BaselineSubmitted", { podId: pod(n), day, aggregator: aggregator(n), baselineHash: keccak256(toHex(n)), valuesKw: Array.from({ length: 96 }, (_, s) => 300 + s) }, 0));
+      out.push(
+        encode(
+          registry,
+          "BaselineSubmitted",
+          {
+            podId: pod(n),
+            day,
+            aggregator: aggregator(n),
+            baselineHash: keccak256(toHex(n)),
+            valuesKw: Array.from({ length: 96 }, (_, s) => 300 + s),
+          },
+          0,
+        ),
+      );
     } else if (k < 8) {
       offers++;
-      const input = { sessionId: 1n, podId: pod(offers), kind: 0, direction: offers % 2, firstSlot: offers % 96, lastSlot: offers % 96, energyKwh: 0, steps: [{ quantityKw: 50, priceMilliEurPerKw: 40_000 + (offers % 100) }, { quantityKw: 30, priceMilliEurPerKw: 60_000 }] };
-      out.push(encode(market, "OfferSubmitted", { offerId: BigInt(offers), sessionId: 1n, podId: pod(offers), aggregator: aggregator(offers), curveHash: keccak256(toHex(offers)), input }, 0));
+      const input = {
+        sessionId: 1n,
+        podId: pod(offers),
+        kind: 0,
+        direction: offers % 2,
+        firstSlot: offers % 96,
+        lastSlot: offers % 96,
+        energyKwh: 0,
+        steps: [
+          { quantityKw: 50, priceMilliEurPerKw: 40_000 + (offers % 100) },
+          { quantityKw: 30, priceMilliEurPerKw: 60_000 },
+        ],
+      };
+      out.push(
+        encode(
+          market,
+          "OfferSubmitted",
+          {
+            offerId: BigInt(offers),
+            sessionId: 1n,
+            podId: pod(offers),
+            aggregator: aggregator(offers),
+            curveHash: keccak256(toHex(offers)),
+            input,
+          },
+          0,
+        ),
+      );
     } else if (k === 8 && offers > awards) {
-      out.push(encode(market, "AwardPosted", { sessionId: 1n, podId: pod(awards + 1), offerId: BigInt(awards + 1), awardIndex: awards, requestId: 1n, slotIndex: (awards + 1) % 96, quantityKw: 50, priceMilliEurPerKw: 50_000 + (awards % 1000) }, 0));
+      out.push(
+        encode(
+          market,
+          "AwardPosted",
+          {
+            sessionId: 1n,
+            podId: pod(awards + 1),
+            offerId: BigInt(awards + 1),
+            awardIndex: awards,
+            requestId: 1n,
+            slotIndex: (awards + 1) % 96,
+            quantityKw: 50,
+            priceMilliEurPerKw: 50_000 + (awards % 1000),
+          },
+          0,
+        ),
+      );
       awards++;
     } else if (k === 9 && awards > 0) {
       const index = awards - 1;
-      out.push(encode(market, "AwardValidated", { sessionId: 1n, podId: pod(index + 1), awardIndex: index, verdict: index % 5 === 0 ? 3 : 1, finalQuantityKw: index % 5 === 0 ? 30 : 50, reasonCode: 0 }, 0));
+      out.push(
+        encode(
+          market,
+          "AwardValidated",
+          {
+            sessionId: 1n,
+            podId: pod(index + 1),
+            awardIndex: index,
+            verdict: index % 5 === 0 ? 3 : 1,
+            finalQuantityKw: index % 5 === 0 ? 30 : 50,
+            reasonCode: 0,
+          },
+          0,
+        ),
+      );
     }
   }
   return out.slice(0, total);
@@ -85,7 +205,23 @@ function generate(byName: Map<string, DataSource>, total: number): GeneratedLog[
 
 function block(number: number): ChainBlock {
   const hash = keccak256(toHex(`block-${number}`));
-  return { number: BigInt(number), hash, parentHash: keccak256(toHex(`block-${number - 1}`)), timestamp: BigInt(1_780_000_000 + number), miner: "0x0000000000000000000000000000000000000001", stateRoot: hash, transactionsRoot: hash, receiptsRoot: hash, sha3Uncles: hash, gasUsed: 0n, gasLimit: 30_000_000n, difficulty: 0n, totalDifficulty: 0n, size: 0n, baseFeePerGas: 0n };
+  return {
+    number: BigInt(number),
+    hash,
+    parentHash: keccak256(toHex(`block-${number - 1}`)),
+    timestamp: BigInt(1_780_000_000 + number),
+    miner: "0x0000000000000000000000000000000000000001",
+    stateRoot: hash,
+    transactionsRoot: hash,
+    receiptsRoot: hash,
+    sha3Uncles: hash,
+    gasUsed: 0n,
+    gasLimit: 30_000_000n,
+    difficulty: 0n,
+    totalDifficulty: 0n,
+    size: 0n,
+    baseFeePerGas: 0n,
+  };
 }
 
 async function main(): Promise<void> {
@@ -101,7 +237,17 @@ async function main(): Promise<void> {
   const store = new EntityStore(db, subgraph.schema);
   await store.init();
   const mappings = new MappingRunner(subgraph, store, { log: () => undefined });
-  const tx = { hash: keccak256(toHex("tx")), index: 0, from: "0x00000000000000000000000000000000000000aa" as Hex, to: null, value: 0n, gas: 0n, gasPrice: 0n, input: "0x" as Hex, nonce: 0 };
+  const tx = {
+    hash: keccak256(toHex("tx")),
+    index: 0,
+    from: "0x00000000000000000000000000000000000000aa" as Hex,
+    to: null,
+    value: 0n,
+    gas: 0n,
+    gasPrice: 0n,
+    input: "0x" as Hex,
+    nonce: 0,
+  };
 
   // Reference: decoding the same logs (the runner's own ABI decoder, viem underneath), no WASM and no store.
   const decodeStart = performance.now();
@@ -123,7 +269,13 @@ async function main(): Promise<void> {
     const transaction = { ...tx, hash: keccak256(toHex(`tx-${blockNumber}`)) };
     logs.slice(i, i + EVENTS_PER_BLOCK).forEach((g, logIndex) => {
       const handler = g.ds.handlers.get(g.log.topics[0])!;
-      mappings.run({ dataSource: g.ds, handler, block: b, transaction, log: { ...g.log, logIndex, transactionLogIndex: logIndex } });
+      mappings.run({
+        dataSource: g.ds,
+        handler,
+        block: b,
+        transaction,
+        log: { ...g.log, logIndex, transactionLogIndex: logIndex },
+      });
     });
     store.commitBlock({ number: blockNumber, hash: b.hash, parentHash: b.parentHash, timestamp: Number(b.timestamp) });
     if (blockNumber % FLUSH_EVERY_BLOCKS === 0) {
@@ -138,14 +290,25 @@ async function main(): Promise<void> {
   const indexSeconds = (performance.now() - start) / 1000;
   const rate = logs.length / indexSeconds;
   const decodeRate = decoded / decodeSeconds;
-  console.log(`generated ${logs.length} events in ${blockNumber} blocks (${[...mappings.handled].map(([k, v]) => `${k.split(".")[1]}=${v}`).join(", ")})`);
+  console.log(
+    `generated ${logs.length} events in ${blockNumber} blocks (${[...mappings.handled].map(([k, v]) => `${k.split(".")[1]}=${v}`).join(", ")})`,
+  );
   console.log(`store: ${db.kind}; entities: ${JSON.stringify(store.counts())}`);
-  console.log(`indexing rate: ${rate.toFixed(0)} events/s (${indexSeconds.toFixed(1)} s, of which ${(flushMs / 1000).toFixed(1)} s writing to the store)`);
+  console.log(
+    `indexing rate: ${rate.toFixed(0)} events/s (${indexSeconds.toFixed(1)} s, of which ${(flushMs / 1000).toFixed(1)} s writing to the store)`,
+  );
   console.log(`reference, decoding the same logs without WASM or store: ${decodeRate.toFixed(0)} events/s`);
-  console.log(`ratio indexing / decoding: ${(rate / decodeRate).toFixed(4)} (the runner costs ${(decodeRate / rate).toFixed(0)}x a bare decode)`);
+  console.log(
+    `ratio indexing / decoding: ${(rate / decodeRate).toFixed(4)} (the runner costs ${(decodeRate / rate).toFixed(0)}x a bare decode)`,
+  );
 
   // The dApp's heaviest page: a session's awards with PoD, offer (and its curve), request and validation.
-  const query = new QueryService(subgraph.schema, { db, deployment: "bench", latest: async () => store.latestBlock(), hasIndexingErrors: async () => false });
+  const query = new QueryService(subgraph.schema, {
+    db,
+    deployment: "bench",
+    latest: async () => store.latestBlock(),
+    hasIndexingErrors: async () => false,
+  });
   const page = `{ session(id: "1") { day status awards(first: 100, orderBy: priceMilliEurPerKw, orderDirection: desc, where: { verdict_in: [Ok, Partial] }) { awardIndex quantityKw finalQuantityKw priceMilliEurPerKw verdict pod { code qualification aggregator { id podCount } } offer { offerId curveHash steps { quantityKw priceMilliEurPerKw } } validation { verdict reasonCode } } } }`;
   const time = async (fn: () => Promise<unknown>, runs: number) => {
     const samples: number[] = [];
@@ -159,7 +322,7 @@ async function main(): Promise<void> {
   };
   const check = await query.execute(page);
   if (check.errors) throw new Error(check.errors.map((e) => e.message).join("; "));
-  const rows = ((check.data as { session: { awards: unknown[] } }).session.awards).length;
+  const rows = (check.data as { session: { awards: unknown[] } }).session.awards.length;
   const pageMs = await time(() => query.execute(page), 15);
   // Reference: the 100 award rows in one SQL statement, without GraphQL nor the nested lookups.
   const sqlMs = await time(
@@ -169,8 +332,12 @@ async function main(): Promise<void> {
       ),
     15,
   );
-  console.log(`heaviest page query (session awards with PoD, offer curve, validation; ${rows} awards): median ${pageMs.toFixed(1)} ms`);
-  console.log(`reference, the award rows alone in one SQL query: median ${sqlMs.toFixed(1)} ms; ratio ${(pageMs / sqlMs).toFixed(1)}`);
+  console.log(
+    `heaviest page query (session awards with PoD, offer curve, validation; ${rows} awards): median ${pageMs.toFixed(1)} ms`,
+  );
+  console.log(
+    `reference, the award rows alone in one SQL query: median ${sqlMs.toFixed(1)} ms; ratio ${(pageMs / sqlMs).toFixed(1)}`,
+  );
   await db.close();
 }
 

@@ -1,5 +1,7 @@
 // Reads and writes AssemblyScript 0.19 objects (stub runtime) in a mapping's linear memory, the way graph-node's
 // asc_abi does for apiVersion >= 0.0.5: every object has a 20-byte header whose last two u32 are rtId and rtSize.
+// The WebAssembly globals are declared there (not in the ES2023 lib); a module import cannot bring globals in.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./wasm.d.ts" />
 
 /** graph-ts `TypeId` discriminants (global/global.ts); the module's `id_of_type` export maps them to class ids. */

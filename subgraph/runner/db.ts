@@ -1,5 +1,7 @@
 // SQL access for the runner: embedded PGlite by default, PostgreSQL when DATABASE_URL is given; both speak the
 // same SQL, so the store and the GraphQL resolvers do not care which one they get.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 
 export interface Db {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -13,6 +15,8 @@ export interface Db {
 export async function openDb(options: { databaseUrl?: string; dataDir?: string; pgSchema?: string }): Promise<Db> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.pgSchema ?? "subgraph_flexgrid");
   const { PGlite } = await import("@electric-sql/pglite");
+  // PGlite creates its own directory but not the parents.
+  if (options.dataDir) mkdirSync(path.dirname(options.dataDir), { recursive: true });
   const pg = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await pg.waitReady;
   const wrap = (q: { query: typeof pg.query; exec: typeof pg.exec }): Db => ({

@@ -179,7 +179,12 @@ export class ChainFollower {
     if (numbers[numbers.length - 1] !== to) {
       const last = await this.client.getBlock({ blockNumber: BigInt(to) });
       if (parentHash !== null && numbers.length === 0 && to === from && last.parentHash !== parentHash) return false;
-      this.store.recordBlock({ number: to, hash: last.hash!, parentHash: last.parentHash, timestamp: Number(last.timestamp) });
+      this.store.recordBlock({
+        number: to,
+        hash: last.hash!,
+        parentHash: last.parentHash,
+        timestamp: Number(last.timestamp),
+      });
     }
     this.options.onBlock?.(to);
     return true;
@@ -193,10 +198,18 @@ export class ChainFollower {
     } catch (error) {
       this.store.discardBlock();
       const message = error instanceof MappingError ? error.message : String(error);
-      this.failed = new IndexingFailedError(`failed to process trigger in block #${number} (${block.hash}): ${message}`, number);
+      this.failed = new IndexingFailedError(
+        `failed to process trigger in block #${number} (${block.hash}): ${message}`,
+        number,
+      );
       this.options.log?.("error", "subgraph failed", { block: number, error: message });
       throw this.failed;
     }
-    this.store.commitBlock({ number, hash: block.hash, parentHash: block.parentHash, timestamp: Number(block.timestamp) });
+    this.store.commitBlock({
+      number,
+      hash: block.hash,
+      parentHash: block.parentHash,
+      timestamp: Number(block.timestamp),
+    });
   }
 }

@@ -101,7 +101,8 @@ export function apiSchemaSdl(model: SchemaModel): string {
         filter.push(`${f}_gt: ${t}`, `${f}_lt: ${t}`, `${f}_gte: ${t}`, `${f}_lte: ${t}`);
       }
       filter.push(`${f}_in: [${t}!]`, `${f}_not_in: [${t}!]`);
-      if (field.kind === "String" && !field.enumType && f !== "id") for (const op of STRING_OPS) filter.push(`${f}${op}: String`);
+      if (field.kind === "String" && !field.enumType && f !== "id")
+        for (const op of STRING_OPS) filter.push(`${f}${op}: String`);
       if (field.kind === "Bytes") filter.push(`${f}_contains: Bytes`, `${f}_not_contains: Bytes`);
     }
     filter.push("_change_block: BlockChangedFilter", `and: [${entity.name}_filter]`, `or: [${entity.name}_filter]`);
@@ -163,7 +164,8 @@ function normalizeInput(field: FieldModel, value: unknown): unknown {
   if (field.kind === "Bytes") return String(value).toLowerCase();
   if (isNumeric(field)) {
     const s = String(value);
-    if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) throw new QueryError(`Failed to decode \`${field.kind}\` value: \`${s}\``);
+    if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s))
+      throw new QueryError(`Failed to decode \`${field.kind}\` value: \`${s}\``);
     return s;
   }
   return value;
@@ -211,12 +213,22 @@ function likePattern(op: string, value: string): string {
 }
 
 /** Translates a `where` object into SQL over the rows of alias `e` (entity `entity`, at `block`). */
-function filterSql(sql: Sql, model: SchemaModel, entity: EntityModel, alias: string, where: Record<string, unknown>, block: number | null, depth = 0): string {
+function filterSql(
+  sql: Sql,
+  model: SchemaModel,
+  entity: EntityModel,
+  alias: string,
+  where: Record<string, unknown>,
+  block: number | null,
+  depth = 0,
+): string {
   const parts: string[] = [];
   for (const [key, raw] of Object.entries(where)) {
     if (raw === undefined) continue;
     if (key === "and" || key === "or") {
-      const subs = (raw as Record<string, unknown>[]).map((w) => `(${filterSql(sql, model, entity, alias, w, block, depth)})`);
+      const subs = (raw as Record<string, unknown>[]).map(
+        (w) => `(${filterSql(sql, model, entity, alias, w, block, depth)})`,
+      );
       if (subs.length) parts.push(`(${subs.join(key === "and" ? " AND " : " OR ")})`);
       continue;
     }
@@ -236,11 +248,15 @@ function filterSql(sql: Sql, model: SchemaModel, entity: EntityModel, alias: str
         const backExpr = back.list
           ? `SELECT jsonb_array_elements_text(${sub}.data->'${back.name}')`
           : `SELECT ${sub}.data->>'${back.name}'`;
-        parts.push(`${alias}.id IN (${backExpr} FROM entity_versions ${sub} WHERE ${sub}.entity = ${sql.param(target.name)} AND ${cond} AND ${inner})`);
+        parts.push(
+          `${alias}.id IN (${backExpr} FROM entity_versions ${sub} WHERE ${sub}.entity = ${sql.param(target.name)} AND ${cond} AND ${inner})`,
+        );
       } else {
         const subIds = `SELECT ${sub}.id FROM entity_versions ${sub} WHERE ${sub}.entity = ${sql.param(target.name)} AND ${cond} AND ${inner}`;
         if (field.list)
-          parts.push(`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${alias}.data->'${field.name}') r WHERE r IN (${subIds}))`);
+          parts.push(
+            `EXISTS (SELECT 1 FROM jsonb_array_elements_text(${alias}.data->'${field.name}') r WHERE r IN (${subIds}))`,
+          );
         else parts.push(`(${alias}.data->>'${field.name}') IN (${subIds})`);
       }
       continue;
@@ -312,11 +328,20 @@ interface CollectionArgs {
   where?: Record<string, unknown>;
 }
 
-async function selectRows(ctx: QueryContext, model: SchemaModel, entity: EntityModel, args: CollectionArgs, block: number | null, extra?: (sql: Sql) => string): Promise<Row[]> {
+async function selectRows(
+  ctx: QueryContext,
+  model: SchemaModel,
+  entity: EntityModel,
+  args: CollectionArgs,
+  block: number | null,
+  extra?: (sql: Sql) => string,
+): Promise<Row[]> {
   const first = args.first ?? 100;
   const skip = args.skip ?? 0;
-  if (first < 0 || first > MAX_FIRST) throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
-  if (skip < 0 || skip > MAX_SKIP) throw new QueryError(`The \`skip\` argument must be between 0 and ${MAX_SKIP}, but is ${skip}`);
+  if (first < 0 || first > MAX_FIRST)
+    throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
+  if (skip < 0 || skip > MAX_SKIP)
+    throw new QueryError(`The \`skip\` argument must be between 0 and ${MAX_SKIP}, but is ${skip}`);
   const sql = new Sql();
   const conds = [`e.entity = ${sql.param(entity.name)}`, blockCondition(sql, "e", block)];
   if (args.where) conds.push(filterSql(sql, model, entity, "e", args.where, block));
@@ -325,7 +350,8 @@ async function selectRows(ctx: QueryContext, model: SchemaModel, entity: EntityM
   let order = `${columnExpr("e", entity.fields.get("id")!)} ${dir}`;
   if (args.orderBy && args.orderBy !== "id") {
     const field = entity.fields.get(args.orderBy);
-    if (!field || field.derivedFrom) throw new QueryError(`Ordering by \`${args.orderBy}\` is not supported for type \`${entity.name}\``);
+    if (!field || field.derivedFrom)
+      throw new QueryError(`Ordering by \`${args.orderBy}\` is not supported for type \`${entity.name}\``);
     const expr = field.list ? `e.data->'${field.name}'` : columnExpr("e", field);
     order = `${expr} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", entity.fields.get("id")!)} ${dir}`;
   }
@@ -336,12 +362,17 @@ async function selectRows(ctx: QueryContext, model: SchemaModel, entity: EntityM
   return rows.map((r) => Object.assign(r.data as Row, { [BLOCK_SYMBOL]: block }));
 }
 
-async function resolveBlock(ctx: QueryContext, arg: { number?: number; hash?: string; number_gte?: number } | undefined): Promise<number | null> {
+async function resolveBlock(
+  ctx: QueryContext,
+  arg: { number?: number; hash?: string; number_gte?: number } | undefined,
+): Promise<number | null> {
   if (!arg) return null;
   const latest = await ctx.latest();
   const latestNumber = latest?.number ?? -1;
   if (arg.hash) {
-    const [row] = await ctx.db.query<{ number: string }>("SELECT number FROM indexed_blocks WHERE hash = $1", [arg.hash.toLowerCase()]);
+    const [row] = await ctx.db.query<{ number: string }>("SELECT number FROM indexed_blocks WHERE hash = $1", [
+      arg.hash.toLowerCase(),
+    ]);
     if (!row) throw new QueryError(`no block with that hash found`);
     return Number(row.number);
   }
@@ -367,7 +398,14 @@ async function resolveBlock(ctx: QueryContext, arg: { number?: number; hash?: st
  * a list is answered by one SQL statement per (entity, key field, block, order) group.
  */
 class RelationLoader {
-  private pending = new Map<string, { run: (keys: string[]) => Promise<Map<string, Row[]>>; waiting: Map<string, ((rows: Row[]) => void)[]>; failed: ((e: unknown) => void)[] }>();
+  private pending = new Map<
+    string,
+    {
+      run: (keys: string[]) => Promise<Map<string, Row[]>>;
+      waiting: Map<string, ((rows: Row[]) => void)[]>;
+      failed: ((e: unknown) => void)[];
+    }
+  >();
   private scheduled = false;
 
   load(group: string, key: string, run: (keys: string[]) => Promise<Map<string, Row[]>>): Promise<Row[]> {
@@ -432,7 +470,9 @@ export class QueryService {
     const errors = validate(this.schema, document, specifiedRules);
     if (errors.length) {
       // graph-node's messages are graphql-js's without the "Did you mean" suggestions.
-      return { errors: errors.map((e) => new GraphQLError(e.message.replace(/ Did you mean .*$/, ""), { nodes: e.nodes })) };
+      return {
+        errors: errors.map((e) => new GraphQLError(e.message.replace(/ Did you mean .*$/, ""), { nodes: e.nodes })),
+      };
     }
     const result = await graphql({
       schema: this.schema,
@@ -447,14 +487,23 @@ export class QueryService {
   }
 
   /** Rows of `target` whose key field (`id`, or the field a derived relation points back with) is in `keys`. */
-  private batchRows(target: EntityModel, keyField: string, block: number | null, orderBy: string | undefined, direction: string | undefined) {
+  private batchRows(
+    target: EntityModel,
+    keyField: string,
+    block: number | null,
+    orderBy: string | undefined,
+    direction: string | undefined,
+  ) {
     return async (keys: string[]): Promise<Map<string, Row[]>> => {
       const sql = new Sql();
       const keyExpr = keyField === "id" ? "e.id" : `(e.data->>'${keyField}')`;
       const idField = target.fields.get("id")!;
       const dir = direction === "desc" ? "DESC" : "ASC";
       const orderField = orderBy ? target.fields.get(orderBy) : undefined;
-      const order = orderField && orderField.name !== "id" ? `${columnExpr("e", orderField)} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", idField)} ${dir}` : `${columnExpr("e", idField)} ${dir}`;
+      const order =
+        orderField && orderField.name !== "id"
+          ? `${columnExpr("e", orderField)} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", idField)} ${dir}`
+          : `${columnExpr("e", idField)} ${dir}`;
       const rows = await this.ctx.db.query<{ key: string; data: EntityData }>(
         `SELECT ${keyExpr} AS key, e.data FROM entity_versions e WHERE e.entity = ${sql.param(target.name)} AND ${blockCondition(sql, "e", block)} AND ${keyExpr} = ANY(${sql.param(keys)}::text[]) ORDER BY ${order}`,
         sql.params,
@@ -469,65 +518,89 @@ export class QueryService {
     };
   }
 
-  private readonly resolver: GraphQLFieldResolver<unknown, { loader: RelationLoader }, Record<string, unknown>> = async (source, args, context, info) => {
-    const name = info.fieldName;
-    if (info.parentType.name === "Query") {
-      if (name === "_meta") {
-        const latest = await this.ctx.latest();
+  private readonly resolver: GraphQLFieldResolver<unknown, { loader: RelationLoader }, Record<string, unknown>> =
+    async (source, args, context, info) => {
+      const name = info.fieldName;
+      if (info.parentType.name === "Query") {
+        if (name === "_meta") {
+          const latest = await this.ctx.latest();
+          const block = await resolveBlock(this.ctx, args.block as never);
+          return {
+            block: latest
+              ? {
+                  number: block ?? latest.number,
+                  hash: block === null ? latest.hash : null,
+                  timestamp: latest.timestamp,
+                  parentHash: latest.parentHash,
+                }
+              : { number: 0, hash: null, timestamp: null, parentHash: null },
+            deployment: this.ctx.deployment,
+            hasIndexingErrors: await this.ctx.hasIndexingErrors(),
+          };
+        }
         const block = await resolveBlock(this.ctx, args.block as never);
-        return {
-          block: latest
-            ? { number: block ?? latest.number, hash: block === null ? latest.hash : null, timestamp: latest.timestamp, parentHash: latest.parentHash }
-            : { number: 0, hash: null, timestamp: null, parentHash: null },
-          deployment: this.ctx.deployment,
-          hasIndexingErrors: await this.ctx.hasIndexingErrors(),
-        };
+        const one = this.single.get(name);
+        if (one) {
+          const idField = one.fields.get("id")!;
+          const id = normalizeInput(idField, args.id);
+          const rows = await selectRows(this.ctx, this.model, one, { first: 1, where: { id } }, block);
+          return rows[0] ?? null;
+        }
+        const many = this.plural.get(name);
+        if (many) return selectRows(this.ctx, this.model, many, args as CollectionArgs, block);
+        return null;
       }
-      const block = await resolveBlock(this.ctx, args.block as never);
-      const one = this.single.get(name);
-      if (one) {
-        const idField = one.fields.get("id")!;
-        const id = normalizeInput(idField, args.id);
-        const rows = await selectRows(this.ctx, this.model, one, { first: 1, where: { id } }, block);
-        return rows[0] ?? null;
+      const row = source as Row;
+      const entity = this.model.entities.get(info.parentType.name);
+      const field = entity?.fields.get(name);
+      if (!entity || !field?.relation) return (row as Record<string, unknown>)[name] ?? null;
+      const block = row[BLOCK_SYMBOL] ?? null;
+      const target = this.model.entities.get(field.relation)!;
+      const loader = context.loader;
+      const plain = !args.where && !args.skip;
+      if (field.derivedFrom) {
+        const back = target.fields.get(field.derivedFrom)!;
+        const id = row.id;
+        if (plain && !back.list) {
+          const orderBy = args.orderBy as string | undefined;
+          const direction = args.orderDirection as string | undefined;
+          const group = `${target.name}|${back.name}|${block}|${orderBy}|${direction}`;
+          const rows = await loader.load(
+            group,
+            String(id),
+            this.batchRows(target, back.name, block, orderBy, direction),
+          );
+          const first = field.list ? ((args.first as number | undefined) ?? 100) : 1;
+          if (first < 0 || first > MAX_FIRST)
+            throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
+          return field.list ? rows.slice(0, first) : (rows[0] ?? null);
+        }
+        const extra = (sql: Sql) =>
+          back.list
+            ? `e.data->'${back.name}' @> ${sql.param(JSON.stringify([id]))}::jsonb`
+            : `(e.data->>'${back.name}') = ${sql.param(id)}`;
+        const rows = await selectRows(
+          this.ctx,
+          this.model,
+          target,
+          field.list ? (args as CollectionArgs) : { first: 1 },
+          block,
+          extra,
+        );
+        return field.list ? rows : (rows[0] ?? null);
       }
-      const many = this.plural.get(name);
-      if (many) return selectRows(this.ctx, this.model, many, args as CollectionArgs, block);
-      return null;
-    }
-    const row = source as Row;
-    const entity = this.model.entities.get(info.parentType.name);
-    const field = entity?.fields.get(name);
-    if (!entity || !field?.relation) return (row as Record<string, unknown>)[name] ?? null;
-    const block = row[BLOCK_SYMBOL] ?? null;
-    const target = this.model.entities.get(field.relation)!;
-    const loader = context.loader;
-    const plain = !args.where && !args.skip;
-    if (field.derivedFrom) {
-      const back = target.fields.get(field.derivedFrom)!;
-      const id = row.id;
-      if (plain && !back.list) {
-        const orderBy = args.orderBy as string | undefined;
-        const direction = args.orderDirection as string | undefined;
-        const group = `${target.name}|${back.name}|${block}|${orderBy}|${direction}`;
-        const rows = await loader.load(group, String(id), this.batchRows(target, back.name, block, orderBy, direction));
-        const first = field.list ? ((args.first as number | undefined) ?? 100) : 1;
-        if (first < 0 || first > MAX_FIRST) throw new QueryError(`The \`first\` argument must be between 0 and ${MAX_FIRST}, but is ${first}`);
-        return field.list ? rows.slice(0, first) : (rows[0] ?? null);
+      const ref = row[name];
+      if (ref === null || ref === undefined) return field.list ? [] : null;
+      if (field.list) {
+        const ids = ref as string[];
+        const extra = (sql: Sql) => `e.id = ANY(${sql.param(ids)}::text[])`;
+        return selectRows(this.ctx, this.model, target, args as CollectionArgs, block, extra);
       }
-      const extra = (sql: Sql) =>
-        back.list ? `e.data->'${back.name}' @> ${sql.param(JSON.stringify([id]))}::jsonb` : `(e.data->>'${back.name}') = ${sql.param(id)}`;
-      const rows = await selectRows(this.ctx, this.model, target, field.list ? (args as CollectionArgs) : { first: 1 }, block, extra);
-      return field.list ? rows : (rows[0] ?? null);
-    }
-    const ref = row[name];
-    if (ref === null || ref === undefined) return field.list ? [] : null;
-    if (field.list) {
-      const ids = ref as string[];
-      const extra = (sql: Sql) => `e.id = ANY(${sql.param(ids)}::text[])`;
-      return selectRows(this.ctx, this.model, target, args as CollectionArgs, block, extra);
-    }
-    const rows = await loader.load(`${target.name}|id|${block}`, String(ref), this.batchRows(target, "id", block, undefined, undefined));
-    return rows[0] ?? null;
-  };
+      const rows = await loader.load(
+        `${target.name}|id|${block}`,
+        String(ref),
+        this.batchRows(target, "id", block, undefined, undefined),
+      );
+      return rows[0] ?? null;
+    };
 }

@@ -1,8 +1,18 @@
 // The graph-node host functions the mappings import (names as in graph-node's runtime/wasm module linker), working
 // on the AssemblyScript memory of the instance that is running a handler.
+// The WebAssembly globals are declared there (not in the ES2023 lib); a module import cannot bring globals in.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./wasm.d.ts" />
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { bytesToHex, decodeAbiParameters, encodeAbiParameters, getAddress, hexToBytes, isAddress, parseAbiParameters } from "viem";
+import {
+  bytesToHex,
+  decodeAbiParameters,
+  encodeAbiParameters,
+  getAddress,
+  hexToBytes,
+  isAddress,
+  parseAbiParameters,
+} from "viem";
 import type { AbiParameter, Hex } from "viem";
 import { AscMemory, TypeId } from "./asc";
 import * as dec from "./bigdecimal";
@@ -253,7 +263,10 @@ export function createHostImports(
     "ethereum.encode": (valuePtr: number) => {
       try {
         const token = readEthValue(mem(), valuePtr);
-        const encoded = encodeAbiParameters([{ type: token.type, components: token.components } as AbiParameter], [token.value]);
+        const encoded = encodeAbiParameters(
+          [{ type: token.type, components: token.components } as AbiParameter],
+          [token.value],
+        );
         return mem().writeBytes(hexToBytes(encoded));
       } catch {
         return 0;
@@ -274,7 +287,7 @@ export function createHostImports(
     // ---- type conversions ----
     "typeConversion.bytesToString": (ptr: number) =>
       // graph-node decodes lossily and drops NUL padding (bytes32 ids right-padded with zeros).
-      mem().writeString(Buffer.from(mem().readBytes(ptr)).toString("utf8").replace(/\u0000/g, "")),
+      mem().writeString(Buffer.from(mem().readBytes(ptr)).toString("utf8").replaceAll("\u0000", "")),
     "typeConversion.bytesToHex": (ptr: number) => mem().writeString(bytesToHex(mem().readBytes(ptr))),
     "typeConversion.bigIntToString": (ptr: number) => mem().writeString(big(ptr).toString()),
     "typeConversion.bigIntToHex": (ptr: number) => {
@@ -284,7 +297,8 @@ export function createHostImports(
     "typeConversion.stringToH160": (ptr: number) => {
       const s = str(ptr);
       const hex = (s.startsWith("0x") ? s : `0x${s}`) as Hex;
-      if (!isAddress(hex, { strict: false })) throw new MappingError(`Failed to convert string to Address/H160: '${s}'`);
+      if (!isAddress(hex, { strict: false }))
+        throw new MappingError(`Failed to convert string to Address/H160: '${s}'`);
       return mem().writeBytes(hexToBytes(getAddress(hex)));
     },
     "typeConversion.bytesToBase58": (ptr: number) => mem().writeString(base58(mem().readBytes(ptr))),
@@ -301,7 +315,8 @@ export function createHostImports(
     "bigInt.dividedByDecimal": (x: number, y: number) => putDecimal(dec.dividedBy(dec.fromBigInt(big(x)), decimal(y))),
     "bigInt.mod": (x: number, y: number) => {
       const d = big(y);
-      if (d === 0n) throw new MappingError("attempted to calculate the remainder of `" + big(x) + "` with a divisor of zero");
+      if (d === 0n)
+        throw new MappingError("attempted to calculate the remainder of `" + big(x) + "` with a divisor of zero");
       return putBig(big(x) % d);
     },
     "bigInt.pow": (x: number, exp: number) => putBig(big(x) ** BigInt(exp & 0xff)),

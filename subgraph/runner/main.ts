@@ -16,7 +16,10 @@ export async function serveSubgraph(env: NodeJS.ProcessEnv = process.env): Promi
     databaseUrl: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, "subgraph"),
     addresses: Object.fromEntries(
-      Object.entries(deployment.contracts).map(([name, c]) => [name, { address: c.address, startBlock: c.blockNumber }]),
+      Object.entries(deployment.contracts).map(([name, c]) => [
+        name,
+        { address: c.address, startBlock: c.blockNumber },
+      ]),
     ),
     network: config.network,
     port: config.ports.subgraph,

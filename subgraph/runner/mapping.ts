@@ -1,5 +1,7 @@
 // Loads a built subgraph (build/subgraph.yaml, its ABIs and WASM files) and runs event handlers: one fresh WASM
 // instance per trigger, as graph-node does, with the ethereum.Event written into the instance's memory.
+// The WebAssembly globals are declared there (not in the ES2023 lib); a module import cannot bring globals in.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./wasm.d.ts" />
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -110,7 +112,10 @@ export function manifestSignature(event: AbiEvent): string {
 }
 
 function normalizeSignature(s: string): string {
-  return s.replace(/\s+/g, " ").replace(/\s*([(),])\s*/g, "$1").trim();
+  return s
+    .replace(/\s+/g, " ")
+    .replace(/\s*([(),])\s*/g, "$1")
+    .trim();
 }
 
 export interface LoadedSubgraph {
@@ -132,12 +137,14 @@ export function loadSubgraph(buildDir: string): LoadedSubgraph {
   const modules = new Map<string, WebAssembly.Module>();
   const dataSources: DataSource[] = [];
   for (const ds of manifest.dataSources) {
-    if (ds.kind !== "ethereum/contract" && ds.kind !== "ethereum") throw new Error(`data source kind ${ds.kind} not supported`);
+    if (ds.kind !== "ethereum/contract" && ds.kind !== "ethereum")
+      throw new Error(`data source kind ${ds.kind} not supported`);
     // UNFINISHED: block handlers, call handlers and data source templates are not run by the runner.
     if (ds.mapping.blockHandlers?.length || ds.mapping.callHandlers?.length)
       throw new Error(`${ds.name}: only event handlers are supported by the runner`);
     const abis = new Map<string, Abi>();
-    for (const a of ds.mapping.abis) abis.set(a.name, JSON.parse(readFileSync(path.join(buildDir, a.file), "utf8")) as Abi);
+    for (const a of ds.mapping.abis)
+      abis.set(a.name, JSON.parse(readFileSync(path.join(buildDir, a.file), "utf8")) as Abi);
     const abi = abis.get(ds.source.abi);
     if (!abi) throw new Error(`${ds.name}: ABI ${ds.source.abi} not listed in mapping.abis`);
     const events = abi.filter((item): item is AbiEvent => item.type === "event");
@@ -171,7 +178,11 @@ export function loadSubgraph(buildDir: string): LoadedSubgraph {
 }
 
 /** Matches a log to the handlers of the data sources watching its address. */
-export function matchLog(subgraph: LoadedSubgraph, log: ChainLog, blockNumber: number): { dataSource: DataSource; handler: EventHandler }[] {
+export function matchLog(
+  subgraph: LoadedSubgraph,
+  log: ChainLog,
+  blockNumber: number,
+): { dataSource: DataSource; handler: EventHandler }[] {
   const out: { dataSource: DataSource; handler: EventHandler }[] = [];
   for (const ds of subgraph.byAddress.get(log.address.toLowerCase()) ?? []) {
     if (blockNumber < ds.startBlock) continue;
@@ -210,7 +221,10 @@ const MAX_REUSED_MEMORY_BYTES = 16 * 1024 * 1024;
 /** Runs handlers against a store; owns the per-trigger WASM instances. */
 export class MappingRunner {
   private memory: AscMemory | null = null;
-  private readonly instances = new Map<DataSource, { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory }>();
+  private readonly instances = new Map<
+    DataSource,
+    { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory }
+  >();
   private environment: HostEnvironment | null = null;
   /** Triggers run per `DataSource.handler` (for logs, the benchmark and the handler-coverage test). */
   readonly handled = new Map<string, number>();
@@ -232,7 +246,8 @@ export class MappingRunner {
 
   private instance(ds: DataSource): { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory } {
     const cached = this.instances.get(ds);
-    if (cached && !this.freshInstancePerTrigger && cached.exports.memory.buffer.byteLength <= MAX_REUSED_MEMORY_BYTES) return cached;
+    if (cached && !this.freshInstancePerTrigger && cached.exports.memory.buffer.byteLength <= MAX_REUSED_MEMORY_BYTES)
+      return cached;
     const instance = new WebAssembly.Instance(ds.module, this.imports(ds));
     const exports = instance.exports as unknown as AscExports & Record<string, (ptr: number) => void>;
     const fresh = { exports, memory: new AscMemory(exports) };

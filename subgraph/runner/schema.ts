@@ -57,7 +57,11 @@ export function parseSchema(sdl: string): SchemaModel {
   const enums = new Map<string, string[]>();
   const objectTypes: { name: string; node: (typeof document.definitions)[number] }[] = [];
   for (const def of document.definitions) {
-    if (def.kind === Kind.ENUM_TYPE_DEFINITION) enums.set(def.name.value, (def.values ?? []).map((v) => v.name.value));
+    if (def.kind === Kind.ENUM_TYPE_DEFINITION)
+      enums.set(
+        def.name.value,
+        (def.values ?? []).map((v) => v.name.value),
+      );
     if (def.kind === Kind.OBJECT_TYPE_DEFINITION) objectTypes.push({ name: def.name.value, node: def });
   }
   const entityNames = new Set(objectTypes.map((o) => o.name));
@@ -72,7 +76,13 @@ export function parseSchema(sdl: string): SchemaModel {
       const { name, list, nonNull } = unwrap(f.type);
       const derived = f.directives?.find((d) => d.name.value === "derivedFrom");
       const derivedArg = derived?.arguments?.find((a) => a.name.value === "field");
-      const field: FieldModel = { name: f.name.value, kind: "String", list, nonNull, description: f.description?.value };
+      const field: FieldModel = {
+        name: f.name.value,
+        kind: "String",
+        list,
+        nonNull,
+        description: f.description?.value,
+      };
       if (SCALARS.has(name)) field.kind = name as ScalarKind;
       else if (enums.has(name)) field.enumType = name;
       else if (entityNames.has(name)) field.relation = name;

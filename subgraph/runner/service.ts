@@ -71,7 +71,8 @@ export function rpcCaller(rpc: SyncRpc, subgraph: LoadedSubgraph, block: () => b
         (item): item is AbiFunction =>
           item.type === "function" &&
           item.name === request.functionName &&
-          (!wantedInputs.includes("(") || `${item.name}(${item.inputs.map((i) => i.type).join(",")})` === wantedInputs.replace(/\s/g, "")),
+          (!wantedInputs.includes("(") ||
+            `${item.name}(${item.inputs.map((i) => i.type).join(",")})` === wantedInputs.replace(/\s/g, "")),
       );
       if (!fn) throw new Error(`ethereum.call: ${request.contractName} has no function ${request.functionSignature}`);
       const data = encodeFunctionData({ abi: [fn], functionName: fn.name, args: request.args.map((a) => a.value) });
@@ -109,7 +110,8 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
     if (options.network) ds.network = options.network;
   }
   subgraph.byAddress.clear();
-  for (const ds of subgraph.dataSources) subgraph.byAddress.set(ds.address, [...(subgraph.byAddress.get(ds.address) ?? []), ds]);
+  for (const ds of subgraph.dataSources)
+    subgraph.byAddress.set(ds.address, [...(subgraph.byAddress.get(ds.address) ?? []), ds]);
 
   const db: Db = await openDb({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   const store = new EntityStore(db, subgraph.schema);
@@ -127,12 +129,24 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
   const syncRpc = options.rpcUrl ? new SyncRpc(options.rpcUrl) : null;
   const hostLogger: HostLogger = {
     log(level, message) {
-      const fn = level === "critical" || level === "error" ? log.error : level === "warning" ? log.warn : level === "debug" ? log.debug : log.info;
+      const fn =
+        level === "critical" || level === "error"
+          ? log.error
+          : level === "warning"
+            ? log.warn
+            : level === "debug"
+              ? log.debug
+              : log.info;
       fn.call(log, { mapping: true }, message);
     },
   };
   let currentBlock: bigint | null = null;
-  const mappings = new MappingRunner(subgraph, store, hostLogger, syncRpc ? rpcCaller(syncRpc, subgraph, () => currentBlock) : undefined);
+  const mappings = new MappingRunner(
+    subgraph,
+    store,
+    hostLogger,
+    syncRpc ? rpcCaller(syncRpc, subgraph, () => currentBlock) : undefined,
+  );
   const run = mappings.run.bind(mappings);
   mappings.run = (trigger) => {
     currentBlock = trigger.block.number;
@@ -160,19 +174,30 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
         res.status(404).json({ errors: [{ message: `subgraph \`${String(req.params.name)}\` not found` }] });
         return;
       }
-      const body = (req.method === "GET" ? req.query : req.body) as { query?: string; variables?: unknown; operationName?: string };
+      const body = (req.method === "GET" ? req.query : req.body) as {
+        query?: string;
+        variables?: unknown;
+        operationName?: string;
+      };
       if (!body?.query) {
         res.status(400).json({ errors: [{ message: "The query is empty" }] });
         return;
       }
-      const variables = typeof body.variables === "string" ? (JSON.parse(body.variables) as Record<string, unknown>) : (body.variables as Record<string, unknown>);
+      const variables =
+        typeof body.variables === "string"
+          ? (JSON.parse(body.variables) as Record<string, unknown>)
+          : (body.variables as Record<string, unknown>);
       const result = await query.execute(String(body.query), variables, body.operationName);
       res.status(200).json(result);
     };
     app.post("/subgraphs/name/:name", handle);
     app.get("/subgraphs/name/:name", handle);
     app.get("/", (_req, res) => {
-      res.json({ subgraphs: [`/subgraphs/name/${name}`], latestBlock: store.latestBlock(), failed: follower.fatalError?.message ?? null });
+      res.json({
+        subgraphs: [`/subgraphs/name/${name}`],
+        latestBlock: store.latestBlock(),
+        failed: follower.fatalError?.message ?? null,
+      });
     });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(s));

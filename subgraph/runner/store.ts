@@ -75,7 +75,12 @@ export class EntityStore implements HostStore {
       "SELECT number, hash, parent_hash, timestamp FROM indexed_blocks ORDER BY number DESC LIMIT 1",
     );
     this.latest = last
-      ? { number: Number(last.number), hash: last.hash, parentHash: last.parent_hash, timestamp: Number(last.timestamp) }
+      ? {
+          number: Number(last.number),
+          hash: last.hash,
+          parentHash: last.parent_hash,
+          timestamp: Number(last.timestamp),
+        }
       : null;
   }
 
@@ -162,7 +167,8 @@ export class EntityStore implements HostStore {
   }
 
   commitBlock(block: IndexedBlock): void {
-    if (block.number !== this.blockNumber) throw new Error(`committing block ${block.number} while in ${this.blockNumber}`);
+    if (block.number !== this.blockNumber)
+      throw new Error(`committing block ${block.number} while in ${this.blockNumber}`);
     for (const change of this.overlay.values()) {
       const table = this.table(change.entity);
       const replaces = table.has(change.id);
@@ -194,12 +200,19 @@ export class EntityStore implements HostStore {
       const key = `${v.entity}\u0000${v.id}`;
       const list = byKey.get(key) ?? [];
       // Several changes in one block collapse to the last, which replaces what the first replaced.
-      if (list.length && list[list.length - 1].block === v.block) list[list.length - 1] = { ...v, replaces: list[list.length - 1].replaces };
+      if (list.length && list[list.length - 1].block === v.block)
+        list[list.length - 1] = { ...v, replaces: list[list.length - 1].replaces };
       else list.push(v);
       byKey.set(key, list);
     }
     const close = { entity: [] as string[], id: [] as string[], block: [] as string[] };
-    const insert = { entity: [] as string[], id: [] as string[], start: [] as string[], end: [] as (string | null)[], data: [] as string[] };
+    const insert = {
+      entity: [] as string[],
+      id: [] as string[],
+      start: [] as string[],
+      end: [] as (string | null)[],
+      data: [] as string[],
+    };
     for (const list of byKey.values()) {
       // Entities created in this batch have no open row yet: most event records, so most of the batch.
       if (list[0].replaces) {
@@ -236,7 +249,12 @@ export class EntityStore implements HostStore {
           `INSERT INTO indexed_blocks (number, hash, parent_hash, timestamp)
            SELECT unnest($1::bigint[]), unnest($2::text[]), unnest($3::text[]), unnest($4::bigint[])
            ON CONFLICT (number) DO UPDATE SET hash = EXCLUDED.hash, parent_hash = EXCLUDED.parent_hash, timestamp = EXCLUDED.timestamp`,
-          [blocks.map((b) => String(b.number)), blocks.map((b) => b.hash), blocks.map((b) => b.parentHash), blocks.map((b) => String(b.timestamp))],
+          [
+            blocks.map((b) => String(b.number)),
+            blocks.map((b) => b.hash),
+            blocks.map((b) => b.parentHash),
+            blocks.map((b) => String(b.timestamp)),
+          ],
         );
     });
   }

@@ -35,7 +35,11 @@ export class SyncRpc {
     this.flag = new Int32Array(signal);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { url, port: port2, signal }, transferList: [port2] });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { url, port: port2, signal },
+      transferList: [port2],
+    });
     this.worker.unref();
   }
 

@@ -183,21 +183,33 @@ export function writeEthValue(mem: AscMemory, param: AbiParameter, value: AbiVal
       const v = Array.isArray(value) ? value[i] : (value as Record<string, AbiValue>)[c.name ?? String(i)];
       return writeEthValue(mem, c, v);
     });
-    return mem.writeEnum(EthValueKind.TUPLE, mem.writePointerArray(items, TypeId.ArrayEthereumValue), TypeId.EthereumValue);
+    return mem.writeEnum(
+      EthValueKind.TUPLE,
+      mem.writePointerArray(items, TypeId.ArrayEthereumValue),
+      TypeId.EthereumValue,
+    );
   }
-  if (type === "address") return mem.writeEnum(EthValueKind.ADDRESS, mem.writeBytes(hexToBytes(value as Hex)), TypeId.EthereumValue);
-  if (type === "bytes") return mem.writeEnum(EthValueKind.BYTES, mem.writeBytes(hexToBytes(value as Hex)), TypeId.EthereumValue);
+  if (type === "address")
+    return mem.writeEnum(EthValueKind.ADDRESS, mem.writeBytes(hexToBytes(value as Hex)), TypeId.EthereumValue);
+  if (type === "bytes")
+    return mem.writeEnum(EthValueKind.BYTES, mem.writeBytes(hexToBytes(value as Hex)), TypeId.EthereumValue);
   if (type.startsWith("bytes"))
     return mem.writeEnum(EthValueKind.FIXED_BYTES, mem.writeBytes(hexToBytes(value as Hex)), TypeId.EthereumValue);
-  if (type.startsWith("uint")) return mem.writeEnum(EthValueKind.UINT, writeBigInt(mem, BigInt(value as bigint)), TypeId.EthereumValue);
-  if (type.startsWith("int")) return mem.writeEnum(EthValueKind.INT, writeBigInt(mem, BigInt(value as bigint)), TypeId.EthereumValue);
+  if (type.startsWith("uint"))
+    return mem.writeEnum(EthValueKind.UINT, writeBigInt(mem, BigInt(value as bigint)), TypeId.EthereumValue);
+  if (type.startsWith("int"))
+    return mem.writeEnum(EthValueKind.INT, writeBigInt(mem, BigInt(value as bigint)), TypeId.EthereumValue);
   if (type === "bool") return mem.writeEnum(EthValueKind.BOOL, value ? 1 : 0, TypeId.EthereumValue);
-  if (type === "string") return mem.writeEnum(EthValueKind.STRING, mem.writeString(value as string), TypeId.EthereumValue);
+  if (type === "string")
+    return mem.writeEnum(EthValueKind.STRING, mem.writeString(value as string), TypeId.EthereumValue);
   throw new MappingError(`unsupported ABI type ${type}`);
 }
 
 /** Reads an ethereum.Value back into an ABI (type, value) pair, inferring types as ethabi tokens carry them. */
-export function readEthValue(mem: AscMemory, ptr: number): { type: string; value: AbiValue; components?: AbiParameter[] } {
+export function readEthValue(
+  mem: AscMemory,
+  ptr: number,
+): { type: string; value: AbiValue; components?: AbiParameter[] } {
   const { kind, payload } = mem.readEnum(ptr);
   const p = Number(payload & 0xffffffffn);
   switch (kind) {

@@ -26,7 +26,10 @@ function findArtifact(dir: string, contract: string): string | null {
   for (const entry of readdirSync(dir)) {
     const p = path.join(dir, entry);
     if (statSync(p).isDirectory()) {
-      const found = entry === `${contract}.sol` && existsSync(path.join(p, `${contract}.json`)) ? path.join(p, `${contract}.json`) : findArtifact(p, contract);
+      const found =
+        entry === `${contract}.sol` && existsSync(path.join(p, `${contract}.json`))
+          ? path.join(p, `${contract}.json`)
+          : findArtifact(p, contract);
       if (found) return found;
     }
   }
@@ -39,7 +42,9 @@ export function renderManifest(options: RenderOptions): { manifest: string; miss
   const outDir = options.outDir ?? SUBGRAPH_DIR;
   const bookPath = path.join(deploymentsDir, `${options.network}.json`);
   const book = existsSync(bookPath)
-    ? (JSON.parse(readFileSync(bookPath, "utf8")) as { contracts: Record<string, { address: string; blockNumber: number }> })
+    ? (JSON.parse(readFileSync(bookPath, "utf8")) as {
+        contracts: Record<string, { address: string; blockNumber: number }>;
+      })
     : { contracts: {} };
   mkdirSync(path.join(outDir, "abis"), { recursive: true });
   const missing: string[] = [];
@@ -76,7 +81,9 @@ export function renderManifest(options: RenderOptions): { manifest: string; miss
     });
   }
   const header = `# Rendered by subgraph/scripts/render.ts for network "${options.network}" — do not edit.\n`;
-  const manifest = header + stringify({ specVersion: "1.0.0", schema: { file: "./schema.graphql" }, dataSources: rendered }, { lineWidth: 0 });
+  const manifest =
+    header +
+    stringify({ specVersion: "1.0.0", schema: { file: "./schema.graphql" }, dataSources: rendered }, { lineWidth: 0 });
   writeFileSync(path.join(outDir, "subgraph.yaml"), manifest);
   return { manifest, missing };
 }

@@ -40,6 +40,7 @@ export function platform(): Platform {
     p.requestCount = 0;
     p.offerCount = 0;
     p.awardCount = 0;
+    p.tokenSupply = BigInt.zero();
   }
   return p;
 }
@@ -63,6 +64,9 @@ export function dailyKpi(day: i32): DailyKpi {
     k.baselineSubmissions = 0;
     k.batchCount = 0;
     k.measurementCount = BigInt.zero();
+    k.settledAwardCount = 0;
+    k.rewardedMicroEur = BigInt.zero();
+    k.penalisedMicroEur = BigInt.zero();
   }
   return k;
 }
@@ -95,4 +99,3 @@ export function pom(id: Bytes): Pom {
   }
   return p;
 }
-

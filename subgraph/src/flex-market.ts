@@ -17,7 +17,17 @@ import {
   SessionGateClosed,
   TsoRequestSubmitted,
 } from "../generated/FlexMarket/FlexMarket";
-import { Award, Baseline, FinalOutcome, Offer, OfferStep, Pom, Request, Session, Validation } from "../generated/schema";
+import {
+  Award,
+  Baseline,
+  FinalOutcome,
+  Offer,
+  OfferStep,
+  Pom,
+  Request,
+  Session,
+  Validation,
+} from "../generated/schema";
 import {
   aggregator,
   dailyKpi,
@@ -57,6 +67,7 @@ export function handleSessionCreated(event: SessionCreated): void {
   session.gateClosureTime = p.gateClosureTime;
   session.status = "Scheduled";
   session.awardCount = 0;
+  session.voided = false;
   session.createdAt = event.block.timestamp;
   session.save();
   const counters = platform();
@@ -113,7 +124,13 @@ function requestedKw(input: DsoRequestSubmittedInputStruct, pods: Bytes[], day: 
   return need < 0 ? -need : need;
 }
 
-function newRequest(requestId: BigInt, sessionId: BigInt, kind: string, input: DsoRequestSubmittedInputStruct, createdAt: BigInt): Request {
+function newRequest(
+  requestId: BigInt,
+  sessionId: BigInt,
+  kind: string,
+  input: DsoRequestSubmittedInputStruct,
+  createdAt: BigInt,
+): Request {
   const request = new Request(requestId.toString());
   request.requestId = requestId;
   request.session = sessionId.toString();

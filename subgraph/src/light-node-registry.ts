@@ -1,7 +1,11 @@
 // LightNodeRegistry: each PoD's Light Node keys (trust on first use, rotation, revocation) and their history, so
 // old readings stay verifiable against the key that was valid when they were signed.
 import { BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
-import { LightNodeKeyRegistered, LightNodeKeyRevoked, LightNodeKeyRotated } from "../generated/LightNodeRegistry/LightNodeRegistry";
+import {
+  LightNodeKeyRegistered,
+  LightNodeKeyRevoked,
+  LightNodeKeyRotated,
+} from "../generated/LightNodeRegistry/LightNodeRegistry";
 import { LightNodeKey, LightNodeKeyChange } from "../generated/schema";
 import { eventId, platform } from "./common";
 

@@ -8,7 +8,8 @@ const ROLE_NAMES: string[] = ["DSO", "DSO_ORACLE", "TSO", "MARKET_OPERATOR", "AG
 
 /** Role name from its id: keccak256 of the name (Roles.sol), ADMIN for 0x00, the hex id otherwise. */
 export function roleName(role: Bytes): string {
-  if (role.equals(Bytes.fromHexString("0x0000000000000000000000000000000000000000000000000000000000000000"))) return "ADMIN";
+  if (role.equals(Bytes.fromHexString("0x0000000000000000000000000000000000000000000000000000000000000000")))
+    return "ADMIN";
   for (let i = 0; i < ROLE_NAMES.length; i++) {
     if (crypto.keccak256(ByteArray.fromUTF8(ROLE_NAMES[i])).equals(role)) return ROLE_NAMES[i];
   }

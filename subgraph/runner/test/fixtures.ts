@@ -23,7 +23,10 @@ export function fakeBlock(number: number, timestamp = 1_700_000_000 + number * 1
   };
 }
 
-export function fakeTransaction(index: number, from: Hex = "0x00000000000000000000000000000000000000aa"): ChainTransaction {
+export function fakeTransaction(
+  index: number,
+  from: Hex = "0x00000000000000000000000000000000000000aa",
+): ChainTransaction {
   return {
     hash: keccak256(toHex(`tx-${index}`)),
     index,
@@ -48,7 +51,10 @@ export function fakeLog(
   if (!event) throw new Error(`no event ${eventName}`);
   const topics = encodeEventTopics({ abi: [event], eventName, args } as Parameters<typeof encodeEventTopics>[0]);
   const dataInputs = event.inputs.filter((i) => !i.indexed);
-  const data = encodeAbiParameters(dataInputs, dataInputs.map((i) => args[i.name!]));
+  const data = encodeAbiParameters(
+    dataInputs,
+    dataInputs.map((i) => args[i.name!]),
+  );
   return {
     address,
     topics: topics as Hex[],

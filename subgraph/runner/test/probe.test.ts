@@ -90,7 +90,10 @@ describe("subgraph runner with the probe subgraph", function () {
         amount: args.amount,
         delta: args.delta ?? -3n,
         note: args.note ?? "plain",
-        blob: encodeAbiParameters([{ type: "tuple", components: [{ type: "uint256" }, { type: "string" }] }], [[args.amount * 2n, "x"]]),
+        blob: encodeAbiParameters(
+          [{ type: "tuple", components: [{ type: "uint256" }, { type: "string" }] }],
+          [[args.amount * 2n, "x"]],
+        ),
         flag: args.amount % 2n === 0n,
         values: args.values ?? [1n, 2n, 3n],
         pair: { a: 7n, b: stringToHex("pair", { size: 32 }) },
@@ -121,7 +124,14 @@ describe("subgraph runner with the probe subgraph", function () {
 
   describe("event handlers", () => {
     it("maps every event parameter type and host function into the stored entity", async () => {
-      await runBlock(5, [probedLog({ tag: "IT002E61899978", amount: 1000n, delta: -3n, note: '{"n": 123456789012345678901234567890, "text": "hi"}' })]);
+      await runBlock(5, [
+        probedLog({
+          tag: "IT002E61899978",
+          amount: 1000n,
+          delta: -3n,
+          note: '{"n": 123456789012345678901234567890, "text": "hi"}',
+        }),
+      ]);
       const probe = store.get("Probe", tagId("IT002E61899978"))!;
       expect(probe.sender).to.equal(ALICE);
       expect(probe.amount).to.equal("1000");
@@ -162,7 +172,11 @@ describe("subgraph runner with the probe subgraph", function () {
       await runBlock(1, [probedLog({ tag: "A", amount: 1n }), probedLog({ sender: BOB, tag: "B", amount: 1n }, 1)]);
       expect(store.get("Probe", tagId("A"))!.callResult).to.equal("7777");
       expect(store.get("Probe", tagId("B"))!.callResult ?? null).to.equal(null);
-      expect(calls[0]).to.deep.include({ contractName: "Probe", functionName: "total", address: subgraph.dataSources[0].address });
+      expect(calls[0]).to.deep.include({
+        contractName: "Probe",
+        functionName: "total",
+        address: subgraph.dataSources[0].address,
+      });
       expect(calls[0].functionSignature).to.equal("total(address):(uint256)");
       expect(calls[0].args).to.deep.equal([{ type: "address", value: ALICE }]);
     });
@@ -219,7 +233,13 @@ describe("subgraph runner with the probe subgraph", function () {
         const log = probedLog({ tag: "A", amount: 1n, note });
         store.beginBlock(1);
         expect(() =>
-          runner.run({ dataSource: ds, handler: ds.handlers.get(log.topics[0])!, block: fakeBlock(1), transaction: fakeTransaction(0), log }),
+          runner.run({
+            dataSource: ds,
+            handler: ds.handlers.get(log.topics[0])!,
+            block: fakeBlock(1),
+            transaction: fakeTransaction(0),
+            log,
+          }),
         )
           .to.throw(MappingError)
           .with.property("message")
@@ -235,7 +255,13 @@ describe("subgraph runner with the probe subgraph", function () {
       const broken = { ...bad, data: "0x1234" as Hex };
       store.beginBlock(1);
       expect(() =>
-        runner.run({ dataSource: ds, handler: ds.handlers.get(bad.topics[0])!, block: fakeBlock(1), transaction: fakeTransaction(0), log: broken }),
+        runner.run({
+          dataSource: ds,
+          handler: ds.handlers.get(bad.topics[0])!,
+          block: fakeBlock(1),
+          transaction: fakeTransaction(0),
+          log: broken,
+        }),
       ).to.throw();
       store.discardBlock();
       expect(store.get("Probe", tagId("A"))).to.equal(null);
@@ -259,8 +285,14 @@ describe("subgraph runner with the probe subgraph", function () {
 
   describe("GraphQL API", () => {
     beforeEach(async () => {
-      await runBlock(1, [probedLog({ tag: "A", amount: 10n, note: "alpha one" }), probedLog({ sender: BOB, tag: "B", amount: 25n, note: "beta" }, 1)]);
-      await runBlock(2, [probedLog({ tag: "C", amount: 7n, note: "gamma", values: [9n] }), probedLog({ tag: "A", amount: 40n, note: "alpha two" }, 1)]);
+      await runBlock(1, [
+        probedLog({ tag: "A", amount: 10n, note: "alpha one" }),
+        probedLog({ sender: BOB, tag: "B", amount: 25n, note: "beta" }, 1),
+      ]);
+      await runBlock(2, [
+        probedLog({ tag: "C", amount: 7n, note: "gamma", values: [9n] }),
+        probedLog({ tag: "A", amount: 40n, note: "alpha two" }, 1),
+      ]);
       await runBlock(3, [droppedLog("C")]);
     });
 
@@ -272,7 +304,13 @@ describe("subgraph runner with the probe subgraph", function () {
 
     it("answers a single entity by id", async () => {
       const d = await data(`{ probe(id: "${tagId("A")}") { id amount count note owner { id probeCount } } }`);
-      expect(d.probe).to.deep.equal({ id: tagId("A"), amount: "40", count: 2, note: "alpha two", owner: { id: ALICE, probeCount: 3 } });
+      expect(d.probe).to.deep.equal({
+        id: tagId("A"),
+        amount: "40",
+        count: 2,
+        note: "alpha two",
+        owner: { id: ALICE, probeCount: 3 },
+      });
     });
 
     it("returns null for a missing id", async () => {
@@ -287,13 +325,18 @@ describe("subgraph runner with the probe subgraph", function () {
 
     it("orders numerically by BigInt fields in both directions", async () => {
       await runBlock(4, [probedLog({ tag: "D", amount: 100n })]);
-      const d = await data(`{ asc: probes(orderBy: amount) { tagText } desc: probes(orderBy: amount, orderDirection: desc) { tagText } }`);
+      const d = await data(
+        `{ asc: probes(orderBy: amount) { tagText } desc: probes(orderBy: amount, orderDirection: desc) { tagText } }`,
+      );
       expect(d.asc).to.deep.equal([{ tagText: "B" }, { tagText: "A" }, { tagText: "D" }]);
       expect(d.desc).to.deep.equal([{ tagText: "D" }, { tagText: "A" }, { tagText: "B" }]);
     });
 
     it("filters with comparison, list and string operators", async () => {
-      const q = (where: string) => data(`{ probes(where: ${where}) { tagText } }`).then((d) => (d.probes as { tagText: string }[]).map((p) => p.tagText));
+      const q = (where: string) =>
+        data(`{ probes(where: ${where}) { tagText } }`).then((d) =>
+          (d.probes as { tagText: string }[]).map((p) => p.tagText),
+        );
       expect(await q(`{ amount_gt: "30" }`)).to.deep.equal(["A"]);
       expect(await q(`{ amount_gte: "25" }`)).to.deep.equal(["A", "B"]);
       expect(await q(`{ amount_lt: 30 }`)).to.deep.equal(["B"]);
@@ -315,14 +358,18 @@ describe("subgraph runner with the probe subgraph", function () {
     });
 
     it("resolves @derivedFrom fields with their own arguments", async () => {
-      const d = await data(`{ owner(id: "${ALICE}") { probeCount probes(orderBy: amount, orderDirection: desc) { tagText amount } } }`);
+      const d = await data(
+        `{ owner(id: "${ALICE}") { probeCount probes(orderBy: amount, orderDirection: desc) { tagText amount } } }`,
+      );
       expect(d.owner).to.deep.equal({ probeCount: 3, probes: [{ tagText: "A", amount: "40" }] });
       const owners = await data(`{ owners(where: { probes_: { amount_lt: "30" } }) { id } }`);
       expect(owners.owners).to.deep.equal([{ id: BOB }]);
     });
 
     it("answers as of an earlier block", async () => {
-      const d = await data(`{ probes(block: { number: 1 }) { tagText amount } c: probe(id: "${tagId("C")}", block: { number: 2 }) { tagText } }`);
+      const d = await data(
+        `{ probes(block: { number: 1 }) { tagText amount } c: probe(id: "${tagId("C")}", block: { number: 2 }) { tagText } }`,
+      );
       expect(d.probes).to.deep.equal([
         { tagText: "A", amount: "10" },
         { tagText: "B", amount: "25" },
@@ -332,7 +379,11 @@ describe("subgraph runner with the probe subgraph", function () {
 
     it("reports the indexed head in _meta", async () => {
       const d = await data(`{ _meta { block { number hash } deployment hasIndexingErrors } }`);
-      expect(d._meta).to.deep.equal({ block: { number: 3, hash: fakeBlock(3).hash }, deployment: "probe", hasIndexingErrors: false });
+      expect(d._meta).to.deep.equal({
+        block: { number: 3, hash: fakeBlock(3).hash },
+        deployment: "probe",
+        hasIndexingErrors: false,
+      });
     });
 
     it("rejects an unknown field with graph-node's validation message", async () => {
@@ -342,22 +393,30 @@ describe("subgraph runner with the probe subgraph", function () {
 
     it("rejects an unknown filter with graph-node's validation message", async () => {
       const result = await query.execute(`{ probes(where: { colour: "red" }) { id } }`);
-      expect(result.errors?.map((e) => e.message)).to.deep.equal(['Field "colour" is not defined by type "Probe_filter".']);
+      expect(result.errors?.map((e) => e.message)).to.deep.equal([
+        'Field "colour" is not defined by type "Probe_filter".',
+      ]);
     });
 
     it("rejects a filter on a derived field as graph-node does", async () => {
       const result = await query.execute(`{ owners(where: { probes: ["x"] }) { id } }`);
-      expect(result.errors?.map((e) => e.message)).to.deep.equal(['Field "probes" is not defined by type "Owner_filter".']);
+      expect(result.errors?.map((e) => e.message)).to.deep.equal([
+        'Field "probes" is not defined by type "Owner_filter".',
+      ]);
     });
 
     it("rejects a page larger than 1000", async () => {
       const result = await query.execute(`{ probes(first: 5000) { id } }`);
-      expect(result.errors?.map((e) => e.message)).to.deep.equal(["The `first` argument must be between 0 and 1000, but is 5000"]);
+      expect(result.errors?.map((e) => e.message)).to.deep.equal([
+        "The `first` argument must be between 0 and 1000, but is 5000",
+      ]);
     });
 
     it("rejects a block that is not indexed yet", async () => {
       const result = await query.execute(`{ probes(block: { number: 99 }) { id } }`);
-      expect(result.errors?.[0].message).to.match(/has only indexed up to block number 3 and data for block number 99 is therefore not yet available/);
+      expect(result.errors?.[0].message).to.match(
+        /has only indexed up to block number 3 and data for block number 99 is therefore not yet available/,
+      );
     });
   });
 });

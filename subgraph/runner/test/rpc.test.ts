@@ -131,7 +131,12 @@ describe("subgraph runner over HTTP JSON-RPC", function () {
     let runner: SubgraphRunner;
 
     before(async () => {
-      runner = await startSubgraphRunner({ buildDir: buildDir(), rpcUrl, port: 0, addresses: { Probe: { address: CONTRACT } } });
+      runner = await startSubgraphRunner({
+        buildDir: buildDir(),
+        rpcUrl,
+        port: 0,
+        addresses: { Probe: { address: CONTRACT } },
+      });
       await runner.sync();
     });
 
@@ -140,13 +145,23 @@ describe("subgraph runner over HTTP JSON-RPC", function () {
     });
 
     const post = async (body: unknown, url = runner.url!) => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] } };
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] },
+      };
     };
 
     it("serves queries at /subgraphs/name/flexgrid with variables", async () => {
       const head = Number(await hre.network.provider.send("eth_blockNumber", []));
-      const { status, body } = await post({ query: "query($n: Int) { probes(first: $n) { id } _meta { block { number } } }", variables: { n: 5 } });
+      const { status, body } = await post({
+        query: "query($n: Int) { probes(first: $n) { id } _meta { block { number } } }",
+        variables: { n: 5 },
+      });
       expect(status).to.equal(200);
       expect(body).to.deep.equal({ data: { probes: [], _meta: { block: { number: head } } } });
     });

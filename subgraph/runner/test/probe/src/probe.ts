@@ -1,5 +1,16 @@
 // Probe mapping: touches every host function family so the runner's memory layouts are checked end to end.
-import { BigDecimal, BigInt, Bytes, crypto, dataSource, ethereum, json, JSONValueKind, log, store } from "@graphprotocol/graph-ts";
+import {
+  BigDecimal,
+  BigInt,
+  Bytes,
+  crypto,
+  dataSource,
+  ethereum,
+  json,
+  JSONValueKind,
+  log,
+  store,
+} from "@graphprotocol/graph-ts";
 import { Dropped, Probe as ProbeContract, Probed } from "../generated/Probe/Probe";
 import { Owner, Probe } from "../generated/schema";
 
@@ -38,7 +49,10 @@ export function handleProbed(event: Probed): void {
   probe.anded = amount.bitAnd(BigInt.fromI32(0xff));
   probe.amountHex = amount.toHexString();
   probe.amountDecimal = amount.toBigDecimal().times(BigDecimal.fromString("1.5"));
-  probe.ratio = BigDecimal.fromString("10").div(BigDecimal.fromString("4")).plus(BigDecimal.fromString("0.25")).minus(BigDecimal.fromString("1"));
+  probe.ratio = BigDecimal.fromString("10")
+    .div(BigDecimal.fromString("4"))
+    .plus(BigDecimal.fromString("0.25"))
+    .minus(BigDecimal.fromString("1"));
   probe.keccak = Bytes.fromByteArray(crypto.keccak256(Bytes.fromUTF8(event.params.note)));
   probe.base58 = event.params.pair.b.toBase58();
   const decoded = ethereum.decode("(uint256,string)", event.params.blob);
