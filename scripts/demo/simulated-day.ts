@@ -166,7 +166,18 @@ export async function runSimulatedDay(options: SimulatedDayOptions): Promise<Sim
     stepTimeoutMs,
     pollMs,
   );
-  log.info({ requests: dsoRequests.length }, "simulated day: the DSO oracle posted its request");
+  // ... and its dynamic traffic lights for every perimeter, which the clearing reads for the TSO's awards.
+  await waitFor(
+    "the DSO oracle's traffic lights",
+    async () => {
+      const events = await lights.queryFilter(lights.filters.TrafficLightPublished(undefined, day));
+      const perimeters = new Set(events.filter((e) => e.args.sessionId === sessionId).map((e) => e.args.perimeterId));
+      return perimeters.size >= scenario.feeders.length ? true : undefined;
+    },
+    stepTimeoutMs,
+    pollMs,
+  );
+  log.info({ requests: dsoRequests.length }, "simulated day: the DSO oracle posted its request and traffic lights");
 
   // Gate closure: the market oracle clears, then the DSO oracle validates every award.
   await advanceChainTo(provider, gateClosureTime + 1);
