@@ -1,5 +1,7 @@
 // Stack service: the DSO oracle (mapping, requests, traffic lights, validation, setpoint dispatch) on the local
 // chain and broker, with the Tor di Valle demo network model.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { startDsoService } from "../../oracles/dso/service/main";
 import type { StackService } from "./types";
 
@@ -15,11 +17,16 @@ export const dsoService: StackService = {
     if (missing.length > 0)
       // The market contracts' deploy step is not in the address book yet: nothing to watch, say so and idle.
       return { name: "DSO oracle", details: `idle: ${missing.join(", ")} not deployed`, stop: async () => undefined };
+    const credentials = path.join(ctx.dataDir, "bal", "dso-mqtt.json");
     const service = await startDsoService({
       config: { ...ctx.config, keys: { ...ctx.config.keys, dsoOracle } },
       deployment: ctx.deployment,
       rpcUrl: ctx.rpcUrl,
       mqttUrl: ctx.mqttUrl,
+      // The BAL's embedded broker issues the DSO's credentials next to its data.
+      mqttAuth: existsSync(credentials)
+        ? (JSON.parse(readFileSync(credentials, "utf8")) as { username: string; password: string })
+        : undefined,
       databaseUrl: ctx.databaseUrl,
       log: ctx.log.child({ service: "dso" }),
     });

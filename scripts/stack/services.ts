@@ -3,6 +3,7 @@
 import type { StackService } from "./types";
 import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
+import { dsoService } from "./dso";
 import { subgraphService } from "./subgraph";
 
 // prettier-ignore
@@ -10,5 +11,6 @@ export const stackServices: StackService[] = [
   demoPodsService,
   balStackService,
   lightNodesStackService,
+  dsoService,
   subgraphService,
 ];

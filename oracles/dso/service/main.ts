@@ -16,6 +16,8 @@ export interface DsoServiceOptions {
   deployment: Deployment;
   rpcUrl: string;
   mqttUrl?: string;
+  /** Broker credentials of the DSO (role "dso": may publish setpoints, subscribe to activations). */
+  mqttAuth?: { username: string; password: string };
   /**
    * The SCD on PostgreSQL (DATABASE_URL): acks the BAL stored while this service was down are read from it. The
    * embedded PGlite store belongs to the BAL's process, so without a URL acks come from MQTT only.
@@ -76,7 +78,7 @@ export async function startDsoService(options: DsoServiceOptions): Promise<Runni
   let client: MqttClient | undefined;
   let dispatcher: SetpointDispatcher | undefined;
   if (options.mqttUrl) {
-    client = await mqtt.connectAsync(options.mqttUrl, { clientId: `dso-oracle-${process.pid}` });
+    client = await mqtt.connectAsync(options.mqttUrl, { clientId: `dso-oracle-${process.pid}`, ...options.mqttAuth });
     dispatcher = new SetpointDispatcher(client, { log, ackTimeoutMs: options.ackTimeoutMs });
     await dispatcher.start();
   } else log.warn("no MQTT broker: setpoints are not dispatched");
