@@ -167,14 +167,21 @@ export async function readPods(registry: PodRegistry): Promise<ChainPod[]> {
   );
 }
 
-/** Unpacks a committed baseline: 96 big-endian int32 kW values (contracts/libraries/Baseline.sol). */
-export function unpackBaseline(packed: string, what: string): number[] {
-  if (!/^0x[0-9a-fA-F]*$/.test(packed) || packed.length !== 2 + 96 * 8)
-    throw new DsoDataError(what, `expected 96 packed int32 values (384 bytes), got ${(packed.length - 2) / 2} bytes`);
-  return Array.from({ length: 96 }, (_, i) => {
-    const word = Number.parseInt(packed.slice(2 + i * 8, 10 + i * 8), 16);
-    return word >= 0x80000000 ? word - 0x100000000 : word;
-  });
+const baselineSchema = z
+  .array(
+    z.coerce
+      .number()
+      .int()
+      .min(-(2 ** 31))
+      .max(2 ** 31 - 1),
+  )
+  .length(96);
+
+/** A committed baseline as the event carries it: 96 int32 kW values (load convention). */
+export function parseBaseline(values: unknown, what: string): number[] {
+  const parsed = baselineSchema.safeParse(values);
+  if (!parsed.success) throw new DsoDataError(what, "expected 96 integer kW values");
+  return parsed.data;
 }
 
 /** The latest committed baseline per PoD for a market day (96 kW values, load convention). */
@@ -184,7 +191,7 @@ export async function readBaselines(registry: PodRegistry, day: number): Promise
   for (const e of events) {
     const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
     // Events come in chain order: the last one of a PoD is its committed baseline.
-    out.set(pod, unpackBaseline(e.args.packedValuesKw, `baseline of ${pod} for day ${day}`));
+    out.set(pod, parseBaseline(Array.from(e.args.valuesKw), `baseline of ${pod} for day ${day}`));
   }
   return out;
 }

@@ -28,7 +28,7 @@ import {
   parseAward,
   readAwards,
   readDsoRequests,
-  unpackBaseline,
+  parseBaseline,
   VERDICT,
 } from "./chain";
 import { parseActivation, SetpointDispatcher } from "./dispatch";
@@ -92,11 +92,7 @@ async function platformWithOpenSession(confirm = true) {
   await time.increaseTo(openingTime);
   for (const p of TDV.scenario.pods) {
     const values = Array.from({ length: 96 }, (_, s) => Math.round(s === SLOT ? p.baseline : 0.4 * p.baseline));
-    const packed = ethers.solidityPacked(
-      values.map(() => "int32"),
-      values,
-    );
-    await registry.connect(aggregators[p.aggregator]).submitBaseline(podIdToBytes32(p.pod), day, packed);
+    await registry.connect(aggregators[p.aggregator]).submitBaseline(podIdToBytes32(p.pod), day, values);
   }
   const addresses = {
     market: await market.getAddress(),
@@ -386,11 +382,10 @@ describe("DsoOracle service", function () {
       expect(() => parseAward({ ...good, slotIndex: 120n })).to.throw(DsoDataError, /award 3: slot 120/);
       expect(() => parseAward({ ...good, podId: "0x1234" })).to.throw(DsoDataError, /award 3: 0x1234 is not a bytes32/);
       expect(() => parseAward({ ...good, podId: `0x${"ff".repeat(32)}` })).to.throw(DsoDataError, /does not decode/);
-      const packed = ethers.solidityPacked(Array(96).fill("int32"), [-5, ...Array(95).fill(7)]);
-      expect(unpackBaseline(packed, "baseline").slice(0, 2)).to.deep.equal([-5, 7]);
-      expect(() => unpackBaseline("0x1234", "baseline of IT002E61899978 for day 3")).to.throw(
+      expect(parseBaseline(Array(96).fill(7), "baseline")).to.have.length(96);
+      expect(() => parseBaseline([1, 2], "baseline of IT002E61899978 for day 3")).to.throw(
         DsoDataError,
-        /baseline of IT002E61899978 for day 3: expected 96 packed int32 values \(384 bytes\), got 2 bytes/,
+        /baseline of IT002E61899978 for day 3: expected 96 integer kW values/,
       );
     });
 
