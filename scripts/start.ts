@@ -2,6 +2,7 @@
 // scripts/stack/services.ts; prints what runs where, and stops everything cleanly on Ctrl-C.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { JsonRpcProvider } from "ethers";
 import { createLogger, loadConfig, FlexGridError } from "../protocol";
 import { startLocalChain, rpcBlockNumber, type LocalChain } from "./stack/chain";
 import { stackServices } from "./stack/services";
@@ -30,12 +31,21 @@ async function main(): Promise<void> {
         log.error({ err: error }, `failed to stop ${service.name}`);
       }
     }
+    provider?.destroy();
     await chain?.stop();
     log.info("stopped");
     process.exit(exitCode);
   };
   process.once("SIGINT", () => void stopAll("SIGINT"));
   process.once("SIGTERM", () => void stopAll("SIGTERM"));
+  // A service that crashes must not leave the chain and the others running: log it, stop everything, exit 1.
+  const crash = (kind: string) => (error: unknown) => {
+    log.fatal({ err: error }, `${kind}: stopping the stack`);
+    void stopAll(kind, 1);
+  };
+  process.on("uncaughtException", crash("uncaught exception"));
+  process.on("unhandledRejection", crash("unhandled rejection"));
+  let provider: JsonRpcProvider | undefined;
   try {
     await startStack();
   } catch (error) {
@@ -75,10 +85,12 @@ async function main(): Promise<void> {
       `deployed ${Object.keys(deployment.contracts).length} contracts (address book deployments/${config.network}.json)`,
     );
 
+    provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
     const ctx: StackContext = {
       config,
       rpcUrl,
       hre,
+      provider,
       deployment,
       mqttUrl: config.mqttUrl,
       databaseUrl: config.databaseUrl,

@@ -18,9 +18,13 @@ interface VerifyOptions {
 
 async function loadCertificate(target: string, balUrl: string): Promise<Certificate> {
   if (existsSync(target)) return parseWith(certificateSchema, JSON.parse(readFileSync(target, "utf8")), target);
-  if (!/^(\d+|0x[0-9a-fA-F]{64})$/.test(target)) throw new FlexGridError(`${target} is neither a file nor a reading id (number or packet hash)`, "VERIFY_INPUT");
+  if (!/^(\d+|0x[0-9a-fA-F]{64})$/.test(target))
+    throw new FlexGridError(`${target} is neither a file nor a reading id (number or packet hash)`, "VERIFY_INPUT");
   const res = await fetch(`${balUrl}/readings/${target}`).catch((error: Error) => {
-    throw new FlexGridError(`cannot reach the BAL at ${balUrl} to fetch reading ${target}: ${error.message}`, "BAL_UNREACHABLE");
+    throw new FlexGridError(
+      `cannot reach the BAL at ${balUrl} to fetch reading ${target}: ${error.message}`,
+      "BAL_UNREACHABLE",
+    );
   });
   if (res.status === 404) throw new FlexGridError(`the BAL has no reading ${target}`, "NOT_FOUND");
   if (!res.ok) throw new FlexGridError(`the BAL answered HTTP ${res.status} for reading ${target}`, "BAL_ERROR");
@@ -33,7 +37,10 @@ export function registerBalCommands(program: Command): void {
     .description(
       "verify a certified meter reading from the chain alone: batch root anchored, Merkle proof, Light Node key valid at the reading's time, P-256 signature; exits 1 naming the first failed check",
     )
-    .argument("<reading>", "a reading id or packet hash (fetched from the BAL), or a certificate file (GET /readings/:id saved as JSON)")
+    .argument(
+      "<reading>",
+      "a reading id or packet hash (fetched from the BAL), or a certificate file (GET /readings/:id saved as JSON)",
+    )
     .option("--bal-url <url>", "where to fetch a reading by id (default http://127.0.0.1:$BAL_PORT)")
     .option("--rpc-url <url>", "chain to verify against (default $RPC_URL or the local node)")
     .option("--network <name>", "address book to take MeasurementAnchor from (default $NETWORK)")
@@ -48,7 +55,10 @@ export function registerBalCommands(program: Command): void {
         try {
           anchorAddress = contractAddress(loadDeployment(options.network ?? config.network), "MeasurementAnchor");
         } catch {
-          throw new FlexGridError("no MeasurementAnchor address: pass --anchor or deploy first (the certificate's own address is not trusted)", "NO_ANCHOR");
+          throw new FlexGridError(
+            "no MeasurementAnchor address: pass --anchor or deploy first (the certificate's own address is not trusted)",
+            "NO_ANCHOR",
+          );
         }
       }
       const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true });
@@ -58,8 +68,12 @@ export function registerBalCommands(program: Command): void {
       const report = await verifyCertificate(cert, provider, anchorAddress);
       provider.destroy();
       const warnings: string[] = [];
-      if (Number(chainId) !== cert.chainId) warnings.push(`the certificate names chain ${cert.chainId}, verified on chain ${chainId}`);
-      if (cert.measurementAnchor.toLowerCase() !== anchorAddress.toLowerCase()) warnings.push(`the certificate names anchor ${cert.measurementAnchor}, verified against ${anchorAddress} (address book)`);
+      if (Number(chainId) !== cert.chainId)
+        warnings.push(`the certificate names chain ${cert.chainId}, verified on chain ${chainId}`);
+      if (cert.measurementAnchor.toLowerCase() !== anchorAddress.toLowerCase())
+        warnings.push(
+          `the certificate names anchor ${cert.measurementAnchor}, verified against ${anchorAddress} (address book)`,
+        );
       if (options.json) {
         console.log(JSON.stringify({ ...report, warnings }, null, 2));
       } else {
@@ -76,9 +90,14 @@ export function registerBalCommands(program: Command): void {
 
   bal
     .command("add-device")
-    .description("create MQTT credentials for a Light Node (username = PoD id; it may publish only to its own PoD's topics) and print its password")
+    .description(
+      "create MQTT credentials for a Light Node (username = PoD id; it may publish only to its own PoD's topics) and print its password",
+    )
     .argument("<pod>", "PoD id, e.g. IT002E61899978")
-    .option("--file <path>", "credentials file of the embedded broker (default $FLEXGRID_DATA_DIR/bal/mqtt-credentials.json)")
+    .option(
+      "--file <path>",
+      "credentials file of the embedded broker (default $FLEXGRID_DATA_DIR/bal/mqtt-credentials.json)",
+    )
     .action((pod: string, options: { file?: string }) => {
       const file = options.file ?? path.join(loadConfig().dataDir, "bal", "mqtt-credentials.json");
       const store = CredentialStore.load(file);
@@ -92,7 +111,9 @@ export function registerBalCommands(program: Command): void {
     .description("print a Mosquitto ACL file with the BAL's topic rules (for MQTT_URL deployments)")
     .option("--bal-user <name>", "the BAL's MQTT user", "bal")
     .option("--dso-user <name>", "the DSO oracle's MQTT user", "dso")
-    .action((options: { balUser: string; dsoUser: string }) => console.log(mosquittoAcl(options.balUser, options.dsoUser)));
+    .action((options: { balUser: string; dsoUser: string }) =>
+      console.log(mosquittoAcl(options.balUser, options.dsoUser)),
+    );
 
   for (const [name, route, what] of [
     ["status", "stats", "ingest and anchoring counters of a running BAL"],

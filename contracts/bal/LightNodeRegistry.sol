@@ -46,7 +46,9 @@ contract LightNodeRegistry is ILightNodeRegistry, RoleGuarded {
         uint64 atMs = _nowMs();
         current.validUntilMs = atMs;
         current.end = KeyEnd.Rotated;
-        _history[podId].push(KeyRecord({qx: qx, qy: qy, validFromMs: atMs, validUntilMs: _OPEN_END, end: KeyEnd.Active}));
+        _history[podId].push(
+            KeyRecord({qx: qx, qy: qy, validFromMs: atMs, validUntilMs: _OPEN_END, end: KeyEnd.Active})
+        );
         emit LightNodeKeyRotated(podId, oldKeyHash, newKeyHash, qx, qy, atMs);
     }
 
@@ -119,7 +121,12 @@ contract LightNodeRegistry is ILightNodeRegistry, RoleGuarded {
         _podOfKey[keyHash] = podId;
     }
 
-    function _rotationMessage(PodId podId, bytes32 oldKeyHash, bytes32 qx, bytes32 qy) private view returns (bytes memory) {
+    function _rotationMessage(
+        PodId podId,
+        bytes32 oldKeyHash,
+        bytes32 qx,
+        bytes32 qy
+    ) private view returns (bytes memory) {
         return abi.encode(_ROTATION_TAG, block.chainid, address(this), podId, oldKeyHash, qx, qy);
     }
 

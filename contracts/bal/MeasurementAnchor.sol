@@ -35,7 +35,8 @@ contract MeasurementAnchor is IMeasurementAnchor, RoleGuarded {
         uint64 toMs,
         uint32 count
     ) external onlyRole(Roles.BAL_ANCHOR) returns (uint256 batchId) {
-        if (root == bytes32(0) || count == 0 || fromMs > toMs) revert MeasurementAnchorInvalidBatch(root, fromMs, toMs, count);
+        if (root == bytes32(0) || count == 0 || fromMs > toMs)
+            revert MeasurementAnchorInvalidBatch(root, fromMs, toMs, count);
         Batch storage existing = _batches[root];
         if (existing.anchoredAt != 0) revert MeasurementAnchorRootAlreadyAnchored(root, existing.batchId);
         batchId = _roots.length;

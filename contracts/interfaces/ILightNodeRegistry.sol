@@ -38,7 +38,13 @@ interface ILightNodeRegistry {
     error LightNodeRegistryInvalidRotationSignature(PodId podId, bytes32 activeKeyHash);
 
     /// @notice A key was registered for a PoD that had none active (trust on first use).
-    event LightNodeKeyRegistered(PodId indexed podId, bytes32 indexed keyHash, bytes32 qx, bytes32 qy, uint64 validFromMs);
+    event LightNodeKeyRegistered(
+        PodId indexed podId,
+        bytes32 indexed keyHash,
+        bytes32 qx,
+        bytes32 qy,
+        uint64 validFromMs
+    );
     /// @notice The PoD's key was replaced by a new one, authorised by the old key's signature.
     event LightNodeKeyRotated(
         PodId indexed podId,

@@ -48,7 +48,10 @@ export class DiskQueue<T> {
       }
     }
     const stored = existsSync(this._cursorFile) ? Number(readFileSync(this._cursorFile, "utf8").trim()) : 0;
-    this._delivered = Math.min(Math.max(Number.isSafeInteger(stored) ? stored : 0, this._base), this._base + this._items.length);
+    this._delivered = Math.min(
+      Math.max(Number.isSafeInteger(stored) ? stored : 0, this._base),
+      this._base + this._items.length,
+    );
   }
 
   /** Appends (the write reaches the OS before this returns; fsync is left to the OS for flash wear). */
@@ -71,7 +74,8 @@ export class DiskQueue<T> {
   peek(max: number, from = this._delivered): QueueEntry<T>[] {
     const out: QueueEntry<T>[] = [];
     const end = this._base + this._items.length;
-    for (let i = Math.max(from, this._delivered); i < end && out.length < max; i++) out.push({ index: i, item: this._items[i - this._base] });
+    for (let i = Math.max(from, this._delivered); i < end && out.length < max; i++)
+      out.push({ index: i, item: this._items[i - this._base] });
     return out;
   }
 
@@ -87,7 +91,10 @@ export class DiskQueue<T> {
   private compact(): void {
     const rest = this._items.slice(this._delivered - this._base);
     const tmp = `${this._file}.tmp`;
-    writeFileSync(tmp, [JSON.stringify({ base: this._delivered }), ...rest.map((i) => JSON.stringify(i))].join("\n") + "\n");
+    writeFileSync(
+      tmp,
+      [JSON.stringify({ base: this._delivered }), ...rest.map((i) => JSON.stringify(i))].join("\n") + "\n",
+    );
     renameSync(tmp, this._file);
     this._items = rest;
     this._base = this._delivered;

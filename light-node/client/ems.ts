@@ -57,7 +57,13 @@ export function createEmsLink(config: EmsConfig, map: MeterMap, clock: () => num
           const res = await fetch(config.url, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify({ setpointId: c.setpoint.setpointId, windowStartMs: c.setpoint.windowStartMs, slots: c.setpoint.slots, slotIndex: c.slotIndex, commandSeq: c.commandSeq }),
+            body: JSON.stringify({
+              setpointId: c.setpoint.setpointId,
+              windowStartMs: c.setpoint.windowStartMs,
+              slots: c.setpoint.slots,
+              slotIndex: c.slotIndex,
+              commandSeq: c.commandSeq,
+            }),
             signal: AbortSignal.timeout(config.timeoutMs),
           });
           if (!res.ok) throw new Error(`EMS answered HTTP ${res.status}`);
@@ -79,7 +85,11 @@ export function createEmsLink(config: EmsConfig, map: MeterMap, clock: () => num
       client.on("error", () => undefined);
       return {
         async send(c) {
-          await client.publishAsync(config.topic, JSON.stringify({ ...c.setpoint, slotIndex: c.slotIndex, commandSeq: c.commandSeq }), { qos: 1 });
+          await client.publishAsync(
+            config.topic,
+            JSON.stringify({ ...c.setpoint, slotIndex: c.slotIndex, commandSeq: c.commandSeq }),
+            { qos: 1 },
+          );
           return clock();
         },
         probe: async () => client.connected,

@@ -4,6 +4,9 @@ import path from "node:path";
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { generateLightNodeKey, publicKeyOf, type LightNodeKey } from "../../protocol";
 
+// UNFINISHED: key rotation from the device. LightNodeRegistry.rotateKey and the off-chain helpers
+// (oracles/bal/chain/keyRegister.ts: rotationMessage, signRotation) are done and tested; no command or MQTT flow
+// yet generates the new key here, gets the rotation on chain and switches keys after confirmation.
 /** Loads `<dataDir>/node-key.json`, or creates it (mode 0600) on first start. */
 export function loadOrCreateNodeKey(dataDir: string): LightNodeKey & { created: boolean } {
   mkdirSync(dataDir, { recursive: true });
@@ -14,7 +17,9 @@ export function loadOrCreateNodeKey(dataDir: string): LightNodeKey & { created: 
     return { privateKey: bytes, publicKey: publicKeyOf(bytes), created: false };
   }
   const key = generateLightNodeKey();
-  writeFileSync(file, JSON.stringify({ privateKey: bytesToHex(key.privateKey), publicKey: key.publicKey }, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify({ privateKey: bytesToHex(key.privateKey), publicKey: key.publicKey }, null, 2), {
+    mode: 0o600,
+  });
   return { ...key, created: true };
 }
 

@@ -96,7 +96,14 @@ export class LightNode {
   private _commandSeq = 0;
   private _stopped = false;
   private _pumping = false;
-  readonly stats: LightNodeStats = { readings: 0, readFailures: 0, published: 0, queued: 0, anomalies: 0, activations: 0 };
+  readonly stats: LightNodeStats = {
+    readings: 0,
+    readFailures: 0,
+    published: 0,
+    queued: 0,
+    anomalies: 0,
+    activations: 0,
+  };
   /** Called after each activation packet is queued (tests, demo logging). */
   onActivation?: (packet: SignedPacket<"activation">) => void;
 
@@ -141,7 +148,11 @@ export class LightNode {
       this._log.info("connected to the broker");
       if (this._linkUp.mqtt === false) this.linkChanged("mqtt", true, "MQTT broker reachable again");
       this._linkUp.mqtt = true;
-      client.subscribe(topics.setpoints(pod), { qos: 1 }, (err) => err && this._log.warn({ err }, "setpoint subscription failed"));
+      client.subscribe(
+        topics.setpoints(pod),
+        { qos: 1 },
+        (err) => err && this._log.warn({ err }, "setpoint subscription failed"),
+      );
       void this.pump();
     });
     client.on("close", () => {
@@ -200,7 +211,8 @@ export class LightNode {
       });
     } catch (error) {
       this.stats.readFailures++;
-      if (this._linkUp.meter !== false) this.linkChanged("meter", false, `meter read failed: ${(error as Error).message}`);
+      if (this._linkUp.meter !== false)
+        this.linkChanged("meter", false, `meter read failed: ${(error as Error).message}`);
       this._linkUp.meter = false;
       return undefined;
     }
@@ -212,7 +224,10 @@ export class LightNode {
     if (this.config.ems.kind !== "none") checks.push(["ems", () => this._ems.probe()]);
     if (this.config.dsoHealthUrl) {
       const url = this.config.dsoHealthUrl;
-      checks.push(["dso", async () => (await fetch(url, { signal: AbortSignal.timeout(3000) }).catch(() => undefined))?.ok ?? false]);
+      checks.push([
+        "dso",
+        async () => (await fetch(url, { signal: AbortSignal.timeout(3000) }).catch(() => undefined))?.ok ?? false,
+      ]);
     }
     if (this.config.internetProbe) {
       const { host, port } = this.config.internetProbe;
@@ -220,21 +235,38 @@ export class LightNode {
     }
     for (const [link, probe] of checks) {
       const up = await probe().catch(() => false);
-      if (this._linkUp[link] === undefined ? !up : this._linkUp[link] !== up) this.linkChanged(link, up, up ? `${link} link restored` : `${link} link down`);
+      if (this._linkUp[link] === undefined ? !up : this._linkUp[link] !== up)
+        this.linkChanged(link, up, up ? `${link} link restored` : `${link} link down`);
       this._linkUp[link] = up;
     }
   }
 
   private linkChanged(link: Link, up: boolean, detail: string): void {
     this._log.warn({ link, up }, detail);
-    this.emit("anomaly", { anomaly: up ? "link-restored" : LINK_ANOMALY[link], detail: `${link}: ${detail}`.slice(0, 256) });
+    this.emit("anomaly", {
+      anomaly: up ? "link-restored" : LINK_ANOMALY[link],
+      detail: `${link}: ${detail}`.slice(0, 256),
+    });
   }
 
   /** Builds, signs and queues a packet with the node's next sequence number. */
-  emit<K extends PacketKind>(kind: K, fields: Omit<PacketDataByKind[K], "pod" | "timestampMs" | "sequence">): SignedPacket<K> {
-    const data = { pod: this.config.pod, timestampMs: this._clock(), sequence: this._seq.next(), ...fields } as PacketDataByKind[K];
+  emit<K extends PacketKind>(
+    kind: K,
+    fields: Omit<PacketDataByKind[K], "pod" | "timestampMs" | "sequence">,
+  ): SignedPacket<K> {
+    const data = {
+      pod: this.config.pod,
+      timestampMs: this._clock(),
+      sequence: this._seq.next(),
+      ...fields,
+    } as PacketDataByKind[K];
     const packet = signPacket(kind, data, this._privateKey);
-    const topic = kind === "measurement" ? topics.measurements(this.pod) : kind === "anomaly" ? topics.anomalies(this.pod) : topics.activations(this.pod);
+    const topic =
+      kind === "measurement"
+        ? topics.measurements(this.pod)
+        : kind === "anomaly"
+          ? topics.anomalies(this.pod)
+          : topics.activations(this.pod);
     this._queue.push({ topic, packet });
     this.stats.queued++;
     if (kind === "anomaly") this.stats.anomalies++;
@@ -251,7 +283,12 @@ export class LightNode {
       anomaly: "node-offline" as const,
       detail: "MQTT last will: the Light Node disconnected without notice (timestamp = when the will was armed)",
     };
-    return { topic: topics.anomalies(this.pod), payload: Buffer.from(JSON.stringify(signPacket("anomaly", data, this._privateKey))), qos: 1 as const, retain: false };
+    return {
+      topic: topics.anomalies(this.pod),
+      payload: Buffer.from(JSON.stringify(signPacket("anomaly", data, this._privateKey))),
+      qos: 1 as const,
+      retain: false,
+    };
   }
 
   /**
@@ -271,7 +308,9 @@ export class LightNode {
         for (const entry of next) {
           this._inFlight.add(entry.index);
           this._sentThrough = entry.index;
-          client.publish(entry.item.topic, JSON.stringify(entry.item.packet), { qos: 1 }, (err) => this.onPublished(entry.index, err));
+          client.publish(entry.item.topic, JSON.stringify(entry.item.packet), { qos: 1 }, (err) =>
+            this.onPublished(entry.index, err),
+          );
         }
       }
     } finally {
@@ -312,14 +351,23 @@ export class LightNode {
     }
     const sp = parsed.data;
     const answer = (outcome: "forwarded" | "rejected" | "ems-unreachable", emsReceivedMs: number | null) => {
-      const packet = this.emit("activation", { setpointId: sp.setpointId, dsoSentMs: sp.dsoSentMs, nodeReceivedMs, emsReceivedMs, outcome });
+      const packet = this.emit("activation", {
+        setpointId: sp.setpointId,
+        dsoSentMs: sp.dsoSentMs,
+        nodeReceivedMs,
+        emsReceivedMs,
+        outcome,
+      });
       this.stats.activations++;
       this.onActivation?.(packet);
       return packet;
     };
     const signer = await recoverSetpointSigner(sp).catch(() => undefined);
     if (!signer || signer.toLowerCase() !== this.config.dsoAddress.toLowerCase() || sp.pod !== this.pod) {
-      this._log.warn({ signer, pod: sp.pod }, "setpoint not signed by the configured DSO (or for another PoD): rejected");
+      this._log.warn(
+        { signer, pod: sp.pod },
+        "setpoint not signed by the configured DSO (or for another PoD): rejected",
+      );
       return answer("rejected", null);
     }
     try {
@@ -328,7 +376,8 @@ export class LightNode {
       this._linkUp.ems = true;
       return answer("forwarded", emsReceivedMs);
     } catch (error) {
-      if (this._linkUp.ems !== false) this.linkChanged("ems", false, `setpoint forward failed: ${(error as Error).message}`);
+      if (this._linkUp.ems !== false)
+        this.linkChanged("ems", false, `setpoint forward failed: ${(error as Error).message}`);
       this._linkUp.ems = false;
       return answer("ems-unreachable", null);
     }
@@ -355,7 +404,8 @@ export class LightNode {
         .send({ setpoint: sp, slotIndex, commandSeq: ++this._commandSeq })
         .then(() => this.scheduleSlot(sp, slotIndex + 1))
         .catch((error: Error) => {
-          if (this._linkUp.ems !== false) this.linkChanged("ems", false, `slot ${slotIndex} write failed: ${error.message}`);
+          if (this._linkUp.ems !== false)
+            this.linkChanged("ems", false, `slot ${slotIndex} write failed: ${error.message}`);
           this._linkUp.ems = false;
         });
     }, delay);

@@ -2,7 +2,14 @@
 // It stands in for the customer's meter (and EMS) in tests and in the local demo stack.
 import net from "node:net";
 import { ServerTCP } from "modbus-serial";
-import { encodeRegisters, decodeRegisters, registerCount, loadMeterMap, type MeterMap, type RegisterSpec } from "../meter/registerMap";
+import {
+  encodeRegisters,
+  decodeRegisters,
+  registerCount,
+  loadMeterMap,
+  type MeterMap,
+  type RegisterSpec,
+} from "../meter/registerMap";
 import { profileFactor, romeSlotOf } from "../meter/loadProfile";
 
 export interface MeterSimulatorOptions {

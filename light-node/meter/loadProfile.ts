@@ -3,8 +3,8 @@
 
 /** Relative demand per local hour (0..23); peak = 1. Quarter-hours are interpolated linearly between hours. */
 const HOURLY_SHAPE = [
-  0.38, 0.35, 0.33, 0.32, 0.32, 0.35, 0.45, 0.62, 0.78, 0.86, 0.9, 0.92, 0.93, 0.9, 0.87, 0.86, 0.88, 0.93, 1.0,
-  0.98, 0.9, 0.75, 0.58, 0.45,
+  0.38, 0.35, 0.33, 0.32, 0.32, 0.35, 0.45, 0.62, 0.78, 0.86, 0.9, 0.92, 0.93, 0.9, 0.87, 0.86, 0.88, 0.93, 1.0, 0.98,
+  0.9, 0.75, 0.58, 0.45,
 ];
 
 const romeHourFormat = new Intl.DateTimeFormat("en-GB", {

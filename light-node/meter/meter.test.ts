@@ -19,7 +19,10 @@ describe("light-node meter", () => {
       ];
       for (const order of ["high-first", "low-first"] as const) {
         for (const [spec, value] of cases) {
-          expect(decodeRegisters(spec, encodeRegisters(spec, value, order), order)).to.be.closeTo(value, 1e-3 * Math.abs(value) + 1e-9);
+          expect(decodeRegisters(spec, encodeRegisters(spec, value, order), order)).to.be.closeTo(
+            value,
+            1e-3 * Math.abs(value) + 1e-9,
+          );
         }
       }
     });
@@ -68,7 +71,9 @@ describe("light-node meter", () => {
       const r = await reader.read();
       const mean = (3_000_000 * (profileFactor(50) + profileFactor(51))) / 2;
       const expected = 5_000_000 + mean / 4;
-      expect(r.importWh).to.be.at.most(expected).and.above(expected - 100);
+      expect(r.importWh)
+        .to.be.at.most(expected)
+        .and.above(expected - 100);
       expect(r.importWh % 100).to.equal(0);
     });
 

@@ -99,7 +99,10 @@ export class MeterReader {
     const e = this.map.ems;
     const wo = this.map.wordOrder;
     await this.withLink(async () => {
-      await this._client.writeRegisters(e.setpointActivePowerW.address, encodeRegisters(e.setpointActivePowerW, pW, wo));
+      await this._client.writeRegisters(
+        e.setpointActivePowerW.address,
+        encodeRegisters(e.setpointActivePowerW, pW, wo),
+      );
       await this._client.writeRegisters(
         e.setpointReactivePowerVar.address,
         encodeRegisters(e.setpointReactivePowerVar, qVar, wo),
@@ -117,7 +120,9 @@ export class MeterReader {
         this._connected = false;
         await this.close().catch(() => undefined);
         if (attempt >= 1) {
-          throw error instanceof MeterLinkError ? error : new MeterLinkError(`meter request failed: ${String(error)}`, error);
+          throw error instanceof MeterLinkError
+            ? error
+            : new MeterLinkError(`meter request failed: ${String(error)}`, error);
         }
       }
     }

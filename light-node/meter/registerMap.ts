@@ -79,7 +79,8 @@ export function decodeRegisters(spec: RegisterSpec, words: readonly number[], wo
   const [hi, lo] = wordOrder === "high-first" ? [words[0], words[1]] : [words[1], words[0]];
   buf.writeUInt16BE(hi & 0xffff, 0);
   buf.writeUInt16BE(lo & 0xffff, 2);
-  const raw = spec.type === "float32" ? buf.readFloatBE(0) : spec.type === "int32" ? buf.readInt32BE(0) : buf.readUInt32BE(0);
+  const raw =
+    spec.type === "float32" ? buf.readFloatBE(0) : spec.type === "int32" ? buf.readInt32BE(0) : buf.readUInt32BE(0);
   return raw * spec.scale;
 }
 

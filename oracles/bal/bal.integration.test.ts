@@ -6,7 +6,18 @@ import os from "node:os";
 import path from "node:path";
 import mqtt from "mqtt";
 import { ethers } from "ethers";
-import { encodePacketData, generateLightNodeKey, signSetpoint, podIdToBytes32, publicKeyXY, signatureRS, signPacket, topics, type Measurement, type SignedPacket } from "../../protocol";
+import {
+  encodePacketData,
+  generateLightNodeKey,
+  signSetpoint,
+  podIdToBytes32,
+  publicKeyXY,
+  signatureRS,
+  signPacket,
+  topics,
+  type Measurement,
+  type SignedPacket,
+} from "../../protocol";
 import { MeterSimulator, freePort } from "../../light-node/meter-simulator/meterSimulator";
 import { LightNode } from "../../light-node/client/lightNode";
 import { loadOrCreateNodeKey } from "../../light-node/client/keyStore";
@@ -63,7 +74,12 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
         {
           pod,
           dataDir: path.join(dir, `ln-${pod}`),
-          mqtt: { url: `mqtt://127.0.0.1:${brokerPort}`, username: pod, password: passwords.get(pod), reconnectPeriodMs: 200 },
+          mqtt: {
+            url: `mqtt://127.0.0.1:${brokerPort}`,
+            username: pod,
+            password: passwords.get(pod),
+            reconnectPeriodMs: 200,
+          },
           meter: { transport: "tcp", host: "127.0.0.1", port: sim.port },
           readIntervalMs: 150,
           dsoAddress: dsoWallet.address,
@@ -105,7 +121,16 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
       expect(await chain.anchor.verifyReading(cert.batch!.root, packet.hash, cert.proof!)).to.equal(true);
       const { r, s } = signatureRS(packet.signature);
       const { x, y } = publicKeyXY(packet.publicKey);
-      const check = await chain.anchor.checkReading(cert.batch!.root, cert.proof!, podIdToBytes32(packet.pod), encodePacketData("measurement", packet.data), r, s, x, y);
+      const check = await chain.anchor.checkReading(
+        cert.batch!.root,
+        cert.proof!,
+        podIdToBytes32(packet.pod),
+        encodePacketData("measurement", packet.data),
+        r,
+        s,
+        x,
+        y,
+      );
       expect(check).to.equal(0n); // Valid
     }
   });
@@ -113,7 +138,9 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
   describe("verifyCertificate (what `flexgrid verify` runs)", () => {
     let cert: Certificate;
     before(async () => {
-      const anchored = (await bal.store.packetsOfPod(PODS[0]!, 0, Date.now() + 60_000)).find((p) => p.batch?.status === "anchored")!;
+      const anchored = (await bal.store.packetsOfPod(PODS[0]!, 0, Date.now() + 60_000)).find(
+        (p) => p.batch?.status === "anchored",
+      )!;
       cert = await certificate(anchored.id);
     });
     const verify = (c: Certificate) => verifyCertificate(c, chain.hre.ethers.provider, chain.anchorAddress);
@@ -149,10 +176,19 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
 
     it("names the key when a rogue key signed a reading that got anchored", async () => {
       const rogue = generateLightNodeKey();
-      const packet = signPacket("measurement", { ...(cert.packet.data as Measurement), sequence: 99_999_999 }, rogue.privateKey);
+      const packet = signPacket(
+        "measurement",
+        { ...(cert.packet.data as Measurement), sequence: 99_999_999 },
+        rogue.privateKey,
+      );
       const tree = buildBatchTree([packet.hash, cert.packet.hash]);
       await (await chain.anchor.connect(chain.bal).anchorBatch(tree.root, 1, 2, 2)).wait();
-      const report = await verify({ ...cert, packet, batch: { ...cert.batch!, root: tree.root }, proof: tree.proofOf(packet.hash) });
+      const report = await verify({
+        ...cert,
+        packet,
+        batch: { ...cert.batch!, root: tree.root },
+        proof: tree.proofOf(packet.hash),
+      });
       expect(report.firstFailure).to.equal("key-valid-at-time");
       expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).to.deep.equal(["key-valid-at-time"]);
     });
@@ -169,7 +205,8 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
   describe("rejections", () => {
     let raw: mqtt.MqttClient;
     const pod = PODS[0]!;
-    const rejected = async () => (await (await fetch(`${bal.httpUrl}/rejections`)).json()) as { counts: Record<string, number> };
+    const rejected = async () =>
+      (await (await fetch(`${bal.httpUrl}/rejections`)).json()) as { counts: Record<string, number> };
     const base = (sequence: number): Measurement => ({
       pod,
       timestampMs: Date.now(),
@@ -182,7 +219,12 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     });
 
     before(async () => {
-      raw = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { username: pod, password: passwords.get(pod), clientId: "rogue-1", reconnectPeriod: 0 });
+      raw = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, {
+        username: pod,
+        password: passwords.get(pod),
+        clientId: "rogue-1",
+        reconnectPeriod: 0,
+      });
     });
     after(async () => raw.endAsync(true));
 
@@ -195,33 +237,77 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     it("rejects a tampered packet (hash mismatch) and a forged signature", async () => {
       const key = generateLightNodeKey();
       const good = signPacket("measurement", base(10_000_000), key.privateKey);
-      await expectRejected("hash-mismatch", () => raw.publishAsync(topics.measurements(pod), JSON.stringify({ ...good, data: { ...good.data, activePowerW: 1 } }), { qos: 1 }));
+      await expectRejected("hash-mismatch", () =>
+        raw.publishAsync(
+          topics.measurements(pod),
+          JSON.stringify({ ...good, data: { ...good.data, activePowerW: 1 } }),
+          { qos: 1 },
+        ),
+      );
       const other = signPacket("measurement", { ...base(10_000_001), activePowerW: 1 }, key.privateKey);
-      await expectRejected("bad-signature", () => raw.publishAsync(topics.measurements(pod), JSON.stringify({ ...other, signature: good.signature }), { qos: 1 }));
+      await expectRejected("bad-signature", () =>
+        raw.publishAsync(topics.measurements(pod), JSON.stringify({ ...other, signature: good.signature }), { qos: 1 }),
+      );
     });
 
     it("rejects a packet signed with a key not registered for the PoD", async () => {
       const rogue = generateLightNodeKey();
-      await expectRejected("unknown-key", () => raw.publishAsync(topics.measurements(pod), JSON.stringify(signPacket("measurement", base(10_000_002), rogue.privateKey)), { qos: 1 }));
+      await expectRejected("unknown-key", () =>
+        raw.publishAsync(
+          topics.measurements(pod),
+          JSON.stringify(signPacket("measurement", base(10_000_002), rogue.privateKey)),
+          { qos: 1 },
+        ),
+      );
     });
 
     it("rejects a replayed packet, a stale sequence, malformed and oversized payloads, and future timestamps", async () => {
       const stored = (await bal.store.packetsOfPod(pod, 0, Date.now() + 60_000))[0]!;
-      const replay = { kind: stored.kind, pod: stored.pod, hash: stored.hash, signature: stored.signature, publicKey: stored.publicKey, data: stored.data };
-      await expectRejected("duplicate", () => raw.publishAsync(topics.measurements(pod), JSON.stringify(replay), { qos: 1 }));
+      const replay = {
+        kind: stored.kind,
+        pod: stored.pod,
+        hash: stored.hash,
+        signature: stored.signature,
+        publicKey: stored.publicKey,
+        data: stored.data,
+      };
+      await expectRejected("duplicate", () =>
+        raw.publishAsync(topics.measurements(pod), JSON.stringify(replay), { qos: 1 }),
+      );
       await expectRejected("malformed", () => raw.publishAsync(topics.measurements(pod), "{not json", { qos: 1 }));
-      await expectRejected("oversized", () => raw.publishAsync(topics.measurements(pod), "x".repeat(10_000), { qos: 1 }));
-      await expectRejected("topic-mismatch", () => raw.publishAsync(topics.anomalies(pod), JSON.stringify(replay), { qos: 1 }));
+      await expectRejected("oversized", () =>
+        raw.publishAsync(topics.measurements(pod), "x".repeat(10_000), { qos: 1 }),
+      );
+      await expectRejected("topic-mismatch", () =>
+        raw.publishAsync(topics.anomalies(pod), JSON.stringify(replay), { qos: 1 }),
+      );
       // the node's own key, but a sequence number it already went past, and a clock far ahead
       const nodeKey = loadOrCreateNodeKey(path.join(dir, `ln-${pod}`));
-      await expectRejected("out-of-order", () => raw.publishAsync(topics.measurements(pod), JSON.stringify(signPacket("measurement", { ...base(2), activePowerW: 7 }, nodeKey.privateKey)), { qos: 1 }));
+      await expectRejected("out-of-order", () =>
+        raw.publishAsync(
+          topics.measurements(pod),
+          JSON.stringify(signPacket("measurement", { ...base(2), activePowerW: 7 }, nodeKey.privateKey)),
+          { qos: 1 },
+        ),
+      );
       const future = { ...base(50_000_000), timestampMs: Date.now() + 3600_000 };
-      await expectRejected("timestamp-in-future", () => raw.publishAsync(topics.measurements(pod), JSON.stringify(signPacket("measurement", future, nodeKey.privateKey)), { qos: 1 }));
+      await expectRejected("timestamp-in-future", () =>
+        raw.publishAsync(
+          topics.measurements(pod),
+          JSON.stringify(signPacket("measurement", future, nodeKey.privateKey)),
+          { qos: 1 },
+        ),
+      );
     });
 
     it("refuses and counts a publication to another PoD's topic (ACL)", async () => {
       const before = (await rejected()).counts["acl-violation"] ?? 0;
-      const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { username: pod, password: passwords.get(pod), clientId: "rogue-2", reconnectPeriod: 0 });
+      const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, {
+        username: pod,
+        password: passwords.get(pod),
+        clientId: "rogue-2",
+        reconnectPeriod: 0,
+      });
       intruder.publish(topics.measurements(PODS[1]!), "{}", { qos: 1 });
       await waitFor("acl-violation counted", async () => ((await rejected()).counts["acl-violation"] ?? 0) > before);
       await intruder.endAsync(true);
@@ -230,7 +316,11 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     it("refuses a connection with a wrong password", async () => {
       let error: unknown;
       try {
-        await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { username: pod, password: "wrong", reconnectPeriod: 0 });
+        await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, {
+          username: pod,
+          password: "wrong",
+          reconnectPeriod: 0,
+        });
       } catch (e) {
         error = e;
       }
@@ -243,11 +333,25 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     const slotMs = 15 * 60_000;
     const windowStartMs = Math.floor(Date.now() / slotMs) * slotMs;
     const slots = Array.from({ length: 16 }, (_, i) => ({ pW: 1_000_000 + i, qVar: 100 + i }));
-    const unsigned = { setpointId: ethers.keccak256("0x01") as `0x${string}`, pod: node.pod, windowStartMs, slots, dsoSentMs: Date.now() };
-    const dso = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, { username: "dso", password: passwords.get("dso"), reconnectPeriod: 0 });
+    const unsigned = {
+      setpointId: ethers.keccak256("0x01") as `0x${string}`,
+      pod: node.pod,
+      windowStartMs,
+      slots,
+      dsoSentMs: Date.now(),
+    };
+    const dso = await mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, {
+      username: "dso",
+      password: passwords.get("dso"),
+      reconnectPeriod: 0,
+    });
     const activations = new Map<string, SignedPacket<"activation">>();
     node.onActivation = (p) => activations.set(p.data.setpointId, p);
-    await dso.publishAsync(topics.setpoints(node.pod), JSON.stringify(await signSetpoint(unsigned, dsoWallet.privateKey as `0x${string}`)), { qos: 1 });
+    await dso.publishAsync(
+      topics.setpoints(node.pod),
+      JSON.stringify(await signSetpoint(unsigned, dsoWallet.privateKey as `0x${string}`)),
+      { qos: 1 },
+    );
     const act = await waitFor("the activation", () => activations.get(unsigned.setpointId));
     expect(act.data.outcome).to.equal("forwarded");
     expect(act.data.dsoSentMs).to.equal(unsigned.dsoSentMs);
@@ -257,7 +361,10 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     // the activation reaches the SCD as a certified packet
     await waitFor("activation stored", async () => (await bal.store.packet(act.hash)) !== undefined);
 
-    const forged = await signSetpoint({ ...unsigned, setpointId: ethers.keccak256("0x02") as `0x${string}` }, ethers.Wallet.createRandom().privateKey as `0x${string}`);
+    const forged = await signSetpoint(
+      { ...unsigned, setpointId: ethers.keccak256("0x02") as `0x${string}` },
+      ethers.Wallet.createRandom().privateKey as `0x${string}`,
+    );
     await dso.publishAsync(topics.setpoints(node.pod), JSON.stringify(forged), { qos: 1 });
     const rejectedAct = await waitFor("the rejection", () => activations.get(forged.setpointId));
     expect(rejectedAct.data).to.include({ outcome: "rejected", emsReceivedMs: null });
@@ -267,7 +374,8 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
 
   it("delivers every reading exactly once and in order after a broker outage (store and forward)", async () => {
     const pod = PODS[1]!;
-    const before = (await bal.store.packetsOfPod(pod, 0, Date.now() + 60_000, ["measurement", "anomaly", "activation"])).length;
+    const before = (await bal.store.packetsOfPod(pod, 0, Date.now() + 60_000, ["measurement", "anomaly", "activation"]))
+      .length;
     await bal.stop();
     const node = nodes[1]!;
     await waitFor("readings queued on disk while the broker is down", () => node.queuedCount >= 8);
@@ -277,7 +385,9 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     await bal.pipeline.idle();
     const rows = await bal.store.packetsOfPod(pod, 0, Date.now() + 60_000, ["measurement", "anomaly", "activation"]);
     expect(rows.length).to.be.at.least(before + queuedDuringOutage);
-    const byId = [...rows].sort((a, b) => a.id - b.id).filter((r) => !(r.kind === "anomaly" && (r.data as { anomaly: string }).anomaly === "node-offline"));
+    const byId = [...rows]
+      .sort((a, b) => a.id - b.id)
+      .filter((r) => !(r.kind === "anomaly" && (r.data as { anomaly: string }).anomaly === "node-offline"));
     const seqs = byId.map((r) => r.seq);
     // stored in the order signed, no sequence stored twice
     expect(seqs).to.deep.equal([...seqs].sort((a, b) => a - b));
@@ -291,7 +401,9 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     await bal.store.setLightNodeStatus({ pod: "IT002E60499620", online: false, lastSeenMs: 0 });
     const slot = Math.floor(Date.now() / 900_000) * 900_000;
     await bal.publishSlot(slot);
-    const res = (await (await fetch(`${bal.httpUrl}/publications/${slot}`)).json()) as { pods: { pod: string; gap: boolean; payload: { readings: number } }[] };
+    const res = (await (await fetch(`${bal.httpUrl}/publications/${slot}`)).json()) as {
+      pods: { pod: string; gap: boolean; payload: { readings: number } }[];
+    };
     const byPod = new Map(res.pods.map((p) => [p.pod, p]));
     expect(byPod.get("IT002E60499620")?.gap).to.equal(true);
     expect(byPod.get(PODS[0]!)?.payload.readings).to.be.above(0);

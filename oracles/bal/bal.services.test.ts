@@ -67,12 +67,18 @@ describe("BAL on Mosquitto and PostgreSQL (when reachable)", function () {
     try {
       await node.start();
       const anchored = await waitFor("anchored readings", async () => {
-        const rows = (await bal.store.packetsOfPod(pod, 0, Date.now() + 60_000)).filter((p) => p.batch?.status === "anchored");
+        const rows = (await bal.store.packetsOfPod(pod, 0, Date.now() + 60_000)).filter(
+          (p) => p.batch?.status === "anchored",
+        );
         return rows.length >= 5 ? rows : undefined;
       });
       expect(bal.store.db.kind).to.equal("postgres");
       const report = await verifyCertificate(
-        certificateOf(anchored[0]!, { chainId: chain.chainId, measurementAnchor: chain.anchorAddress, lightNodeRegistry: chain.registryAddress }),
+        certificateOf(anchored[0]!, {
+          chainId: chain.chainId,
+          measurementAnchor: chain.anchorAddress,
+          lightNodeRegistry: chain.registryAddress,
+        }),
         chain.hre.ethers.provider,
         chain.anchorAddress,
       );
@@ -109,11 +115,25 @@ describe("BAL on Mosquitto and PostgreSQL (when reachable)", function () {
       for (const pod of pods) {
         const key = generateLightNodeKey();
         for (let seq = 1; seq <= perPod; seq++) {
-          const data: Measurement = { pod, timestampMs: Date.now(), sequence: seq, activePowerW: seq, reactivePowerVar: 0, importedEnergyWh: seq, exportedEnergyWh: 0, meterStatus: 0 };
-          await publisher.publishAsync(topics.measurements(pod), JSON.stringify(signPacket("measurement", data, key.privateKey)), { qos: 1 });
+          const data: Measurement = {
+            pod,
+            timestampMs: Date.now(),
+            sequence: seq,
+            activePowerW: seq,
+            reactivePowerVar: 0,
+            importedEnergyWh: seq,
+            exportedEnergyWh: 0,
+            meterStatus: 0,
+          };
+          await publisher.publishAsync(
+            topics.measurements(pod),
+            JSON.stringify(signPacket("measurement", data, key.privateKey)),
+            { qos: 1 },
+          );
         }
       }
-      const mine = async (b: BalService) => (await Promise.all(pods.map((p) => b.store.packetsOfPod(p, 0, Date.now() + 60_000)))).flat().map((r) => r.hash);
+      const mine = async (b: BalService) =>
+        (await Promise.all(pods.map((p) => b.store.packetsOfPod(p, 0, Date.now() + 60_000)))).flat().map((r) => r.hash);
       const [a, b] = await waitFor("every reading stored by one instance or the other", async () => {
         const sets = await Promise.all(instances.map(mine));
         return sets[0]!.length + sets[1]!.length >= pods.length * perPod ? sets : undefined;

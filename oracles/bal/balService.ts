@@ -31,7 +31,14 @@ export interface BalServiceOptions {
   /** wallet holding BAL_ANCHOR */
   signer: Signer;
   /** external broker (Mosquitto); unset = embedded aedes */
-  mqtt?: { url: string; username?: string; password?: string; clientId?: string; shareGroup?: string; cleanSession?: boolean };
+  mqtt?: {
+    url: string;
+    username?: string;
+    password?: string;
+    clientId?: string;
+    shareGroup?: string;
+    cleanSession?: boolean;
+  };
   broker?: { host?: string; port?: number };
   credentials?: CredentialStore;
   http?: { host?: string; port?: number };
@@ -77,12 +84,25 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
   } else {
     verifier = inlineVerifier();
   }
-  const keys = opts.keyRegister ?? new ChainKeyRegister(opts.addresses.lightNodeRegistry, opts.signer, log.child({ part: "keys" }));
-  const pipeline = new IngestPipeline(store, verifier, keys, log.child({ part: "ingest" }), { ...DEFAULT_LIMITS, ...opts.limits }, clock);
+  const keys =
+    opts.keyRegister ??
+    new ChainKeyRegister(opts.addresses.lightNodeRegistry, opts.signer, log.child({ part: "keys" }));
+  const pipeline = new IngestPipeline(
+    store,
+    verifier,
+    keys,
+    log.child({ part: "ingest" }),
+    { ...DEFAULT_LIMITS, ...opts.limits },
+    clock,
+  );
   await pipeline.start();
 
   const anchorContract = IMeasurementAnchor__factory.connect(opts.addresses.measurementAnchor, opts.signer);
-  const anchorer = new Anchorer(store, anchorContract, log.child({ part: "anchor" }), { maxBatch: 10_000, intervalMs: 5_000, ...opts.anchor });
+  const anchorer = new Anchorer(store, anchorContract, log.child({ part: "anchor" }), {
+    maxBatch: 10_000,
+    intervalMs: 5_000,
+    ...opts.anchor,
+  });
   pipeline.onStored = (rows) => anchorer.notify(rows.length);
 
   const credentialsFile = path.join(dataDir, "mqtt-credentials.json");
@@ -108,7 +128,11 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
       port: opts.broker?.port,
       credentials,
       ingest,
-      onAclViolation: (info) => pipeline.recordRejection("acl-violation", { topic: info.topic, detail: `${info.username ?? "anonymous"} may not ${info.action} ${info.topic}` }),
+      onAclViolation: (info) =>
+        pipeline.recordRejection("acl-violation", {
+          topic: info.topic,
+          detail: `${info.username ?? "anonymous"} may not ${info.action} ${info.topic}`,
+        }),
     });
     log.info({ url: broker.url }, "embedded MQTT broker listening");
   }
@@ -119,12 +143,16 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     for (const pod of await store.knownPods()) {
       const packets = await store.packetsOfPod(pod, slotStartMs, slotStartMs + SLOT_MS, ["measurement"]);
       const summary = summariseSlot(pod, slotStartMs, packets);
-      if (await store.recordPublication({ slotStartMs, pod, gap: summary.gap, payload: summary, publishedMs: clock() })) {
+      if (
+        await store.recordPublication({ slotStartMs, pod, gap: summary.gap, payload: summary, publishedMs: clock() })
+      ) {
         published++;
         if (opts.publication?.webhookUrl) {
-          await fetch(opts.publication.webhookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(summary) }).catch(
-            (error: Error) => log.warn({ err: error.message }, "aggregator webhook failed"),
-          );
+          await fetch(opts.publication.webhookUrl, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(summary),
+          }).catch((error: Error) => log.warn({ err: error.message }, "aggregator webhook failed"));
         }
       }
     }
@@ -149,7 +177,10 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     chainId: opts.chainId,
     measurementAnchor: opts.addresses.measurementAnchor,
     lightNodeRegistry: opts.addresses.lightNodeRegistry,
-    stats: () => ({ ingest: pipeline.stats, anchor: { ...anchorer.stats, gasUsed: anchorer.stats.gasUsed.toString() } }),
+    stats: () => ({
+      ingest: pipeline.stats,
+      anchor: { ...anchorer.stats, gasUsed: anchorer.stats.gasUsed.toString() },
+    }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(opts.http?.port ?? 0, opts.http?.host ?? "127.0.0.1", () => resolve(s));

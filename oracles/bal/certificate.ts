@@ -32,14 +32,24 @@ export const certificateSchema = z.object({
 });
 export type Certificate = z.infer<typeof certificateSchema>;
 
-export function certificateOf(p: StoredPacketWithBatch, where: { chainId: number; measurementAnchor: string; lightNodeRegistry: string }): Certificate {
+export function certificateOf(
+  p: StoredPacketWithBatch,
+  where: { chainId: number; measurementAnchor: string; lightNodeRegistry: string },
+): Certificate {
   return {
     format: CERTIFICATE_FORMAT,
     id: p.id,
     chainId: where.chainId,
     measurementAnchor: where.measurementAnchor,
     lightNodeRegistry: where.lightNodeRegistry,
-    packet: { kind: p.kind, pod: p.pod, hash: p.hash as `0x${string}`, signature: p.signature as `0x${string}`, publicKey: p.publicKey as `0x${string}`, data: p.data },
+    packet: {
+      kind: p.kind,
+      pod: p.pod,
+      hash: p.hash as `0x${string}`,
+      signature: p.signature as `0x${string}`,
+      publicKey: p.publicKey as `0x${string}`,
+      data: p.data,
+    },
     batch: p.batch
       ? {
           root: p.batch.root,

@@ -29,7 +29,18 @@ export function slotStartOf(timeMs: number): number {
 export function summariseSlot(pod: string, slotStartMs: number, packets: readonly StoredPacket[]): SlotPublication {
   const ms = packets.filter((p) => p.kind === "measurement").sort((a, b) => a.seq - b.seq);
   if (ms.length === 0) {
-    return { pod, slotStartMs, gap: true, readings: 0, meanActivePowerW: null, importedEnergyWh: null, exportedEnergyWh: null, firstSequence: null, lastSequence: null, packetHashes: [] };
+    return {
+      pod,
+      slotStartMs,
+      gap: true,
+      readings: 0,
+      meanActivePowerW: null,
+      importedEnergyWh: null,
+      exportedEnergyWh: null,
+      firstSequence: null,
+      lastSequence: null,
+      packetHashes: [],
+    };
   }
   const data = ms.map((p) => p.data as Measurement);
   const first = data[0]!;

@@ -3,6 +3,7 @@ import type { DeployStep } from "./context";
 import { balStep } from "./bal";
 import { marketStep } from "./market";
 import { rolesStep } from "./roles";
+import { settlementStep } from "./settlement";
 
 export type { DeployContext, DeployStep } from "./context";
 
@@ -11,4 +12,5 @@ export const deploySteps: DeployStep[] = [
   rolesStep,
   marketStep,
   balStep,
+  settlementStep,
 ];

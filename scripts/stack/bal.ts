@@ -23,7 +23,12 @@ function nodeDir(ctx: StackContext, pod: string): string {
 }
 
 /** Creates credentials once per device and writes the plain password next to the device's data. */
-function ensureCredentials(store: CredentialStore, file: string, username: string, principal: Parameters<CredentialStore["add"]>[1]): DeviceCredentials {
+function ensureCredentials(
+  store: CredentialStore,
+  file: string,
+  username: string,
+  principal: Parameters<CredentialStore["add"]>[1],
+): DeviceCredentials {
   if (existsSync(file) && store.has(username)) return JSON.parse(readFileSync(file, "utf8")) as DeviceCredentials;
   const password = store.add(username, principal);
   mkdirSync(path.dirname(file), { recursive: true });
@@ -37,12 +42,17 @@ export const balStackService: StackService = {
     const balDir = path.join(ctx.dataDir, "bal");
     const credentialsFile = path.join(balDir, "mqtt-credentials.json");
     const credentials = CredentialStore.load(credentialsFile);
-    for (const pod of loadScenario().pods) ensureCredentials(credentials, path.join(nodeDir(ctx, pod.pod), "mqtt.json"), pod.pod, { role: "node", pod: pod.pod });
+    for (const pod of loadScenario().pods)
+      ensureCredentials(credentials, path.join(nodeDir(ctx, pod.pod), "mqtt.json"), pod.pod, {
+        role: "node",
+        pod: pod.pod,
+      });
     ensureCredentials(credentials, path.join(balDir, "dso-mqtt.json"), "dso", { role: "dso" });
     credentials.save(credentialsFile);
 
+    const { provider } = ctx;
     const key = ctx.config.keys.balAnchor;
-    const signer = key ? new Wallet(key, ctx.hre.ethers.provider) : await ctx.hre.ethers.getSigner(ctx.deployment.accounts.balAnchor!);
+    const signer = key ? new Wallet(key, provider) : await provider.getSigner(ctx.deployment.accounts.balAnchor!);
     const bal = await startBalService({
       dataDir: balDir,
       databaseUrl: ctx.databaseUrl,
@@ -76,7 +86,11 @@ export const lightNodesStackService: StackService = {
     const nodes: LightNode[] = [];
     for (const [i, pod] of scenario.pods.entries()) {
       // the profile peaks at 1.0 and sits near 0.93 at the scenario's 12:30 slot: scale so the baseline matches
-      const sim = new MeterSimulator({ peakW: Math.round((pod.baseline * 1000) / 0.93), cosPhi: pod.cosPhi, seed: i + 1 });
+      const sim = new MeterSimulator({
+        peakW: Math.round((pod.baseline * 1000) / 0.93),
+        cosPhi: pod.cosPhi,
+        seed: i + 1,
+      });
       await sim.start();
       sims.push(sim);
       const dir = nodeDir(ctx, pod.pod);
@@ -85,7 +99,11 @@ export const lightNodesStackService: StackService = {
         {
           pod: pod.pod,
           dataDir: dir,
-          mqtt: { url: ctx.mqttUrl ?? ctx.config.mqttUrl ?? `mqtt://127.0.0.1:${ctx.config.ports.mqtt}`, username: creds.username, password: creds.password },
+          mqtt: {
+            url: ctx.mqttUrl ?? ctx.config.mqttUrl ?? `mqtt://127.0.0.1:${ctx.config.ports.mqtt}`,
+            username: creds.username,
+            password: creds.password,
+          },
           meter: { transport: "tcp", host: "127.0.0.1", port: sim.port },
           readIntervalMs: 5_000,
           dsoAddress: ctx.deployment.accounts.dsoOracle!,

@@ -1,12 +1,23 @@
 // Stack service: the DSO oracle (mapping, requests, traffic lights, validation, setpoint dispatch) on the local
 // chain and broker, with the Tor di Valle demo network model.
+import { startDsoService } from "../../oracles/dso/service/main";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { startDsoService } from "../../oracles/dso/service/main";
-import type { StackService } from "./types";
+import { z } from "zod";
+import { parseWith } from "../../protocol";
+import type { StackContext, StackService } from "./types";
 
 /** Hardhat's well-known account #2 (the address book's dsoOracle): only ever used on the local chain. */
 const LOCAL_DSO_ORACLE_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+
+/** The broker account the BAL service created for the DSO oracle (scripts/stack/bal.ts), when it runs. */
+function readDsoMqttCredentials(ctx: StackContext): { username: string; password: string } | undefined {
+  const file = path.join(ctx.dataDir, "bal", "dso-mqtt.json");
+  if (!existsSync(file)) return undefined;
+  return parseWith(mqttCredentialsSchema, JSON.parse(readFileSync(file, "utf8")), file);
+}
+
+const mqttCredentialsSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 export const dsoService: StackService = {
   name: "DSO oracle",
@@ -17,16 +28,12 @@ export const dsoService: StackService = {
     if (missing.length > 0)
       // The market contracts' deploy step is not in the address book yet: nothing to watch, say so and idle.
       return { name: "DSO oracle", details: `idle: ${missing.join(", ")} not deployed`, stop: async () => undefined };
-    const credentials = path.join(ctx.dataDir, "bal", "dso-mqtt.json");
     const service = await startDsoService({
       config: { ...ctx.config, keys: { ...ctx.config.keys, dsoOracle } },
       deployment: ctx.deployment,
       rpcUrl: ctx.rpcUrl,
       mqttUrl: ctx.mqttUrl,
-      // The BAL's embedded broker issues the DSO's credentials next to its data.
-      mqttAuth: existsSync(credentials)
-        ? (JSON.parse(readFileSync(credentials, "utf8")) as { username: string; password: string })
-        : undefined,
+      mqttCredentials: readDsoMqttCredentials(ctx),
       databaseUrl: ctx.databaseUrl,
       log: ctx.log.child({ service: "dso" }),
     });

@@ -1,5 +1,6 @@
 // The services of the local stack, started in this order after the chain and the deployment, stopped in reverse.
 // Adding a service is one line here.
+import { marketService } from "./market";
 import type { StackService } from "./types";
 import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
@@ -12,5 +13,6 @@ export const stackServices: StackService[] = [
   balStackService,
   lightNodesStackService,
   dsoService,
+  marketService,
   subgraphService,
 ];

@@ -15,7 +15,10 @@ export const subgraphService: StackService = {
       databaseUrl: ctx.databaseUrl,
       dataDir: ctx.databaseUrl ? undefined : path.join(ctx.dataDir, "subgraph"),
       addresses: Object.fromEntries(
-        Object.entries(ctx.deployment.contracts).map(([name, c]) => [name, { address: c.address, startBlock: c.blockNumber }]),
+        Object.entries(ctx.deployment.contracts).map(([name, c]) => [
+          name,
+          { address: c.address, startBlock: c.blockNumber },
+        ]),
       ),
       network: ctx.config.network,
       port: ctx.config.ports.subgraph,

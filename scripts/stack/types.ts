@@ -1,4 +1,5 @@
 // The contract between the launcher (`npm start`) and the services it runs.
+import type { JsonRpcProvider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Deployment, FlexGridConfig, Logger } from "../../protocol";
 
@@ -6,8 +7,13 @@ export interface StackContext {
   config: FlexGridConfig;
   /** JSON-RPC endpoint of the chain every service uses. */
   rpcUrl: string;
-  /** Hardhat runtime connected to that chain (signers = the named accounts of the address book). */
+  /** Hardhat runtime connected to that chain, for start-up work (deploy, demo data). */
   hre: HardhatRuntimeEnvironment;
+  /**
+   * The provider for services that poll or post for as long as the stack runs. Not Hardhat's: its HTTP client
+   * reports a socket the node closed while idle as an uncaught error, which would end the whole stack.
+   */
+  provider: JsonRpcProvider;
   deployment: Deployment;
   /** Set by the service that runs the broker (embedded aedes) unless MQTT_URL points to a real one. */
   mqttUrl?: string;

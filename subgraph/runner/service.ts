@@ -55,7 +55,8 @@ export interface SubgraphRunner {
 
 const silent: RunnerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
-function rpcCaller(rpc: SyncRpc, subgraph: LoadedSubgraph, block: () => bigint | null): EthCaller {
+/** ethereum.call, getBalance and hasCode over synchronous JSON-RPC, at the block of the trigger being run. */
+export function rpcCaller(rpc: SyncRpc, subgraph: LoadedSubgraph, block: () => bigint | null): EthCaller {
   const tag = () => {
     const b = block();
     return b === null ? "latest" : `0x${b.toString(16)}`;

@@ -18,6 +18,8 @@ interface Version {
   id: string;
   block: number;
   data: EntityData | null;
+  /** Whether an open version existed before this change (only then is there a row to close in SQL). */
+  replaces: boolean;
 }
 
 const DDL = `
@@ -162,9 +164,11 @@ export class EntityStore implements HostStore {
   commitBlock(block: IndexedBlock): void {
     if (block.number !== this.blockNumber) throw new Error(`committing block ${block.number} while in ${this.blockNumber}`);
     for (const change of this.overlay.values()) {
-      if (change.data) this.table(change.entity).set(change.id, change.data);
-      else this.current.get(change.entity)?.delete(change.id);
-      this.pending.push({ entity: change.entity, id: change.id, block: block.number, data: change.data });
+      const table = this.table(change.entity);
+      const replaces = table.has(change.id);
+      if (change.data) table.set(change.id, change.data);
+      else table.delete(change.id);
+      this.pending.push({ entity: change.entity, id: change.id, block: block.number, data: change.data, replaces });
     }
     this.overlay.clear();
     this.pendingBlocks.push(block);
@@ -189,16 +193,20 @@ export class EntityStore implements HostStore {
     for (const v of versions) {
       const key = `${v.entity}\u0000${v.id}`;
       const list = byKey.get(key) ?? [];
-      if (list.length && list[list.length - 1].block === v.block) list[list.length - 1] = v;
+      // Several changes in one block collapse to the last, which replaces what the first replaced.
+      if (list.length && list[list.length - 1].block === v.block) list[list.length - 1] = { ...v, replaces: list[list.length - 1].replaces };
       else list.push(v);
       byKey.set(key, list);
     }
     const close = { entity: [] as string[], id: [] as string[], block: [] as string[] };
     const insert = { entity: [] as string[], id: [] as string[], start: [] as string[], end: [] as (string | null)[], data: [] as string[] };
     for (const list of byKey.values()) {
-      close.entity.push(list[0].entity);
-      close.id.push(list[0].id);
-      close.block.push(String(list[0].block));
+      // Entities created in this batch have no open row yet: most event records, so most of the batch.
+      if (list[0].replaces) {
+        close.entity.push(list[0].entity);
+        close.id.push(list[0].id);
+        close.block.push(String(list[0].block));
+      }
       list.forEach((v, i) => {
         if (!v.data) return;
         insert.entity.push(v.entity);

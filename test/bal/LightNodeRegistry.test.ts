@@ -44,7 +44,13 @@ describe("LightNodeRegistry", function () {
         .to.emit(registry, "LightNodeKeyRegistered")
         .withArgs(pod, keyHashOf(key.publicKey), x, y, 0);
       const active = await registry.activeKey(pod);
-      expect([active.qx, active.qy, active.validFromMs, active.validUntilMs, active.end]).to.deep.equal([x, y, 0n, OPEN, Active]);
+      expect([active.qx, active.qy, active.validFromMs, active.validUntilMs, active.end]).to.deep.equal([
+        x,
+        y,
+        0n,
+        OPEN,
+        Active,
+      ]);
       expect(await registry.podOfKey(keyHashOf(key.publicKey))).to.equal(pod);
     });
 

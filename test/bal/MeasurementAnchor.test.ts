@@ -61,9 +61,17 @@ describe("MeasurementAnchor", function () {
     it("anchors a root with its range and count, numbering batches from 0", async function () {
       const { anchor, bal } = await loadFixture(deployBal);
       const root = ethers.keccak256("0x01");
-      await expect(anchor.connect(bal).anchorBatch(root, 1000, 2000, 10)).to.emit(anchor, "BatchAnchored").withArgs(0, root, 1000, 2000, 10);
+      await expect(anchor.connect(bal).anchorBatch(root, 1000, 2000, 10))
+        .to.emit(anchor, "BatchAnchored")
+        .withArgs(0, root, 1000, 2000, 10);
       const b = await anchor.batchOfRoot(root);
-      expect([b.batchId, b.fromMs, b.toMs, b.count, b.anchoredAt]).to.deep.equal([0n, 1000n, 2000n, 10n, BigInt(await time.latest())]);
+      expect([b.batchId, b.fromMs, b.toMs, b.count, b.anchoredAt]).to.deep.equal([
+        0n,
+        1000n,
+        2000n,
+        10n,
+        BigInt(await time.latest()),
+      ]);
       expect(await anchor.rootOf(0)).to.equal(root);
       expect(await anchor.batchCount()).to.equal(1n);
       expect(await anchor.isAnchored(root)).to.equal(true);
@@ -110,7 +118,8 @@ describe("MeasurementAnchor", function () {
   describe("verifyReading", function () {
     it("accepts every reading of an anchored batch with its proof", async function () {
       const { anchor, packets, tree } = await loadFixture(anchoredFixture);
-      for (const p of packets) expect(await anchor.verifyReading(tree.root, p.hash, tree.proofOf(p.hash))).to.equal(true);
+      for (const p of packets)
+        expect(await anchor.verifyReading(tree.root, p.hash, tree.proofOf(p.hash))).to.equal(true);
     });
 
     it("refuses a reading that is not in the batch, and any root never anchored", async function () {
@@ -138,7 +147,9 @@ describe("MeasurementAnchor", function () {
       const f = await loadFixture(anchoredFixture);
       const rogue = generateLightNodeKey();
       const forged = signPacket("measurement", reading(3), rogue.privateKey);
-      expect(await f.anchor.verifyReadingSignature(pod, ...args(forged, publicKeyXY(rogue.publicKey)))).to.equal(Check.KeyNotValidAtTime);
+      expect(await f.anchor.verifyReadingSignature(pod, ...args(forged, publicKeyXY(rogue.publicKey)))).to.equal(
+        Check.KeyNotValidAtTime,
+      );
       await f.registry.connect(f.dso).revokeKey(pod, ethers.ZeroHash);
       const late = signPacket("measurement", reading(50, (await time.latest()) * 1000 + 1), f.key.privateKey);
       expect(await f.anchor.verifyReadingSignature(pod, ...args(late, f))).to.equal(Check.KeyNotValidAtTime);
@@ -148,7 +159,9 @@ describe("MeasurementAnchor", function () {
 
     it("reports a PoD mismatch and a malformed packet", async function () {
       const { anchor, packets, x, y } = await loadFixture(anchoredFixture);
-      expect(await anchor.verifyReadingSignature(podIdToBytes32("IT002E60976796"), ...args(packets[3]!, { x, y }))).to.equal(Check.PodMismatch);
+      expect(
+        await anchor.verifyReadingSignature(podIdToBytes32("IT002E60976796"), ...args(packets[3]!, { x, y })),
+      ).to.equal(Check.PodMismatch);
       const { r, s } = signatureRS(packets[3]!.signature);
       expect(await anchor.verifyReadingSignature(pod, "0x1234", r, s, x, y)).to.equal(Check.MalformedPacket);
     });
@@ -158,11 +171,19 @@ describe("MeasurementAnchor", function () {
     it("runs every check and names the first that fails", async function () {
       const { anchor, packets, tree, x, y } = await loadFixture(anchoredFixture);
       const p = packets[5]!;
-      expect(await anchor.checkReading(tree.root, tree.proofOf(p.hash), pod, ...args(p, { x, y }))).to.equal(Check.Valid);
-      expect(await anchor.checkReading(ethers.keccak256("0x01"), tree.proofOf(p.hash), pod, ...args(p, { x, y }))).to.equal(Check.RootNotAnchored);
-      expect(await anchor.checkReading(tree.root, tree.proofOf(packets[4]!.hash), pod, ...args(p, { x, y }))).to.equal(Check.NotInBatch);
+      expect(await anchor.checkReading(tree.root, tree.proofOf(p.hash), pod, ...args(p, { x, y }))).to.equal(
+        Check.Valid,
+      );
+      expect(
+        await anchor.checkReading(ethers.keccak256("0x01"), tree.proofOf(p.hash), pod, ...args(p, { x, y })),
+      ).to.equal(Check.RootNotAnchored);
+      expect(await anchor.checkReading(tree.root, tree.proofOf(packets[4]!.hash), pod, ...args(p, { x, y }))).to.equal(
+        Check.NotInBatch,
+      );
       const resigned = signPacket("measurement", p.data, generateLightNodeKey().privateKey);
-      expect(await anchor.checkReading(tree.root, tree.proofOf(p.hash), pod, ...args(resigned, { x, y }))).to.equal(Check.BadSignature);
+      expect(await anchor.checkReading(tree.root, tree.proofOf(p.hash), pod, ...args(resigned, { x, y }))).to.equal(
+        Check.BadSignature,
+      );
     });
   });
 });

@@ -8,7 +8,10 @@ export async function deployBal() {
   await roles.grantRole(ROLES.BAL_ANCHOR, bal.address);
   await roles.grantRole(ROLES.DSO, dso.address);
   const registry = await ethers.deployContract("LightNodeRegistry", [await roles.getAddress()]);
-  const anchor = await ethers.deployContract("MeasurementAnchor", [await roles.getAddress(), await registry.getAddress()]);
+  const anchor = await ethers.deployContract("MeasurementAnchor", [
+    await roles.getAddress(),
+    await registry.getAddress(),
+  ]);
   const { chainId } = await ethers.provider.getNetwork();
   return { admin, bal, dso, stranger, roles, registry, anchor, chainId: Number(chainId) };
 }

@@ -89,6 +89,11 @@ export async function deploySettlementFixture() {
     .createSession(SessionKind.DayAhead, s.day, 0, s.dayStartTime, s.openingTime, s.gateClosureTime);
   const sessionId = await p.market.sessionCount();
   await time.increaseTo(s.openingTime);
+  // Baselines (whole kW, flat over the day) from the field test, committed by each PoD's aggregator.
+  for (const pod of pods)
+    await p.registry
+      .connect(aggregators[pod.aggregator])
+      .submitBaseline(podId(pod.pod), s.day, Array<number>(96).fill(Math.round(pod.baseline)));
   await p.market.connect(p.dsoOracle).submitDsoRequest(sessionId, DSO_PODS, deltaRequest(SLOT, -1377, 100));
   await p.market.connect(p.tso).submitTsoRequest(sessionId, POM, deltaRequest(SLOT, 272));
   for (const c of Object.values(CURVES)) {

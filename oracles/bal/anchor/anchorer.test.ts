@@ -54,7 +54,11 @@ describe("Anchorer", function () {
     const count = await anchor.batchCount();
     await new Anchorer(store, anchor, log, { maxBatch: 10, intervalMs: 60_000 }).run();
     expect(await anchor.batchCount()).to.equal(count);
-    expect(await store.batch(pending.id)).to.include({ status: "anchored", txHash: tx.hash, chainBatchId: Number(count) - 1 });
+    expect(await store.batch(pending.id)).to.include({
+      status: "anchored",
+      txHash: tx.hash,
+      chainBatchId: Number(count) - 1,
+    });
     await store.close();
   });
 });

@@ -110,11 +110,25 @@ export class Anchorer {
         // another contract's log
       }
     }
-    await this.store.markBatchAnchored(batch.id, { txHash: tx.hash, blockNumber: receipt.blockNumber, chainBatchId, anchoredMs: Date.now() });
+    await this.store.markBatchAnchored(batch.id, {
+      txHash: tx.hash,
+      blockNumber: receipt.blockNumber,
+      chainBatchId,
+      anchoredMs: Date.now(),
+    });
     this.stats.batches++;
     this.stats.packets += batch.count;
     this.stats.gasUsed += receipt.gasUsed;
-    this.log.info({ batch: batch.id, chainBatchId, count: batch.count, tx: tx.hash, gas: Number(receipt.gasUsed) }, "batch anchored");
-    this.onAnchored?.({ ...batch, status: "anchored", txHash: tx.hash, blockNumber: receipt.blockNumber, chainBatchId });
+    this.log.info(
+      { batch: batch.id, chainBatchId, count: batch.count, tx: tx.hash, gas: Number(receipt.gasUsed) },
+      "batch anchored",
+    );
+    this.onAnchored?.({
+      ...batch,
+      status: "anchored",
+      txHash: tx.hash,
+      blockNumber: receipt.blockNumber,
+      chainBatchId,
+    });
   }
 }

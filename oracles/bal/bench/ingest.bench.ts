@@ -2,8 +2,9 @@
 // (QoS 1) to the embedded broker → ACL → P-256 verify (worker pool) → key register → SCD (PGlite) → Merkle
 // batches anchored on MeasurementAnchor (Hardhat in-process chain) — printed beside references measured in the
 // same run: the raw node:crypto P-256 verify ceiling of all cores, and single-thread @noble/curves verification.
-// Usage: npm run bench -- bal [readings=30000] [nodes=100]
-import { createPrivateKey, sign as cryptoSign, verify as cryptoVerify, createPublicKey } from "node:crypto";
+// Usage: npm run bench -- bal [readings=30000] [nodes=100]; with DATABASE_URL set the SCD is that PostgreSQL (in
+// a throwaway schema) instead of PGlite.
+import { createPrivateKey, sign as cryptoSign, createPublicKey } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,9 +12,22 @@ import { Worker } from "node:worker_threads";
 import mqtt from "mqtt";
 import { p256 } from "@noble/curves/nist.js";
 import { bytesToHex, hexToBytes, type Hex } from "viem";
-import { createLogger, encodePacketData, generateLightNodeKey, podIdToBytes32, publicKeyXY, sha256Hex, topics, verifyPacket, verifyPacketPortable, type Measurement, type SignedPacket } from "../../../protocol";
+import {
+  createLogger,
+  encodePacketData,
+  generateLightNodeKey,
+  podIdToBytes32,
+  publicKeyXY,
+  sha256Hex,
+  topics,
+  verifyPacket,
+  verifyPacketPortable,
+  type Measurement,
+  type SignedPacket,
+} from "../../../protocol";
 import { CredentialStore } from "../broker/credentials";
 import { startBalService } from "../balService";
+import { openPostgres } from "../scd/sqlClient";
 import { deployBalContracts } from "../testing/chain";
 
 const READINGS = Number(process.argv[2] ?? 30_000);
@@ -34,7 +48,14 @@ function signFast(node: Node, data: Measurement): SignedPacket<"measurement"> {
   let s = BigInt(bytesToHex(sig.subarray(32)));
   if (s > ORDER >> 1n) s = ORDER - s;
   const signature = (bytesToHex(sig.subarray(0, 32)) + s.toString(16).padStart(64, "0")) as Hex;
-  return { kind: "measurement", pod: node.pod, hash: sha256Hex(encoded), signature, publicKey: node.key.publicKey, data };
+  return {
+    kind: "measurement",
+    pod: node.pod,
+    hash: sha256Hex(encoded),
+    signature,
+    publicKey: node.key.publicKey,
+    data,
+  };
 }
 
 function rawVerifyCeiling(samples: SignedPacket[], ms: number, threads: number): Promise<number> {
@@ -49,38 +70,73 @@ function rawVerifyCeiling(samples: SignedPacket[], ms: number, threads: number):
   const items = samples.slice(0, 64).map((p) => ({
     msg: encodePacketData("measurement", p.data as Measurement).slice(2),
     sig: p.signature.slice(2),
-    spki: createPublicKey({ key: { kty: "EC", crv: "P-256", x: Buffer.from(hexToBytes(publicKeyXY(p.publicKey).x)).toString("base64url"), y: Buffer.from(hexToBytes(publicKeyXY(p.publicKey).y)).toString("base64url") }, format: "jwk" })
+    spki: createPublicKey({
+      key: {
+        kty: "EC",
+        crv: "P-256",
+        x: Buffer.from(hexToBytes(publicKeyXY(p.publicKey).x)).toString("base64url"),
+        y: Buffer.from(hexToBytes(publicKeyXY(p.publicKey).y)).toString("base64url"),
+      },
+      format: "jwk",
+    })
       .export({ format: "der", type: "spki" })
       .toString("hex"),
   }));
   return Promise.all(
-    Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => {
-      const w = new Worker(code, { eval: true, workerData: { items, ms } });
-      w.once("message", resolve);
-      w.once("error", reject);
-    })),
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const w = new Worker(code, { eval: true, workerData: { items, ms } });
+          w.once("message", resolve);
+          w.once("error", reject);
+        }),
+    ),
   ).then((counts) => (counts.reduce((a, b) => a + b, 0) * 1000) / ms);
 }
 
 async function main(): Promise<void> {
   const cores = os.availableParallelism();
-  console.log(`BAL ingest benchmark: ${READINGS} readings from ${NODES} Light Nodes, ${cores} cores`);
+  console.log(
+    `BAL ingest benchmark: ${READINGS} readings from ${NODES} Light Nodes, ${cores} cores, SCD on ${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"}`,
+  );
   const nodes: Node[] = Array.from({ length: NODES }, (_, i) => {
     const key = generateLightNodeKey();
     const { x, y } = publicKeyXY(key.publicKey);
-    const keyObject = createPrivateKey({ key: { kty: "EC", crv: "P-256", x: Buffer.from(hexToBytes(x)).toString("base64url"), y: Buffer.from(hexToBytes(y)).toString("base64url"), d: Buffer.from(key.privateKey).toString("base64url") }, format: "jwk" });
+    const keyObject = createPrivateKey({
+      key: {
+        kty: "EC",
+        crv: "P-256",
+        x: Buffer.from(hexToBytes(x)).toString("base64url"),
+        y: Buffer.from(hexToBytes(y)).toString("base64url"),
+        d: Buffer.from(key.privateKey).toString("base64url"),
+      },
+      format: "jwk",
+    });
     return { pod: `BENCH${String(i).padStart(6, "0")}`, key, keyObject };
   });
   const t0 = Date.now();
   const perNode = Math.ceil(READINGS / NODES);
   const payloads: { topic: string; payload: string }[][] = nodes.map((node) =>
     Array.from({ length: perNode }, (_, k) => {
-      const data: Measurement = { pod: node.pod, timestampMs: t0 - (perNode - k) * 10, sequence: k + 1, activePowerW: 1000 + k, reactivePowerVar: 300, importedEnergyWh: 1_000_000 + k, exportedEnergyWh: 0, meterStatus: 0 };
+      const data: Measurement = {
+        pod: node.pod,
+        timestampMs: t0 - (perNode - k) * 10,
+        sequence: k + 1,
+        activePowerW: 1000 + k,
+        reactivePowerVar: 300,
+        importedEnergyWh: 1_000_000 + k,
+        exportedEnergyWh: 0,
+        meterStatus: 0,
+      };
       return { topic: topics.measurements(node.pod), payload: JSON.stringify(signFast(node, data)) };
     }),
   );
   const total = perNode * NODES;
-  const sample = payloads.slice(0, 8).flatMap((p) => p.slice(0, 8)).map((p) => JSON.parse(p.payload) as SignedPacket);
+  const sample = payloads
+    .slice(0, 8)
+    .flatMap((p) => p.slice(0, 8))
+    .map((p) => JSON.parse(p.payload) as SignedPacket);
 
   // references, same run
   const ceiling = await rawVerifyCeiling(sample, 2000, cores);
@@ -106,7 +162,8 @@ async function main(): Promise<void> {
   const passwords = nodes.map((node) => credentials.add(node.pod, { role: "node", pod: node.pod }));
   const bal = await startBalService({
     dataDir: dir,
-    inMemoryDb: false,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    databaseSchema: process.env.DATABASE_URL ? `bal_bench_${process.pid}` : undefined,
     chainId: chain.chainId,
     addresses: { lightNodeRegistry: chain.registryAddress, measurementAnchor: chain.anchorAddress },
     signer: chain.bal,
@@ -116,7 +173,16 @@ async function main(): Promise<void> {
     publication: { enabled: false },
     log,
   });
-  const clients = await Promise.all(nodes.map((node, i) => mqtt.connectAsync(bal.brokerUrl!, { username: node.pod, password: passwords[i], clientId: `bench-${i}`, reconnectPeriod: 0 })));
+  const clients = await Promise.all(
+    nodes.map((node, i) =>
+      mqtt.connectAsync(bal.brokerUrl!, {
+        username: node.pod,
+        password: passwords[i],
+        clientId: `bench-${i}`,
+        reconnectPeriod: 0,
+      }),
+    ),
+  );
 
   const start = performance.now();
   let acked = 0;
@@ -160,18 +226,33 @@ async function main(): Promise<void> {
   const e2eRate = (total * 1000) / (anchoredAt - start);
   const gasPerReading = Number(bal.anchorer.stats.gasUsed) / Math.max(1, bal.anchorer.stats.packets);
 
-  console.log(`published ${acked}/${total} (QoS 1 acknowledged after storage), stored ${counts.total}, rejected ${rejected}, anchored batches ${bal.anchorer.stats.batches}, ${stats.flushes} group commits (mean ${(total / stats.flushes).toFixed(0)} readings)`);
+  console.log(
+    `published ${acked}/${total} (QoS 1 acknowledged after storage), stored ${counts.total}, rejected ${rejected}, anchored batches ${bal.anchorer.stats.batches}, ${stats.flushes} group commits (mean ${(total / stats.flushes).toFixed(0)} readings)`,
+  );
   console.log(`publish → verified → stored:            ${ingestRate.toFixed(0)} readings/s`);
   console.log(`publish → verified → stored → anchored: ${e2eRate.toFixed(0)} readings/s`);
-  console.log(`reference: raw node:crypto P-256 verify on ${cores} cores: ${ceiling.toFixed(0)} verifies/s → end to end = ${((100 * e2eRate) / ceiling).toFixed(1)} % of the ceiling`);
-  console.log(`reference: single-thread @noble/curves verify: ${nobleRate.toFixed(0)} verifies/s → end to end = ${(e2eRate / nobleRate).toFixed(2)} x`);
-  console.log(`reference: protocol verifyPacket (parse + encode + verify) on 1 thread: ${fullVerifyRate.toFixed(0)}/s (raw verify per core ${(ceiling / cores).toFixed(0)}/s)`);
+  console.log(
+    `reference: raw node:crypto P-256 verify on ${cores} cores: ${ceiling.toFixed(0)} verifies/s → end to end = ${((100 * e2eRate) / ceiling).toFixed(1)} % of the ceiling`,
+  );
+  console.log(
+    `reference: single-thread @noble/curves verify: ${nobleRate.toFixed(0)} verifies/s → end to end = ${(e2eRate / nobleRate).toFixed(2)} x`,
+  );
+  console.log(
+    `reference: protocol verifyPacket (parse + encode + verify) on 1 thread: ${fullVerifyRate.toFixed(0)}/s (raw verify per core ${(ceiling / cores).toFixed(0)}/s)`,
+  );
   const gasPerAnchor = Number(bal.anchorer.stats.gasUsed) / Math.max(1, bal.anchorer.stats.batches);
-  console.log(`gas per reading, amortised: ${gasPerReading.toFixed(2)} in this run (${bal.anchorer.stats.batches} batches, ${bal.anchorer.stats.packets} readings); ${gasPerAnchor.toFixed(0)} gas per anchor = ${(gasPerAnchor / 10_000).toFixed(2)} gas per reading at 10,000 readings per batch`);
+  console.log(
+    `gas per reading, amortised: ${gasPerReading.toFixed(2)} in this run (${bal.anchorer.stats.batches} batches, ${bal.anchorer.stats.packets} readings); ${gasPerAnchor.toFixed(0)} gas per anchor = ${(gasPerAnchor / 10_000).toFixed(2)} gas per reading at 10,000 readings per batch`,
+  );
 
   await Promise.all(clients.map((c) => c.endAsync(true)));
   await bal.stop();
   rmSync(dir, { recursive: true, force: true });
+  if (process.env.DATABASE_URL) {
+    const admin = await openPostgres(process.env.DATABASE_URL);
+    await admin.exec(`drop schema if exists bal_bench_${process.pid} cascade`);
+    await admin.close();
+  }
   if (counts.total !== total || rejected > 0) {
     console.error("benchmark invalid: not every reading was stored exactly once");
     process.exit(1);

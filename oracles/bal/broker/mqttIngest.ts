@@ -20,7 +20,9 @@ export interface MqttIngestOptions {
 
 type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
-export async function startMqttIngest(opts: MqttIngestOptions): Promise<{ client: MqttClient; close(): Promise<void> }> {
+export async function startMqttIngest(
+  opts: MqttIngestOptions,
+): Promise<{ client: MqttClient; close(): Promise<void> }> {
   const pendingAcks = new Map<number, Promise<unknown>>();
   const options: IClientOptions = {
     clientId: opts.clientId,
@@ -32,7 +34,8 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<{ client
   const client = mqtt.connect(opts.url, options);
   client.handleMessage = (packet, callback) => {
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (packet.qos > 0 && packet.messageId !== undefined) pendingAcks.set(packet.messageId, opts.ingest(packet.topic, payload));
+    if (packet.qos > 0 && packet.messageId !== undefined)
+      pendingAcks.set(packet.messageId, opts.ingest(packet.topic, payload));
     else void opts.ingest(packet.topic, payload).catch(() => undefined);
     callback();
   };
@@ -42,16 +45,23 @@ export async function startMqttIngest(opts: MqttIngestOptions): Promise<{ client
   const internals = client as unknown as { _sendPacket: SendPacket };
   const send = internals._sendPacket.bind(client);
   internals._sendPacket = (packet, cb, ...rest) => {
-    const wait = packet.cmd === "puback" && packet.messageId !== undefined ? pendingAcks.get(packet.messageId) : undefined;
+    const wait =
+      packet.cmd === "puback" && packet.messageId !== undefined ? pendingAcks.get(packet.messageId) : undefined;
     if (!wait) return send(packet, cb, ...rest);
     pendingAcks.delete(packet.messageId!);
     cb?.();
     wait.then(
       () => send(packet, undefined, ...rest),
-      (error: Error) => opts.log.error({ err: error.message, messageId: packet.messageId }, "not acknowledging: the broker will redeliver"),
+      (error: Error) =>
+        opts.log.error(
+          { err: error.message, messageId: packet.messageId },
+          "not acknowledging: the broker will redeliver",
+        ),
     );
   };
-  const filters = ["measurements", "anomalies", "activations"].map((c) => (opts.shareGroup ? `$share/${opts.shareGroup}/flexgrid/+/${c}` : `flexgrid/+/${c}`));
+  const filters = ["measurements", "anomalies", "activations"].map((c) =>
+    opts.shareGroup ? `$share/${opts.shareGroup}/flexgrid/+/${c}` : `flexgrid/+/${c}`,
+  );
   client.on("error", (err) => opts.log.warn({ err: err.message }, "mqtt ingest error"));
   await new Promise<void>((resolve, reject) => {
     client.once("connect", () => resolve());

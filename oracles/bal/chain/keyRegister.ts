@@ -1,7 +1,16 @@
 // Off-chain mirror of LightNodeRegistry's conventions: key hash and the rotation message the old key signs.
 // (Not in protocol/ yet: reported to the lead; small and local to the BAL/Light Node until it moves there.)
 import { p256 } from "@noble/curves/nist.js";
-import { bytesToHex, concat, encodeAbiParameters, hexToBytes, keccak256, stringToHex, type Address, type Hex } from "viem";
+import {
+  bytesToHex,
+  concat,
+  encodeAbiParameters,
+  hexToBytes,
+  keccak256,
+  stringToHex,
+  type Address,
+  type Hex,
+} from "viem";
 import { podIdToBytes32, publicKeyXY, sha256Hex } from "../../../protocol";
 
 export const ROTATION_TAG = stringToHex("FlexGrid.LightNode.rotate", { size: 32 });
@@ -22,10 +31,24 @@ export function keyHashOf(publicKey: Hex): Hex {
 }
 
 /** The bytes the active key signs to authorise rotating `pod` to `newPublicKey` (LightNodeRegistry.rotationMessage). */
-export function rotationMessage(p: { chainId: number; registry: Address; pod: string; oldPublicKey: Hex; newPublicKey: Hex }): Hex {
+export function rotationMessage(p: {
+  chainId: number;
+  registry: Address;
+  pod: string;
+  oldPublicKey: Hex;
+  newPublicKey: Hex;
+}): Hex {
   const { x, y } = publicKeyXY(p.newPublicKey);
   return encodeAbiParameters(
-    [{ type: "bytes32" }, { type: "uint256" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }],
+    [
+      { type: "bytes32" },
+      { type: "uint256" },
+      { type: "address" },
+      { type: "bytes32" },
+      { type: "bytes32" },
+      { type: "bytes32" },
+      { type: "bytes32" },
+    ],
     [ROTATION_TAG, BigInt(p.chainId), p.registry, podIdToBytes32(p.pod), keyHashOf(p.oldPublicKey), x, y],
   );
 }

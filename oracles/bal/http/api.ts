@@ -32,7 +32,24 @@ export function periodRange(period: "day" | "week" | "month", date: string): { f
   return { fromMs: Date.UTC(y, m - 1, monday), toMs: Date.UTC(y, m - 1, monday + 7) };
 }
 
-const CSV_COLUMNS = ["id", "hash", "pod", "kind", "sequence", "timestampMs", "timestampUtc", "activePowerW", "reactivePowerVar", "importedEnergyWh", "exportedEnergyWh", "meterStatus", "anomaly", "detail", "batchRoot", "anchorTx"];
+const CSV_COLUMNS = [
+  "id",
+  "hash",
+  "pod",
+  "kind",
+  "sequence",
+  "timestampMs",
+  "timestampUtc",
+  "activePowerW",
+  "reactivePowerVar",
+  "importedEnergyWh",
+  "exportedEnergyWh",
+  "meterStatus",
+  "anomaly",
+  "detail",
+  "batchRoot",
+  "anchorTx",
+];
 
 export function toCsv(rows: readonly StoredPacketWithBatch[]): string {
   const esc = (v: unknown) => {
@@ -41,7 +58,24 @@ export function toCsv(rows: readonly StoredPacketWithBatch[]): string {
   };
   const lines = rows.map((r) => {
     const d = r.data as Record<string, unknown>;
-    return [r.id, r.hash, r.pod, r.kind, r.seq, r.timestampMs, new Date(r.timestampMs).toISOString(), d.activePowerW, d.reactivePowerVar, d.importedEnergyWh, d.exportedEnergyWh, d.meterStatus, d.anomaly, d.detail, r.batch?.root, r.batch?.txHash]
+    return [
+      r.id,
+      r.hash,
+      r.pod,
+      r.kind,
+      r.seq,
+      r.timestampMs,
+      new Date(r.timestampMs).toISOString(),
+      d.activePowerW,
+      d.reactivePowerVar,
+      d.importedEnergyWh,
+      d.exportedEnergyWh,
+      d.meterStatus,
+      d.anomaly,
+      d.detail,
+      r.batch?.root,
+      r.batch?.txHash,
+    ]
       .map(esc)
       .join(",");
   });
@@ -50,17 +84,27 @@ export function toCsv(rows: readonly StoredPacketWithBatch[]): string {
 
 export function createBalApi(ctx: BalApiContext): express.Express {
   const app = express();
-  const where = { chainId: ctx.chainId, measurementAnchor: ctx.measurementAnchor, lightNodeRegistry: ctx.lightNodeRegistry };
-  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
+  const where = {
+    chainId: ctx.chainId,
+    measurementAnchor: ctx.measurementAnchor,
+    lightNodeRegistry: ctx.lightNodeRegistry,
+  };
+  const wrap =
+    (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
+      fn(req, res).catch(next);
 
   app.get("/health", (_req, res) => void res.json({ ok: true }));
-  app.get("/stats", wrap(async (_req, res) => void res.json({ ...(ctx.stats() as object), scd: await ctx.store.countPackets() })));
+  app.get(
+    "/stats",
+    wrap(async (_req, res) => void res.json({ ...(ctx.stats() as object), scd: await ctx.store.countPackets() })),
+  );
 
   app.get(
     "/readings/:id",
     wrap(async (req, res) => {
       const id = String(req.params.id);
-      if (!/^(\d+|0x[0-9a-fA-F]{64})$/.test(id)) throw new ValidationError("reading id", [`${id}: a number or a 32-byte packet hash`]);
+      if (!/^(\d+|0x[0-9a-fA-F]{64})$/.test(id))
+        throw new ValidationError("reading id", [`${id}: a number or a 32-byte packet hash`]);
       const p = await ctx.store.packet(id.startsWith("0x") ? id.toLowerCase() : Number(id));
       if (!p) return void res.status(404).json({ error: `no reading ${id}` });
       res.json(certificateOf(p, where));
@@ -78,7 +122,9 @@ export function createBalApi(ctx: BalApiContext): express.Express {
       if (q.format === "csv") {
         res.type("text/csv").attachment(`${name}.csv`).send(toCsv(rows));
       } else {
-        res.attachment(`${name}.json`).json({ pod, period: q.period, fromMs, toMs, readings: rows.map((r) => certificateOf(r, where)) });
+        res
+          .attachment(`${name}.json`)
+          .json({ pod, period: q.period, fromMs, toMs, readings: rows.map((r) => certificateOf(r, where)) });
       }
     }),
   );
@@ -92,7 +138,10 @@ export function createBalApi(ctx: BalApiContext): express.Express {
     }),
   );
 
-  app.get("/light-nodes", wrap(async (_req, res) => void res.json(await ctx.store.lightNodes())));
+  app.get(
+    "/light-nodes",
+    wrap(async (_req, res) => void res.json(await ctx.store.lightNodes())),
+  );
   app.get(
     "/anomalies",
     wrap(async (req, res) => {
@@ -101,11 +150,21 @@ export function createBalApi(ctx: BalApiContext): express.Express {
       res.json(await ctx.store.anomalies({ pod, limit }));
     }),
   );
-  app.get("/rejections", wrap(async (_req, res) => void res.json({ counts: await ctx.store.rejectionCounts(), recent: await ctx.store.recentRejections(100) })));
-  app.get("/batches", wrap(async (_req, res) => void res.json(await ctx.store.batches(50))));
+  app.get(
+    "/rejections",
+    wrap(
+      async (_req, res) =>
+        void res.json({ counts: await ctx.store.rejectionCounts(), recent: await ctx.store.recentRejections(100) }),
+    ),
+  );
+  app.get(
+    "/batches",
+    wrap(async (_req, res) => void res.json(await ctx.store.batches(50))),
+  );
 
   app.use((error: Error, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ValidationError) return void res.status(400).json({ error: error.message, issues: error.issues });
+    if (error instanceof ValidationError)
+      return void res.status(400).json({ error: error.message, issues: error.issues });
     res.status(500).json({ error: error.message });
   });
   return app;

@@ -102,7 +102,13 @@ export class IngestPipeline {
   submit(topic: string, payload: Buffer | string): Promise<IngestOutcome> {
     const receivedMs = this.clock();
     return new Promise((resolve, reject) => {
-      this._queue.push({ topic, payload: typeof payload === "string" ? payload : payload.toString("utf8"), receivedMs, resolve, reject });
+      this._queue.push({
+        topic,
+        payload: typeof payload === "string" ? payload : payload.toString("utf8"),
+        receivedMs,
+        resolve,
+        reject,
+      });
       if (!this._flushing) this._flushing = new Promise<void>((r) => setImmediate(r)).then(() => this.drain());
     });
   }
@@ -133,7 +139,8 @@ export class IngestPipeline {
       );
     };
     try {
-      let next: ReturnType<typeof take> | undefined = this._queue.length > 0 || this._rejectLog.length > 0 ? take() : undefined;
+      let next: ReturnType<typeof take> | undefined =
+        this._queue.length > 0 || this._rejectLog.length > 0 ? take() : undefined;
       while (next) {
         const current = await next;
         next = this._queue.length > 0 ? take() : undefined;
@@ -169,7 +176,8 @@ export class IngestPipeline {
     const toVerify: number[] = [];
     const topicOf: ({ pod: string; channel: string } | undefined)[] = [];
     items.forEach((item, i) => {
-      if (Buffer.byteLength(item.payload) > this.limits.maxPayloadBytes) return rejectAt(i, "oversized", `${Buffer.byteLength(item.payload)} bytes > ${this.limits.maxPayloadBytes}`);
+      if (Buffer.byteLength(item.payload) > this.limits.maxPayloadBytes)
+        return rejectAt(i, "oversized", `${Buffer.byteLength(item.payload)} bytes > ${this.limits.maxPayloadBytes}`);
       try {
         topicOf[i] = parseTopic(item.topic);
       } catch (error) {
@@ -195,10 +203,19 @@ export class IngestPipeline {
       const topic = topicOf[i]!;
       if (!v.ok) return rejectAt(i, v.reason, v.detail, topic.pod);
       const p = v.packet;
-      if (p.pod !== topic.pod) return rejectAt(i, "topic-mismatch", `packet for ${p.pod} on ${items[i].topic}`, topic.pod);
-      if (CHANNEL_OF_KIND[p.kind] !== topic.channel) return rejectAt(i, "topic-mismatch", `${p.kind} packet on channel ${topic.channel}`, p.pod);
-      if (p.data.timestampMs > now + this.limits.maxFutureMs) return rejectAt(i, "timestamp-in-future", `${p.data.timestampMs} > now ${now} + ${this.limits.maxFutureMs}`, p.pod);
-      if (p.data.timestampMs < now - this.limits.maxAgeMs) return rejectAt(i, "timestamp-too-old", `${p.data.timestampMs} older than ${this.limits.maxAgeMs} ms`, p.pod);
+      if (p.pod !== topic.pod)
+        return rejectAt(i, "topic-mismatch", `packet for ${p.pod} on ${items[i].topic}`, topic.pod);
+      if (CHANNEL_OF_KIND[p.kind] !== topic.channel)
+        return rejectAt(i, "topic-mismatch", `${p.kind} packet on channel ${topic.channel}`, p.pod);
+      if (p.data.timestampMs > now + this.limits.maxFutureMs)
+        return rejectAt(
+          i,
+          "timestamp-in-future",
+          `${p.data.timestampMs} > now ${now} + ${this.limits.maxFutureMs}`,
+          p.pod,
+        );
+      if (p.data.timestampMs < now - this.limits.maxAgeMs)
+        return rejectAt(i, "timestamp-too-old", `${p.data.timestampMs} older than ${this.limits.maxAgeMs} ms`, p.pod);
       pre.push({ i, packet: p });
     });
     // register look-ups: PoDs in parallel, each PoD's packets in order (so its first key is registered once)
@@ -211,7 +228,8 @@ export class IngestPipeline {
     }
     await Promise.all(
       [...byPod.values()].map(async (group) => {
-        for (const { i, packet } of group) keyResults.set(i, await this.keys.check(packet.pod, packet.publicKey, packet.data.timestampMs));
+        for (const { i, packet } of group)
+          keyResults.set(i, await this.keys.check(packet.pod, packet.publicKey, packet.data.timestampMs));
       }),
     );
     for (const { i, packet } of pre) {
@@ -238,8 +256,15 @@ export class IngestPipeline {
     if (behind.length > 0) {
       const stored = await this.store.storedHashes(behind.map((b) => b.packet.hash));
       for (const b of behind) {
-        if (stored.has(b.packet.hash)) rejectAt(b.i, "duplicate", `packet ${b.packet.hash} already stored (redelivery)`, b.packet.pod);
-        else rejectAt(b.i, "out-of-order", `sequence ${b.packet.data.sequence} not after ${lastSeq.get(b.packet.pod) ?? this._lastSeq.get(b.packet.pod)}`, b.packet.pod);
+        if (stored.has(b.packet.hash))
+          rejectAt(b.i, "duplicate", `packet ${b.packet.hash} already stored (redelivery)`, b.packet.pod);
+        else
+          rejectAt(
+            b.i,
+            "out-of-order",
+            `sequence ${b.packet.data.sequence} not after ${lastSeq.get(b.packet.pod) ?? this._lastSeq.get(b.packet.pod)}`,
+            b.packet.pod,
+          );
       }
     }
 
@@ -261,11 +286,20 @@ export class IngestPipeline {
       for (const { i, packet } of accepted) {
         if (inserted.has(packet.hash)) continue;
         if (stored.has(packet.hash)) rejectAt(i, "duplicate", `packet ${packet.hash} already stored`, packet.pod);
-        else rejectAt(i, "replay", `sequence ${packet.data.sequence} of ${packet.pod} already used by another packet`, packet.pod);
+        else
+          rejectAt(
+            i,
+            "replay",
+            `sequence ${packet.data.sequence} of ${packet.pod} already used by another packet`,
+            packet.pod,
+          );
       }
     }
     for (const [pod, seq] of lastSeq) if (seq > (this._lastSeq.get(pod) ?? -1)) this._lastSeq.set(pod, seq);
-    const status = new Map<string, { pod: string; online: boolean; lastSeenMs: number; lastSeq: number | null; statusReason: string | null }>();
+    const status = new Map<
+      string,
+      { pod: string; online: boolean; lastSeenMs: number; lastSeq: number | null; statusReason: string | null }
+    >();
     for (const { i, packet } of accepted) {
       const id = inserted.get(packet.hash);
       if (id === undefined) continue;
@@ -283,7 +317,9 @@ export class IngestPipeline {
     await this.store.touchLightNodes([...status.values()], now);
     await this.flushRejections();
     if (inserted.size > 0) this.onStored?.(rows.filter((r) => inserted.has(r.hash)));
-    items.forEach((item, i) => item.resolve(outcomes[i] ?? { accepted: false, reason: "malformed", detail: "not processed" }));
+    items.forEach((item, i) =>
+      item.resolve(outcomes[i] ?? { accepted: false, reason: "malformed", detail: "not processed" }),
+    );
   }
 
   private async flushRejections(): Promise<void> {

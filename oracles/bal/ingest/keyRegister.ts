@@ -7,7 +7,8 @@ import { ILightNodeRegistry__factory } from "../../../typechain-types/factories/
 import type { ILightNodeRegistry } from "../../../typechain-types/contracts/interfaces/ILightNodeRegistry";
 import { keyHashOf } from "../chain/keyRegister";
 
-export type KeyCheck = { ok: true; registered?: boolean } | { ok: false; reason: "unknown-key" | "key-not-valid-at-time"; detail: string };
+export type KeyCheck =
+  { ok: true; registered?: boolean } | { ok: false; reason: "unknown-key" | "key-not-valid-at-time"; detail: string };
 
 export interface KeyRegister {
   /** Whether `publicKey` may sign for `pod` at `timestampMs` (registering it when the PoD has no key yet). */
@@ -27,7 +28,11 @@ export function evaluate(history: readonly KeyInterval[], keyHash: Hex, timestam
   const k = history.find((h) => h.keyHash === keyHash);
   if (!k) return undefined;
   if (k.fromMs <= timestampMs && timestampMs < k.untilMs) return { ok: true };
-  return { ok: false, reason: "key-not-valid-at-time", detail: `key valid ${k.fromMs}..${k.untilMs}, packet at ${timestampMs}` };
+  return {
+    ok: false,
+    reason: "key-not-valid-at-time",
+    detail: `key valid ${k.fromMs}..${k.untilMs}, packet at ${timestampMs}`,
+  };
 }
 
 /** A register held in memory (tests and benchmarks; same TOFU rule as the contract). */
@@ -58,7 +63,11 @@ export class InMemoryKeyRegister implements KeyRegister {
   }
 }
 
-/** LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up. */
+/**
+ * LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up.
+ * UNFINISHED: a DSO revocation reaches the BAL only when the cache expires (30 s by default); listening to
+ * LightNodeKeyRevoked/Rotated events and calling `invalidate(pod)` would make it immediate.
+ */
 export class ChainKeyRegister implements KeyRegister {
   private readonly _registry: ILightNodeRegistry;
   private readonly _cache = new Map<string, { history: KeyInterval[]; fetchedMs: number }>();
@@ -68,7 +77,11 @@ export class ChainKeyRegister implements KeyRegister {
     registryAddress: string,
     signer: Signer,
     private readonly log: Logger,
-    private readonly opts: { ttlMs: number; refetchAfterMs: number; tofu: boolean } = { ttlMs: 30_000, refetchAfterMs: 1_000, tofu: true },
+    private readonly opts: { ttlMs: number; refetchAfterMs: number; tofu: boolean } = {
+      ttlMs: 30_000,
+      refetchAfterMs: 1_000,
+      tofu: true,
+    },
   ) {
     this._registry = ILightNodeRegistry__factory.connect(registryAddress, signer);
   }
@@ -132,7 +145,10 @@ export class ChainKeyRegister implements KeyRegister {
       try {
         const tx = await this._registry.registerKey(podIdToBytes32(pod), x, y);
         await tx.wait();
-        this.log.info({ pod, keyHash: keyHashOf(publicKey), tx: tx.hash }, "registered the Light Node key on first use");
+        this.log.info(
+          { pod, keyHash: keyHashOf(publicKey), tx: tx.hash },
+          "registered the Light Node key on first use",
+        );
       } catch (error) {
         // another BAL instance may have registered first: the refetch decides
         this.log.warn({ pod, err: (error as Error).message }, "key registration failed");

@@ -81,7 +81,9 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
 
 /** Applies pending migrations under an advisory lock so concurrent BAL instances migrate once. */
 export async function migrate(db: SqlClient): Promise<number[]> {
-  await db.exec(`create table if not exists bal_schema_migrations (version integer primary key, name text not null, applied_ms bigint not null)`);
+  await db.exec(
+    `create table if not exists bal_schema_migrations (version integer primary key, name text not null, applied_ms bigint not null)`,
+  );
   return db.transaction(async (tx) => {
     await tx.query(`select pg_advisory_xact_lock(7157001)`);
     const { rows } = await tx.query<{ version: number }>(`select version from bal_schema_migrations`);
@@ -90,7 +92,11 @@ export async function migrate(db: SqlClient): Promise<number[]> {
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
-      await tx.query(`insert into bal_schema_migrations (version, name, applied_ms) values ($1, $2, $3)`, [m.version, m.name, Date.now()]);
+      await tx.query(`insert into bal_schema_migrations (version, name, applied_ms) values ($1, $2, $3)`, [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
       applied.push(m.version);
     }
     return applied;

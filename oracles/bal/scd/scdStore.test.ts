@@ -18,7 +18,7 @@ function packet(pod: string, seq: number, kind: NewPacket["kind"] = "measurement
     timestampMs: 1_700_000_000_000 + seq * 1000,
     publicKey: "0x04" + "ab".repeat(64),
     signature: "0x" + "cd".repeat(64),
-    data: { pod, seq, pW: 1000 + seq, note: "it's \"quoted\"" },
+    data: { pod, seq, pW: 1000 + seq, note: 'it\'s "quoted"' },
     receivedMs: 1_700_000_000_500 + seq * 1000,
   };
 }
@@ -43,7 +43,12 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
     });
 
     it("remembers the last sequence per PoD across packet kinds", async () => {
-      await store.insertPackets([packet("IT001", 4), packet("IT001", 9), packet("IT002", 3), packet("IT001", 12, "anomaly")]);
+      await store.insertPackets([
+        packet("IT001", 4),
+        packet("IT001", 9),
+        packet("IT002", 3),
+        packet("IT001", 12, "anomaly"),
+      ]);
       const seqs = await store.lastSequences();
       expect(seqs.get("IT001")).to.equal(12);
       expect(seqs.get("IT002")).to.equal(3);
@@ -63,7 +68,12 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
     it("batches the oldest unbatched packets with proofs, then the rest, and never a packet twice", async () => {
       await store.insertPackets([1, 2, 3, 4, 5].map((s) => packet("IT001", s)));
       const first = await store.cutBatch(3, fakeTree, 42);
-      expect(first).to.include({ count: 3, status: "pending", fromMs: packet("IT001", 1).timestampMs, toMs: packet("IT001", 3).timestampMs });
+      expect(first).to.include({
+        count: 3,
+        status: "pending",
+        fromMs: packet("IT001", 1).timestampMs,
+        toMs: packet("IT001", 3).timestampMs,
+      });
       expect(first?.root).to.equal(fakeTree([1, 2, 3].map((s) => packet("IT001", s).hash)).root);
       const second = await store.cutBatch(10, fakeTree);
       expect(second?.count).to.equal(2);
@@ -115,15 +125,28 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
   describe("light nodes and publications", () => {
     it("upserts Light Node status and never moves lastSeq back", async () => {
       await store.setLightNodeStatus({ pod: "IT001", online: true, lastSeenMs: 10, lastSeq: 5 }, 10);
-      await store.setLightNodeStatus({ pod: "IT001", online: false, lastSeenMs: 8, lastSeq: 3, statusReason: "last-will" }, 11);
+      await store.setLightNodeStatus(
+        { pod: "IT001", online: false, lastSeenMs: 8, lastSeq: 3, statusReason: "last-will" },
+        11,
+      );
       expect(await store.lightNodes()).to.deep.equal([
         { pod: "IT001", online: false, lastSeenMs: 10, lastSeq: 5, statusReason: "last-will", updatedMs: 11 },
       ]);
     });
 
     it("records a publication once per slot and PoD", async () => {
-      expect(await store.recordPublication({ slotStartMs: 900_000, pod: "IT001", gap: true, payload: { gap: true }, publishedMs: 1 })).to.equal(true);
-      expect(await store.recordPublication({ slotStartMs: 900_000, pod: "IT001", gap: false, payload: {}, publishedMs: 2 })).to.equal(false);
+      expect(
+        await store.recordPublication({
+          slotStartMs: 900_000,
+          pod: "IT001",
+          gap: true,
+          payload: { gap: true },
+          publishedMs: 1,
+        }),
+      ).to.equal(true);
+      expect(
+        await store.recordPublication({ slotStartMs: 900_000, pod: "IT001", gap: false, payload: {}, publishedMs: 2 }),
+      ).to.equal(false);
       expect(await store.publications(900_000)).to.deep.equal([{ pod: "IT001", gap: true, payload: { gap: true } }]);
     });
   });

@@ -152,7 +152,10 @@ export class ScdStore {
   /** Which of these hashes are stored. */
   async storedHashes(hashes: readonly string[]): Promise<Set<string>> {
     if (hashes.length === 0) return new Set();
-    const { rows } = await this.db.query<{ hash: string }>(`select hash from bal_packets where hash = any($1::text[])`, [hashes]);
+    const { rows } = await this.db.query<{ hash: string }>(
+      `select hash from bal_packets where hash = any($1::text[])`,
+      [hashes],
+    );
     return new Set(rows.map((r) => String(r.hash)));
   }
 
@@ -233,13 +236,21 @@ export class ScdStore {
   }
 
   /** A PoD's packets of the given kinds with fromMs <= timestamp < toMs, in time order. */
-  async packetsOfPod(pod: string, fromMs: number, toMs: number, kinds: PacketKind[] = ["measurement"]): Promise<StoredPacketWithBatch[]> {
+  async packetsOfPod(
+    pod: string,
+    fromMs: number,
+    toMs: number,
+    kinds: PacketKind[] = ["measurement"],
+  ): Promise<StoredPacketWithBatch[]> {
     const { rows } = await this.db.query<Row>(
       `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from bal_packets p left join bal_batches b on b.id = p.batch_id
        where p.pod = $1 and p.kind = any($2::text[]) and p.ts_ms >= $3 and p.ts_ms < $4 order by p.ts_ms, p.seq`,
       [pod, kinds, fromMs, toMs],
     );
-    return rows.map((r) => ({ ...toPacket(r), batch: r.b_id === null || r.b_id === undefined ? null : toBatch(r, "b_id") }));
+    return rows.map((r) => ({
+      ...toPacket(r),
+      batch: r.b_id === null || r.b_id === undefined ? null : toBatch(r, "b_id"),
+    }));
   }
 
   /** Latest anomaly packets, newest first (optionally of one PoD). */
@@ -260,7 +271,12 @@ export class ScdStore {
               (select count(*) from bal_batches where status = 'anchored') as anchored`,
     );
     const r = rows[0];
-    return { total: num(r.total), unbatched: num(r.unbatched), pendingBatches: num(r.pending), anchoredBatches: num(r.anchored) };
+    return {
+      total: num(r.total),
+      unbatched: num(r.unbatched),
+      pendingBatches: num(r.pending),
+      anchoredBatches: num(r.anchored),
+    };
   }
 
   /** Counts rejections per reason and keeps the latest `keep` rejected packets for inspection. */
@@ -289,7 +305,9 @@ export class ScdStore {
           logged.map((i) => (i.detail ?? "").slice(0, 500)),
         ],
       );
-      await tx.query(`delete from bal_rejected_packets where id <= (select max(id) from bal_rejected_packets) - $1`, [keep]);
+      await tx.query(`delete from bal_rejected_packets where id <= (select max(id) from bal_rejected_packets) - $1`, [
+        keep,
+      ]);
     });
   }
 
@@ -311,7 +329,10 @@ export class ScdStore {
   }
 
   /** Upserts a Light Node's status; `lastSeq` only moves forward. */
-  async setLightNodeStatus(s: { pod: string; online: boolean; lastSeenMs: number; lastSeq?: number; statusReason?: string }, nowMs = Date.now()): Promise<void> {
+  async setLightNodeStatus(
+    s: { pod: string; online: boolean; lastSeenMs: number; lastSeq?: number; statusReason?: string },
+    nowMs = Date.now(),
+  ): Promise<void> {
     await this.db.query(
       `insert into bal_light_nodes (pod, online, last_seen_ms, last_seq, status_reason, updated_ms)
        values ($1, $2, $3, $4, $5, $6)
@@ -324,7 +345,16 @@ export class ScdStore {
   }
 
   /** Bulk form of setLightNodeStatus for the ingest path (one statement per flush). */
-  async touchLightNodes(rows: readonly { pod: string; online: boolean; lastSeenMs: number; lastSeq: number | null; statusReason: string | null }[], nowMs = Date.now()): Promise<void> {
+  async touchLightNodes(
+    rows: readonly {
+      pod: string;
+      online: boolean;
+      lastSeenMs: number;
+      lastSeq: number | null;
+      statusReason: string | null;
+    }[],
+    nowMs = Date.now(),
+  ): Promise<void> {
     if (rows.length === 0) return;
     await this.db.query(
       `insert into bal_light_nodes (pod, online, last_seen_ms, last_seq, status_reason, updated_ms)
@@ -334,7 +364,14 @@ export class ScdStore {
          last_seen_ms = greatest(bal_light_nodes.last_seen_ms, excluded.last_seen_ms),
          last_seq = greatest(bal_light_nodes.last_seq, excluded.last_seq),
          status_reason = excluded.status_reason, updated_ms = excluded.updated_ms`,
-      [rows.map((r) => r.pod), rows.map((r) => r.online), rows.map((r) => r.lastSeenMs), rows.map((r) => r.lastSeq), rows.map((r) => r.statusReason), nowMs],
+      [
+        rows.map((r) => r.pod),
+        rows.map((r) => r.online),
+        rows.map((r) => r.lastSeenMs),
+        rows.map((r) => r.lastSeq),
+        rows.map((r) => r.statusReason),
+        nowMs,
+      ],
     );
   }
 
@@ -351,7 +388,10 @@ export class ScdStore {
   }
 
   /** Records one 15-min publication row; idempotent per (slot, PoD) so a restart republishes nothing twice. */
-  async recordPublication(p: { slotStartMs: number; pod: string; gap: boolean; payload: unknown; publishedMs: number }, q: SqlQueryable = this.db): Promise<boolean> {
+  async recordPublication(
+    p: { slotStartMs: number; pod: string; gap: boolean; payload: unknown; publishedMs: number },
+    q: SqlQueryable = this.db,
+  ): Promise<boolean> {
     const { rows } = await q.query(
       `insert into bal_publications (slot_start_ms, pod, gap, payload, published_ms) values ($1, $2, $3, $4, $5)
        on conflict do nothing returning pod`,
@@ -361,13 +401,18 @@ export class ScdStore {
   }
 
   async publications(slotStartMs: number): Promise<{ pod: string; gap: boolean; payload: unknown }[]> {
-    const { rows } = await this.db.query<Row>(`select pod, gap, payload from bal_publications where slot_start_ms = $1 order by pod`, [slotStartMs]);
+    const { rows } = await this.db.query<Row>(
+      `select pod, gap, payload from bal_publications where slot_start_ms = $1 order by pod`,
+      [slotStartMs],
+    );
     return rows.map((r) => ({ pod: String(r.pod), gap: Boolean(r.gap), payload: json(r.payload) }));
   }
 
   /** Every PoD that ever sent a packet or has a Light Node status row (the set the publication covers). */
   async knownPods(): Promise<string[]> {
-    const { rows } = await this.db.query<Row>(`select pod from bal_light_nodes union select distinct pod from bal_packets order by pod`);
+    const { rows } = await this.db.query<Row>(
+      `select pod from bal_light_nodes union select distinct pod from bal_packets order by pod`,
+    );
     return rows.map((r) => String(r.pod));
   }
 }

@@ -27,7 +27,9 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
       await db.exec(sql);
     },
     transaction: (fn) =>
-      db.transaction(async (tx) => fn({ query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await tx.query<T>(sql, params)).rows }) })),
+      db.transaction(async (tx) =>
+        fn({ query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await tx.query<T>(sql, params)).rows }) }),
+      ),
     close: () => db.close(),
   };
 }
@@ -57,7 +59,11 @@ export async function openPostgres(databaseUrl: string, schema?: string): Promis
       const client = await pool.connect();
       try {
         await client.query("begin");
-        const result = await fn({ query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }) });
+        const result = await fn({
+          query: async <T>(sql: string, params?: unknown[]) => ({
+            rows: (await client.query(sql, params)).rows as T[],
+          }),
+        });
         await client.query("commit");
         return result;
       } catch (error) {
@@ -72,6 +78,10 @@ export async function openPostgres(databaseUrl: string, schema?: string): Promis
 }
 
 /** PGlite unless a PostgreSQL URL is given. */
-export async function openSqlClient(options: { databaseUrl?: string; dataDir?: string; schema?: string }): Promise<SqlClient> {
+export async function openSqlClient(options: {
+  databaseUrl?: string;
+  dataDir?: string;
+  schema?: string;
+}): Promise<SqlClient> {
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.dataDir);
 }

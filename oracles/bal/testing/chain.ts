@@ -11,7 +11,10 @@ export async function deployBalContracts() {
   await (await roles.grantRole(E.id("BAL_ANCHOR"), bal!.address)).wait();
   await (await roles.grantRole(E.id("DSO"), dso!.address)).wait();
   const registry = await ethers.deployContract("LightNodeRegistry", [await roles.getAddress()]);
-  const anchor = await ethers.deployContract("MeasurementAnchor", [await roles.getAddress(), await registry.getAddress()]);
+  const anchor = await ethers.deployContract("MeasurementAnchor", [
+    await roles.getAddress(),
+    await registry.getAddress(),
+  ]);
   const { chainId } = await ethers.provider.getNetwork();
   return {
     hre,

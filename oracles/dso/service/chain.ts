@@ -167,21 +167,10 @@ export async function readPods(registry: PodRegistry): Promise<ChainPod[]> {
   );
 }
 
-const baselineSchema = z
-  .array(
-    z.coerce
-      .number()
-      .int()
-      .min(-(2 ** 31))
-      .max(2 ** 31 - 1),
-  )
-  .length(96);
-
-/** A committed baseline as the event carries it: 96 int32 kW values (load convention). */
-export function parseBaseline(values: unknown, what: string): number[] {
-  const parsed = baselineSchema.safeParse(values);
-  if (!parsed.success) throw new DsoDataError(what, "expected 96 integer kW values");
-  return parsed.data;
+/** Checks a committed baseline read from chain: 96 int32 kW values (PodRegistry.submitBaseline). */
+export function baselineFromChain(values: readonly bigint[], what: string): number[] {
+  if (values.length !== 96) throw new DsoDataError(what, `expected 96 values, got ${values.length}`);
+  return values.map(Number);
 }
 
 /** The latest committed baseline per PoD for a market day (96 kW values, load convention). */
@@ -191,7 +180,7 @@ export async function readBaselines(registry: PodRegistry, day: number): Promise
   for (const e of events) {
     const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
     // Events come in chain order: the last one of a PoD is its committed baseline.
-    out.set(pod, parseBaseline(Array.from(e.args.valuesKw), `baseline of ${pod} for day ${day}`));
+    out.set(pod, baselineFromChain(e.args.valuesKw, `baseline of ${pod} for day ${day}`));
   }
   return out;
 }

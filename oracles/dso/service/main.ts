@@ -16,8 +16,8 @@ export interface DsoServiceOptions {
   deployment: Deployment;
   rpcUrl: string;
   mqttUrl?: string;
-  /** Broker credentials of the DSO (role "dso": may publish setpoints, subscribe to activations). */
-  mqttAuth?: { username: string; password: string };
+  /** The DSO's broker account (the BAL's ACL lets only the `dso` principal publish setpoints). */
+  mqttCredentials?: { username: string; password: string };
   /**
    * The SCD on PostgreSQL (DATABASE_URL): acks the BAL stored while this service was down are read from it. The
    * embedded PGlite store belongs to the BAL's process, so without a URL acks come from MQTT only.
@@ -78,7 +78,10 @@ export async function startDsoService(options: DsoServiceOptions): Promise<Runni
   let client: MqttClient | undefined;
   let dispatcher: SetpointDispatcher | undefined;
   if (options.mqttUrl) {
-    client = await mqtt.connectAsync(options.mqttUrl, { clientId: `dso-oracle-${process.pid}`, ...options.mqttAuth });
+    client = await mqtt.connectAsync(options.mqttUrl, {
+      clientId: `dso-oracle-${process.pid}`,
+      ...options.mqttCredentials,
+    });
     dispatcher = new SetpointDispatcher(client, { log, ackTimeoutMs: options.ackTimeoutMs });
     await dispatcher.start();
   } else log.warn("no MQTT broker: setpoints are not dispatched");

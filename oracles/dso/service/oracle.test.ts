@@ -28,7 +28,7 @@ import {
   parseAward,
   readAwards,
   readDsoRequests,
-  parseBaseline,
+  baselineFromChain,
   VERDICT,
 } from "./chain";
 import { parseActivation, SetpointDispatcher } from "./dispatch";
@@ -382,10 +382,10 @@ describe("DsoOracle service", function () {
       expect(() => parseAward({ ...good, slotIndex: 120n })).to.throw(DsoDataError, /award 3: slot 120/);
       expect(() => parseAward({ ...good, podId: "0x1234" })).to.throw(DsoDataError, /award 3: 0x1234 is not a bytes32/);
       expect(() => parseAward({ ...good, podId: `0x${"ff".repeat(32)}` })).to.throw(DsoDataError, /does not decode/);
-      expect(parseBaseline(Array(96).fill(7), "baseline")).to.have.length(96);
-      expect(() => parseBaseline([1, 2], "baseline of IT002E61899978 for day 3")).to.throw(
+      expect(baselineFromChain([-5n, ...Array<bigint>(95).fill(7n)], "baseline").slice(0, 2)).to.deep.equal([-5, 7]);
+      expect(() => baselineFromChain([1n, 2n], "baseline of IT002E61899978 for day 3")).to.throw(
         DsoDataError,
-        /baseline of IT002E61899978 for day 3: expected 96 integer kW values/,
+        /baseline of IT002E61899978 for day 3: expected 96 values, got 2/,
       );
     });
 

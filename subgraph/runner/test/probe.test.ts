@@ -10,6 +10,7 @@ import type { Db } from "../db";
 import { QueryService } from "../graphql";
 import { loadSubgraph, MappingRunner } from "../mapping";
 import type { LoadedSubgraph } from "../mapping";
+import type { EthCaller, EthCallRequest } from "../host";
 import { EntityStore } from "../store";
 import { MappingError } from "../values";
 import { ensureSubgraphBuilt } from "./build-helper";
@@ -37,6 +38,7 @@ describe("subgraph runner with the probe subgraph", function () {
   let runner: MappingRunner;
   let query: QueryService;
   const logs: string[] = [];
+  const calls: EthCallRequest[] = [];
 
   before(() => {
     const buildDir = ensureSubgraphBuilt(PROBE_DIR);
@@ -58,7 +60,16 @@ describe("subgraph runner with the probe subgraph", function () {
     store = new EntityStore(db, subgraph.schema);
     await store.init();
     logs.length = 0;
-    runner = new MappingRunner(subgraph, store, { log: (level, message) => logs.push(`${level}: ${message}`) });
+    // ethereum.call answered in memory: Probe.total(alice) = 7777, any other account reverts.
+    const caller: EthCaller = {
+      call(request) {
+        calls.push(request);
+        if (request.functionName !== "total" || String(request.args[0].value).toLowerCase() !== ALICE) return null;
+        return { outputs: [{ type: "uint256", name: "" }], values: [7777n] };
+      },
+    };
+    calls.length = 0;
+    runner = new MappingRunner(subgraph, store, { log: (level, message) => logs.push(`${level}: ${message}`) }, caller);
     query = new QueryService(subgraph.schema, {
       db,
       deployment: "probe",
@@ -145,6 +156,15 @@ describe("subgraph runner with the probe subgraph", function () {
       expect(probe.txHash).to.equal(fakeTransaction(0).hash);
       expect(probe.count).to.equal(1);
       expect(logs.some((l) => l.startsWith("info: probe"))).to.equal(true);
+    });
+
+    it("calls the contract with ethereum.call and maps a revert to null", async () => {
+      await runBlock(1, [probedLog({ tag: "A", amount: 1n }), probedLog({ sender: BOB, tag: "B", amount: 1n }, 1)]);
+      expect(store.get("Probe", tagId("A"))!.callResult).to.equal("7777");
+      expect(store.get("Probe", tagId("B"))!.callResult ?? null).to.equal(null);
+      expect(calls[0]).to.deep.include({ contractName: "Probe", functionName: "total", address: subgraph.dataSources[0].address });
+      expect(calls[0].functionSignature).to.equal("total(address):(uint256)");
+      expect(calls[0].args).to.deep.equal([{ type: "address", value: ALICE }]);
     });
 
     it("encodes bytes32 in base58 as bytesToBase58 does", async () => {

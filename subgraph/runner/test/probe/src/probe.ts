@@ -1,6 +1,6 @@
 // Probe mapping: touches every host function family so the runner's memory layouts are checked end to end.
 import { BigDecimal, BigInt, Bytes, crypto, dataSource, ethereum, json, JSONValueKind, log, store } from "@graphprotocol/graph-ts";
-import { Dropped, Probed } from "../generated/Probe/Probe";
+import { Dropped, Probe as ProbeContract, Probed } from "../generated/Probe/Probe";
 import { Owner, Probe } from "../generated/schema";
 
 export function handleProbed(event: Probed): void {
@@ -62,6 +62,8 @@ export function handleProbed(event: Probed): void {
   probe.txHash = event.transaction.hash;
   probe.logIndex = event.logIndex;
   probe.count = probe.count + 1;
+  const total = ProbeContract.bind(event.address).try_total(event.params.sender);
+  if (!total.reverted) probe.callResult = total.value;
   probe.owner = event.params.sender;
   probe.save();
 
