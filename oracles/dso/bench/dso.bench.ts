@@ -13,6 +13,7 @@ import { GridStudy } from "../core/gridStudy";
 import { sizeRequests } from "../core/requests";
 import type { AwardToValidate, DsoPod, ForecastSlot } from "../core/types";
 import { validateAwards } from "../core/validation";
+import { dynamicTrafficLight, feederPerimeters } from "../core/trafficLights";
 import { mapPodsToPoms } from "../../grid/mapping";
 
 const DATE = "2021-06-23";
@@ -96,6 +97,17 @@ async function main(): Promise<void> {
   const validations = await validateAwards(study, forecast, awards);
   const validateMs = performance.now() - t3;
 
+  // Dynamic lights of every feeder perimeter in the busiest slot, with that slot's planned DSO services.
+  const busiest = requests.reduce((a, b) =>
+    b.requests.length + Object.keys(b.plan).length > a.requests.length + Object.keys(a.plan).length ? b : a,
+  );
+  const slotForecast = forecast[busiest.slot];
+  const perimeters = feederPerimeters(pods);
+  const t4 = performance.now();
+  const lights = perimeters.map((perimeter) => dynamicTrafficLight(study, slotForecast, perimeter, pods, busiest.plan));
+  const lightsMs = performance.now() - t4;
+  const colours = (c: string) => lights.filter((l) => l.up.colour === c || l.down.colour === c).length;
+
   const totalMs = detectMs + requestMs + validateMs;
   console.log(
     `dso: day-ahead on the Rome-scale network (${network.buses.length} buses, ${network.feeders.length} feeders, ` +
@@ -113,6 +125,10 @@ async function main(): Promise<void> {
     `  validation                  ${validateMs.toFixed(0)} ms (${awards.length} awards: ` +
       `${validations.filter((v) => v.verdict === "ok").length} ok, ${validations.filter((v) => v.verdict === "partial").length} partial, ` +
       `${validations.filter((v) => v.verdict === "ko").length} ko)`,
+  );
+  console.log(
+    `  dynamic lights, slot ${busiest.slot}: ${lights.length} perimeters in ${lightsMs.toFixed(0)} ms ` +
+      `(${(lightsMs / lights.length).toFixed(1)} ms each; ${colours("red")} with a red and ${colours("yellow")} with a yellow direction)`,
   );
   console.log(
     `  total ${totalMs.toFixed(0)} ms, goal < 10000 ms: ${totalMs < 10_000 ? "met" : "NOT met"}; ${study.fullSolves} full power flows and ${study.solves - study.fullSolves} subnetwork re-solves`,

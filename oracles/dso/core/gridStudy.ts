@@ -166,6 +166,164 @@ export class GridStudy {
   }
 
   /**
+   * Scratch copies of an operating point (injections and voltages), made once per base solve: a perturbation moves
+   * some PoDs' nodes, re-solves their subnetworks, and puts those back afterwards.
+   */
+  private prepareScratch(forecast: ForecastSlot, changesKw: Record<string, number>, base: PowerFlowResult): void {
+    if (this.scratch?.base === base) return;
+    const c = this.compiled;
+    const podsKw: Record<string, number> = { ...forecast.podsKw };
+    for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
+    const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
+    this.scratch = {
+      base,
+      injections,
+      baseP: injections.p.slice(),
+      baseQ: injections.q.slice(),
+      state: { vm: base.state.vm.slice(), va: base.state.va.slice() },
+    };
+  }
+
+  /** Moves a PoD's node injection(s) by `deltaKw` of consumption (as elementPowers would); returns the nodes. */
+  private shiftPod(injections: { p: Float64Array; q: Float64Array }, pod: string, deltaKw: number): number[] {
+    const c = this.compiled;
+    const scale = 1 / (1000 * c.baseMva);
+    const touched: number[] = [];
+    const loads = c.podLoads.get(pod);
+    if (loads) {
+      // The PoD's change split over its loads by model P, each keeping its power factor.
+      const total = loads.reduce((sum, i) => sum + c.network.loads[i].pKw, 0);
+      for (const i of loads) {
+        const load = c.network.loads[i];
+        const dP = total !== 0 ? (deltaKw * load.pKw) / total : deltaKw / loads.length;
+        const dQ = load.pKw !== 0 ? (dP * load.qKvar) / load.pKw : 0;
+        injections.p[c.loadNode[i]] -= dP * scale;
+        injections.q[c.loadNode[i]] -= dQ * scale;
+        touched.push(c.loadNode[i]);
+      }
+    } else {
+      const gens = c.podGenerators.get(pod);
+      if (!gens) throw new DsoInputError(`PoD ${pod} is not in the network model`);
+      for (const i of gens) {
+        injections.p[c.generatorNode[i]] -= (deltaKw / gens.length) * scale;
+        touched.push(c.generatorNode[i]);
+      }
+    }
+    return touched;
+  }
+
+  private elementsOfSubnetwork?: { branches: number[][]; buses: number[][] };
+
+  /**
+   * The alarms with `extraKw` added on top of an operating point (a solve of `forecast` with `changesKw`): only the
+   * subnetworks of the changed PoDs are re-solved and checked, the others keep the operating point's alarms. What
+   * traffic lights bisect on, so a city of perimeters does not cost a city-wide power flow per step.
+   */
+  localAlarms(
+    forecast: ForecastSlot,
+    changesKw: Record<string, number>,
+    base: SlotSolution,
+    extraKw: Record<string, number>,
+  ): Alarm[] {
+    const c = this.compiled;
+    this.prepareScratch(forecast, changesKw, base.result);
+    const { injections, baseP, baseQ, state } = this.scratch!;
+    const touched: number[] = [];
+    for (const [pod, delta] of Object.entries(extraKw))
+      if (delta !== 0) touched.push(...this.shiftPod(injections, pod, delta));
+    const subs = [...new Set(touched.map((node) => c.nodeSubnetwork[node]))];
+    if (!this.elementsOfSubnetwork) {
+      const branches: number[][] = c.subnetworks.map(() => []);
+      const buses: number[][] = c.subnetworks.map(() => []);
+      for (let k = 0; k < c.branches.count; k++) branches[c.nodeSubnetwork[c.branches.fromNode[k]]].push(k);
+      c.network.buses.forEach((_, b) => buses[c.nodeSubnetwork[c.busNode[b]]].push(b));
+      this.elementsOfSubnetwork = { branches, buses };
+    }
+    const limits = this.options.voltageLimits ?? { minPu: 0.9, maxPu: 1.1 };
+    const alarms: Alarm[] = [];
+    let converged = true;
+    for (const s of subs) {
+      this.solves++;
+      const report = solveSubnetwork(c, c.subnetworks[s], injections, state, {
+        tolerancePu: this.options.tolerancePu ?? 1e-8,
+        maxIterations: this.options.maxIterations ?? 30,
+      });
+      converged &&= report.converged;
+      for (const k of this.elementsOfSubnetwork.branches[s]) {
+        const limit = this.governingLimitA(state.vm, state.va, k);
+        if (limit <= 0) continue;
+        const value = this.branchCurrentA(state.vm, state.va, k);
+        if (value > limit)
+          alarms.push({ slot: forecast.slot, kind: "overload", element: c.branches.id[k], value, limit, unit: "A" });
+      }
+      for (const b of this.elementsOfSubnetwork.buses[s]) {
+        const bus = c.network.buses[b];
+        const v = state.vm[c.busNode[b]];
+        const vMin = bus.vMinPu ?? limits.minPu;
+        const vMax = bus.vMaxPu ?? limits.maxPu;
+        if (v < vMin)
+          alarms.push({
+            slot: forecast.slot,
+            kind: "undervoltage",
+            element: bus.id,
+            value: v,
+            limit: vMin,
+            unit: "pu",
+          });
+        if (v > vMax)
+          alarms.push({ slot: forecast.slot, kind: "overvoltage", element: bus.id, value: v, limit: vMax, unit: "pu" });
+      }
+    }
+    for (const node of touched) {
+      injections.p[node] = baseP[node];
+      injections.q[node] = baseQ[node];
+    }
+    for (const s of subs)
+      for (const node of c.subnetworks[s].nodes) {
+        state.vm[node] = base.result.state.vm[node];
+        state.va[node] = base.result.state.va[node];
+      }
+    if (!converged) throw new DsoInputError(`power flow diverged with ${JSON.stringify(extraKw)} kW added`);
+    // Elements of untouched subnetworks keep the operating point's alarms.
+    const inTouched = (a: Alarm) => {
+      const k = a.kind === "overload" ? this.branchPosition.get(a.element) : undefined;
+      const node = k !== undefined ? c.branches.fromNode[k] : c.busNode[this.busPosition.get(a.element) ?? -1];
+      return node !== undefined && subs.includes(c.nodeSubnetwork[node]);
+    };
+    return [...base.alarms.filter((a) => !inTouched(a)), ...alarms];
+  }
+
+  /** The limit at the governing (more loaded relative to its limit) end of a branch, 0 when it has none. */
+  private governingLimitA(vm: Float64Array, va: Float64Array, k: number): number {
+    const br = this.compiled.branches;
+    const lf = br.limitFromA[k];
+    const lt = br.limitToA[k];
+    if (lf <= 0 && lt <= 0) return 0;
+    if (lf <= 0) return lt;
+    if (lt <= 0) return lf;
+    const i = this.branchCurrentA(vm, va, k);
+    return Math.abs(i - this.endCurrentA(vm, va, k, "from")) < 1e-12 ? lf : lt;
+  }
+
+  private endCurrentA(vm: Float64Array, va: Float64Array, k: number, end: "from" | "to"): number {
+    const br = this.compiled.branches;
+    const f = br.fromNode[k];
+    const t = br.toNode[k];
+    const ef = vm[f] * Math.cos(va[f]);
+    const ff = vm[f] * Math.sin(va[f]);
+    const et = vm[t] * Math.cos(va[t]);
+    const ft = vm[t] * Math.sin(va[t]);
+    if (end === "from") {
+      const re = br.yffRe[k] * ef - br.yffIm[k] * ff + br.yftRe[k] * et - br.yftIm[k] * ft;
+      const im = br.yffRe[k] * ff + br.yffIm[k] * ef + br.yftRe[k] * ft + br.yftIm[k] * et;
+      return Math.hypot(re, im) * br.baseCurrentFromA[k];
+    }
+    const re = br.ytfRe[k] * ef - br.ytfIm[k] * ff + br.yttRe[k] * et - br.yttIm[k] * ft;
+    const im = br.ytfRe[k] * ff + br.ytfIm[k] * ef + br.yttRe[k] * ft + br.yttIm[k] * et;
+    return Math.hypot(re, im) * br.baseCurrentToA[k];
+  }
+
+  /**
    * Stress of `constraints` with one PoD changed by `stepKw` from an operating point (a solve of the same forecast
    * and changes): only the PoD's subnetwork (its primary substation) is re-solved, warm from the operating point,
    * which is what makes sensitivities affordable on a city-scale network.
@@ -179,42 +337,9 @@ export class GridStudy {
     constraints: Constraint[],
   ): number[] {
     const c = this.compiled;
-    // Scratch copies of the operating point (injections and voltages), made once per base solve; a perturbation
-    // moves the PoD's own node(s), re-solves its subnetwork, and puts that subnetwork back afterwards.
-    if (this.scratch?.base !== base) {
-      const podsKw: Record<string, number> = { ...forecast.podsKw };
-      for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
-      const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
-      this.scratch = {
-        base,
-        injections,
-        baseP: injections.p.slice(),
-        baseQ: injections.q.slice(),
-        state: { vm: base.state.vm.slice(), va: base.state.va.slice() },
-      };
-    }
-    const { injections, baseP, baseQ, state } = this.scratch;
-    const scale = 1 / (1000 * c.baseMva);
-    const loads = c.podLoads.get(pod);
-    const touched: number[] = [];
-    if (loads) {
-      // As elementPowers does: the PoD's change split over its loads by model P, each keeping its power factor.
-      const total = loads.reduce((sum, i) => sum + c.network.loads[i].pKw, 0);
-      for (const i of loads) {
-        const load = c.network.loads[i];
-        const dP = total !== 0 ? (stepKw * load.pKw) / total : stepKw / loads.length;
-        const dQ = load.pKw !== 0 ? (dP * load.qKvar) / load.pKw : 0;
-        injections.p[c.loadNode[i]] -= dP * scale;
-        injections.q[c.loadNode[i]] -= dQ * scale;
-        touched.push(c.loadNode[i]);
-      }
-    } else {
-      const gens = c.podGenerators.get(pod) ?? [];
-      for (const i of gens) {
-        injections.p[c.generatorNode[i]] -= (stepKw / gens.length) * scale;
-        touched.push(c.generatorNode[i]);
-      }
-    }
+    this.prepareScratch(forecast, changesKw, base);
+    const { injections, baseP, baseQ, state } = this.scratch!;
+    const touched = this.shiftPod(injections, pod, stepKw);
     const sub = c.subnetworks[c.nodeSubnetwork[touched[0]]];
     this.solves++;
     const report = solveSubnetwork(c, sub, injections, state, {

@@ -47,3 +47,26 @@ describe("stressSensitivities", function () {
     }
   });
 });
+
+describe("GridStudy.localAlarms", function () {
+  it("finds the same alarms as a full power flow when only some PoDs move", function () {
+    const { network, forecast } = torDiValleInputs();
+    const study = new GridStudy(network);
+    const base = study.solve(forecast);
+    const extras: Record<string, number>[] = [
+      { IT002E60550189: 500 },
+      { IT002E61899978: -1500, IT002E60499620: 200 },
+      { IT002E60974469: 800 },
+    ];
+    for (const extra of extras) {
+      const local = study.localAlarms(forecast, {}, base, extra);
+      const full = new GridStudy(network).solve(forecast, extra).alarms;
+      expect(local.map((a) => a.element).sort()).to.deep.equal(full.map((a) => a.element).sort());
+      for (const a of full) expect(local.find((l) => l.element === a.element)!.value).to.be.closeTo(a.value, 1e-6);
+    }
+    // The operating point is left as it was: the next local answer does not carry the previous change.
+    expect(study.localAlarms(forecast, {}, base, {}).map((a) => a.element)).to.deep.equal(
+      base.alarms.map((a) => a.element),
+    );
+  });
+});

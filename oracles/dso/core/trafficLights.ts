@@ -111,13 +111,14 @@ export function largestSafeChange(
   base: Record<string, number> = {},
 ): { capabilityKw: number; limitingAlarm?: Alarm } {
   if (maxKw <= 0) return { capabilityKw: 0 };
-  const before = study.solve(forecast, base).alarms;
+  const operatingPoint = study.solve(forecast, base);
+  const before = operatingPoint.alarms;
   const total = Object.values(weights).reduce((s, w) => s + w, 0);
+  // Each step re-solves only the subnetworks of the perimeter's PoDs (the rest keeps the operating point).
   const newViolation = (volume: number): Alarm | undefined => {
-    const changes = { ...base };
-    for (const [pod, w] of Object.entries(weights))
-      changes[pod] = (changes[pod] ?? 0) + (signOf(direction) * volume * w) / total;
-    return newOrWorse(before, study.solve(forecast, changes).alarms)[0];
+    const extra: Record<string, number> = {};
+    for (const [pod, w] of Object.entries(weights)) extra[pod] = (signOf(direction) * volume * w) / total;
+    return newOrWorse(before, study.localAlarms(forecast, base, operatingPoint, extra))[0];
   };
   const atMax = newViolation(maxKw);
   if (!atMax) return { capabilityKw: maxKw };
