@@ -164,37 +164,31 @@ export async function runMarketDay(hre: HardhatRuntimeEnvironment, p: Platform) 
   await hre.network.provider.send("evm_setNextBlockTimestamp", [openingTime]);
   // Requests: DSO wants 250 kW down on the Nanchino PoDs, TSO an absolute target on the PoM; one more cancelled.
   await (
-    await p.market
-      .connect(p.dsoOracle)
-      .submitDsoRequest(sessionId, [pods[0], pods[1]], {
-        slotIndex: SLOT,
-        targetKind: 1,
-        direction: 1,
-        targetPowerKw: -250,
-        maxPriceMilliEurPerKw: 90_000,
-      })
+    await p.market.connect(p.dsoOracle).submitDsoRequest(sessionId, [pods[0], pods[1]], {
+      slotIndex: SLOT,
+      targetKind: 1,
+      direction: 1,
+      targetPowerKw: -250,
+      maxPriceMilliEurPerKw: 90_000,
+    })
   ).wait();
   await (
-    await p.market
-      .connect(p.tso)
-      .submitTsoRequest(sessionId, pom, {
-        slotIndex: SLOT,
-        targetKind: 0,
-        direction: 0,
-        targetPowerKw: 1000,
-        maxPriceMilliEurPerKw: 2 ** 32 - 1,
-      })
+    await p.market.connect(p.tso).submitTsoRequest(sessionId, pom, {
+      slotIndex: SLOT,
+      targetKind: 0,
+      direction: 0,
+      targetPowerKw: 1000,
+      maxPriceMilliEurPerKw: 2 ** 32 - 1,
+    })
   ).wait();
   await (
-    await p.market
-      .connect(p.tso)
-      .submitTsoRequest(sessionId, pom, {
-        slotIndex: SLOT + 1,
-        targetKind: 1,
-        direction: 0,
-        targetPowerKw: 10,
-        maxPriceMilliEurPerKw: 1000,
-      })
+    await p.market.connect(p.tso).submitTsoRequest(sessionId, pom, {
+      slotIndex: SLOT + 1,
+      targetKind: 1,
+      direction: 0,
+      targetPowerKw: 10,
+      maxPriceMilliEurPerKw: 1000,
+    })
   ).wait();
   await (await p.market.connect(p.tso).cancelRequest(3)).wait();
   await (
