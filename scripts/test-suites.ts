@@ -10,13 +10,14 @@ export interface TestSuite {
 }
 
 export const testSuites: TestSuite[] = [
-  { name: "contracts (hardhat)", command: [node, require.resolve("hardhat/internal/cli/cli"), "test"] },
-  { name: "typescript units (mocha)", command: [node, require.resolve("mocha/bin/mocha.js")] },
+  // First: it compiles the contracts too, and the launcher test (units) then finds the subgraph built.
   {
     name: "subgraph build (graph codegen + build)",
     command: ["bash", "subgraph/scripts/build.sh"],
     countsTests: false,
   },
+  { name: "contracts (hardhat)", command: [node, require.resolve("hardhat/internal/cli/cli"), "test"] },
+  { name: "typescript units (mocha)", command: [node, require.resolve("mocha/bin/mocha.js")] },
   {
     name: "subgraph (runner + mappings)",
     command: [node, require.resolve("mocha/bin/mocha.js"), "--config", "subgraph/.mocharc.json"],
