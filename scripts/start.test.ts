@@ -21,9 +21,9 @@ async function freePort(): Promise<number> {
 }
 
 describe("npm start (scripts/start.ts)", function () {
-  this.timeout(180_000);
+  this.timeout(400_000);
 
-  it("reaches ready, answers eth_blockNumber, registers the demo PoDs and stops cleanly on SIGINT", async () => {
+  it("reaches ready, plays the simulated day through every oracle, and stops cleanly on SIGINT", async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "flexgrid-start-"));
     const network = `start-test-${process.pid}`;
@@ -51,16 +51,36 @@ describe("npm start (scripts/start.ts)", function () {
     child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    try {
-      const deadline = Date.now() + 150_000;
-      while (!/FlexGrid local stack ready/.test(output)) {
+    const waitForOutput = async (pattern: RegExp, what: string, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
         if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-        if (Date.now() > deadline) throw new Error(`npm start did not reach ready:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`npm start did not reach ${what}:\n${output}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
+    };
+    try {
+      await waitForOutput(/FlexGrid local stack ready/, "ready", 150_000);
       expect(await rpcBlockNumber(`http://127.0.0.1:${port}`)).to.be.greaterThan(0);
       expect(output).to.match(/demo PoDs\s+5 PoDs of CP-IRLANDESE/);
       expect(output).to.match(/contract PodRegistry\s+0x[0-9a-fA-F]{40}/);
+
+      // The field test's story, played by the stack's own oracles: the DSO's request is served on Mostacciano, and
+      // validation cuts the TSO award on Nanchino to what the 19.6 A spur carries.
+      await waitForOutput(/simulated day: final outcome|simulated day failed/, "the simulated day's outcome", 200_000);
+      const outcomeLine = output.split("\n").find((line) => line.includes("simulated day: final outcome"));
+      expect(outcomeLine, `the simulated day failed:\n${output}`).to.not.equal(undefined);
+      const { awards } = JSON.parse(outcomeLine!) as {
+        awards: { pod: string; quantityKw: number; verdict: string; finalQuantityKw: number }[];
+      };
+      const award = (pod: string) => awards.find((a) => a.pod === pod);
+      expect(award("IT002E61899978")).to.include({ verdict: "OK" });
+      expect(award("IT002E60974469")).to.include({ verdict: "OK" });
+      const tso = award("IT002E60550189")!;
+      expect(tso.verdict).to.equal("partial");
+      expect(tso.finalQuantityKw).to.be.greaterThan(0).and.lessThan(tso.quantityKw);
+      const errors = output.split("\n").filter((line) => /"level":[56]0/.test(line));
+      expect(errors, "no service logged an error").to.deep.equal([]);
 
       child.kill("SIGINT");
       expect(await exited).to.equal(0);

@@ -2,9 +2,10 @@
 // scripts/stack/services.ts; prints what runs where, and stops everything cleanly on Ctrl-C.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { JsonRpcProvider } from "ethers";
+import type { JsonRpcProvider } from "ethers";
 import { createLogger, loadConfig, FlexGridError } from "../protocol";
 import { startLocalChain, rpcBlockNumber, type LocalChain } from "./stack/chain";
+import { createStackProvider } from "./stack/provider";
 import { stackServices } from "./stack/services";
 import type { RunningService, StackContext } from "./stack/types";
 
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
       `deployed ${Object.keys(deployment.contracts).length} contracts (address book deployments/${config.network}.json)`,
     );
 
-    provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true });
+    provider = createStackProvider(rpcUrl, deployment.chainId);
     const ctx: StackContext = {
       config,
       rpcUrl,

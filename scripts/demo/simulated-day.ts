@@ -8,6 +8,9 @@ import { DynamicTrafficLight__factory, FlexMarket__factory, PodRegistry__factory
 import { tsoRequestsOf, type Scenario } from "./scenario";
 
 const DAY_SECONDS = 86_400;
+const SLOTS_PER_DAY = 96;
+/** Longer than one DSO oracle pass (5 s by default). */
+const LIGHTS_QUIET_MS = 12_000;
 /** Rome is UTC+2 in summer: the market day starts at 22:00 UTC the day before. */
 const MARKET_DAY_OFFSET_SECONDS = 2 * 3600;
 /** Day-ahead gate closure at 12:00 local time on D-1, as the Italian demo's market. */
@@ -112,7 +115,7 @@ export async function runSimulatedDay(options: SimulatedDayOptions): Promise<Sim
 
   // Aggregators: baselines for the 96 slots, then their offers.
   for (const pod of scenario.pods) {
-    const values = Array.from({ length: 96 }, (_, s) =>
+    const values = Array.from({ length: SLOTS_PER_DAY }, (_, s) =>
       Math.round(s === slot ? pod.baseline : OFF_PEAK_SHARE * pod.baseline),
     );
     await (
@@ -166,13 +169,24 @@ export async function runSimulatedDay(options: SimulatedDayOptions): Promise<Sim
     stepTimeoutMs,
     pollMs,
   );
-  // ... and its dynamic traffic lights for every perimeter, which the clearing reads for the TSO's awards.
+  // ... and its dynamic traffic lights for every slot of every perimeter, which the clearing reads for the TSO's
+  // awards. The oracle may refine them on its next pass (once its own request is on chain), so the gate closes only
+  // after the lights have been quiet for longer than one oracle pass: in real time gate closure is hours away.
+  let lastCount = -1;
+  let quietSince = Date.now();
   await waitFor(
     "the DSO oracle's traffic lights",
     async () => {
-      const events = await lights.queryFilter(lights.filters.TrafficLightPublished(undefined, day));
-      const perimeters = new Set(events.filter((e) => e.args.sessionId === sessionId).map((e) => e.args.perimeterId));
-      return perimeters.size >= scenario.feeders.length ? true : undefined;
+      const events = (await lights.queryFilter(lights.filters.TrafficLightPublished(undefined, day))).filter(
+        (e) => e.args.sessionId === sessionId,
+      );
+      const published = new Set(events.map((e) => `${e.args.perimeterId}:${e.args.slotIndex}`));
+      if (events.length !== lastCount) {
+        lastCount = events.length;
+        quietSince = Date.now();
+      }
+      const complete = published.size >= scenario.feeders.length * SLOTS_PER_DAY;
+      return complete && Date.now() - quietSince >= LIGHTS_QUIET_MS ? true : undefined;
     },
     stepTimeoutMs,
     pollMs,

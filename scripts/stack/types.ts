@@ -10,8 +10,8 @@ export interface StackContext {
   /** Hardhat runtime connected to that chain, for start-up work (deploy, demo data). */
   hre: HardhatRuntimeEnvironment;
   /**
-   * The provider for services that poll or post for as long as the stack runs. Not Hardhat's: its HTTP client
-   * reports a socket the node closed while idle as an uncaught error, which would end the whole stack.
+   * The provider for services that poll or post for as long as the stack runs (scripts/stack/provider.ts). Not
+   * Hardhat's: its HTTP client reports a socket the node closed while idle as an uncaught error.
    */
   provider: JsonRpcProvider;
   deployment: Deployment;

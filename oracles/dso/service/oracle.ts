@@ -3,7 +3,7 @@
 // the chain and posts only what is not there yet; posts go out with the wallet nonce read *before* that chain
 // read, so a second instance sharing the DSO oracle wallet that acted in between makes this one's transaction
 // fail on the nonce instead of posting the same thing twice.
-import type { Signer } from "ethers";
+import { id as keccakId, type Signer } from "ethers";
 import type { TrafficLightInputStruct } from "../../../typechain-types/contracts/market/DynamicTrafficLight";
 import { podIdToBytes32, type Logger } from "../../../protocol";
 import { mapPodsToPoms } from "../../grid/mapping";
@@ -78,6 +78,16 @@ export interface StepReport {
 
 const isNonceError = (error: unknown) => /nonce/i.test(String((error as Error)?.message ?? error));
 
+// A post that reaches the chain after gate closure lost a race with the clock, not a fault: the session has moved on.
+const GATE_CLOSED_SELECTORS = [
+  "FlexMarketGateClosed(uint256,uint64)",
+  "DynamicTrafficLightGateClosed(uint256,uint64)",
+].map((signature) => keccakId(signature).slice(0, 10));
+const isGateClosedError = (error: unknown) => {
+  const data = (error as { data?: unknown })?.data;
+  return typeof data === "string" && GATE_CLOSED_SELECTORS.includes(data.slice(0, 10));
+};
+
 export class DsoOracle {
   readonly study: GridStudy;
   private readonly log: Logger;
@@ -106,6 +116,10 @@ export class DsoOracle {
         if (isNonceError(error)) {
           this.log.warn({ posted }, "the DSO oracle wallet moved on (another instance?): yielding this step");
           return { posted, skipped: sends.length - posted, yielded: true };
+        }
+        if (isGateClosedError(error)) {
+          this.log.warn({ posted }, "the gate closed before these posts landed: the rest of this step is dropped");
+          return { posted, skipped: sends.length - posted };
         }
         throw error;
       }
@@ -288,7 +302,9 @@ export class DsoOracle {
   ): Promise<StepReport & { proposals: RedrawProposal[] }> {
     const nonce = await this.deps.oracleSigner.getNonce("pending");
     const p = plan ?? (await this.planSession(sessionId));
-    if (p.session.status !== SESSION_STATUS.Open && p.session.status !== SESSION_STATUS.Scheduled)
+    // Gate closure is by block time: a session still marked Open may already refuse lights.
+    const gateClosed = (await this.chainNow()) >= p.session.gateClosureTime;
+    if ((p.session.status !== SESSION_STATUS.Open && p.session.status !== SESSION_STATUS.Scheduled) || gateClosed)
       return { posted: 0, skipped: 0, proposals: [] };
     const tl = this.deps.contracts.trafficLight;
     const perimeters = await readPerimeters(tl);
