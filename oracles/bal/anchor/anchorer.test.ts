@@ -2,13 +2,12 @@
 // recorded from the chain, never anchored a second time.
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { createLogger } from "../../../protocol";
+import { buildBatchProofs, createLogger } from "../../../protocol";
 import { IMeasurementAnchor__factory } from "../../../typechain-types/factories/contracts/interfaces/IMeasurementAnchor__factory";
 import { openPglite } from "../scd/sqlClient";
 import { ScdStore, type NewPacket } from "../scd/scdStore";
 import { deployBalContracts } from "../testing/chain";
 import { Anchorer } from "./anchorer";
-import { fastBatchTreeBuilder } from "./batchTree";
 
 const h = (s: string) => "0x" + createHash("sha256").update(s).digest("hex");
 const packet = (seq: number): NewPacket => ({
@@ -31,7 +30,7 @@ describe("Anchorer", function () {
     const chain = await deployBalContracts();
     const store = await ScdStore.open(await openPglite());
     await store.insertPackets([1, 2, 3].map(packet));
-    const pending = await store.cutBatch(10, fastBatchTreeBuilder);
+    const pending = await store.cutBatch(10, buildBatchProofs);
     const anchor = IMeasurementAnchor__factory.connect(chain.anchorAddress, chain.bal);
     const before = await anchor.batchCount();
     const anchorer = new Anchorer(store, anchor, log, { maxBatch: 10, intervalMs: 60_000 });
@@ -47,7 +46,7 @@ describe("Anchorer", function () {
     const chain = await deployBalContracts();
     const store = await ScdStore.open(await openPglite());
     await store.insertPackets([4, 5].map(packet));
-    const pending = (await store.cutBatch(10, fastBatchTreeBuilder))!;
+    const pending = (await store.cutBatch(10, buildBatchProofs))!;
     const anchor = IMeasurementAnchor__factory.connect(chain.anchorAddress, chain.bal);
     const tx = await anchor.anchorBatch(pending.root, pending.fromMs, pending.toMs, pending.count);
     await tx.wait();

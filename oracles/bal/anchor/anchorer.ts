@@ -1,12 +1,9 @@
 // Cuts Merkle batches of stored packets and anchors their roots on MeasurementAnchor, every few seconds or as
 // soon as N packets wait. Crash-safe: a batch is recorded (root, proofs) before its transaction; on restart a
 // pending batch whose root is already on chain is only marked, never anchored twice (the contract refuses too).
-import type { Logger } from "../../../protocol";
-import type { Hex } from "viem";
-import { buildBatchTree } from "../../../protocol";
+import { buildBatchProofs, type Logger } from "../../../protocol";
 import type { IMeasurementAnchor } from "../../../typechain-types/contracts/interfaces/IMeasurementAnchor";
-import type { BatchRow, BatchTreeBuilder, ScdStore } from "../scd/scdStore";
-import { fastBatchTreeBuilder } from "./batchTree";
+import type { BatchRow, ScdStore } from "../scd/scdStore";
 
 export interface AnchorerOptions {
   /** packets per batch (and the count that triggers an early anchor) */
@@ -14,12 +11,6 @@ export interface AnchorerOptions {
   /** anchor at least this often while packets wait */
   intervalMs: number;
 }
-
-/** protocol's StandardMerkleTree batches: the root and every leaf's proof, in the order given (reference). */
-export const batchTreeBuilder: BatchTreeBuilder = (hashes) => {
-  const tree = buildBatchTree(hashes as Hex[]);
-  return { root: tree.root, proofs: hashes.map((h) => tree.proofOf(h as Hex)) };
-};
 
 export interface AnchorStats {
   batches: number;
@@ -74,8 +65,7 @@ export class Anchorer {
     for (const batch of await this.store.pendingBatches()) await this.anchorBatch(batch);
     while (!this._stopped) {
       this._waiting = 0;
-      // same tree as batchTreeBuilder, ~50x faster (see batchTree.ts)
-      const batch = await this.store.cutBatch(this.opts.maxBatch, fastBatchTreeBuilder);
+      const batch = await this.store.cutBatch(this.opts.maxBatch, buildBatchProofs);
       if (!batch) return;
       await this.anchorBatch(batch);
       if (batch.count < this.opts.maxBatch) return;
