@@ -25,7 +25,9 @@ const config: HardhatUserConfig = {
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: "cancun",
-      viaIR: false,
+      // The IR pipeline optimises across functions: a single-slot offer costs ~78k gas instead of ~80.5k (goal < 80k)
+      // and 100 awards ~60k less. It costs compile time: ~70 s instead of ~26 s for a full solcjs build here.
+      viaIR: true,
     },
   },
   networks: {

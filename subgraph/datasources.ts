@@ -59,7 +59,7 @@ export const dataSources: DataSourceSpec[] = [
       "OfferSubmitted",
       "OfferCancelled",
       "OfferReplaced",
-      "AwardPosted",
+      "AwardsPosted",
       "AwardValidated",
     ],
     entities: [

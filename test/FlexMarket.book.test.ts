@@ -1,6 +1,7 @@
 // FlexMarket request and offer books: requests, offers within PoD limits, cancel and replace.
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { ethers } from "hardhat";
 import {
   deployOpenSession,
   singleSlotOffer,
@@ -174,16 +175,17 @@ describe("FlexMarket book", function () {
       const hash = curveHash(STEPS);
       await expect(p.market.connect(p.aggregator).submitOffer(input))
         .to.emit(p.market, "OfferSubmitted")
-        .withArgs(1, p.sessionId, POD_A, p.aggregator.address, hash, [
-          input.sessionId,
-          input.podId,
+        .withArgs(
+          1,
+          p.sessionId,
+          POD_A,
           input.kind,
           input.direction,
           input.firstSlot,
           input.lastSlot,
           input.energyKwh,
           STEPS.map((s) => [s.quantityKw, s.priceMilliEurPerKw]),
-        ]);
+        );
       const o = await p.market.offer(1);
       expect(o.podId).to.equal(POD_A);
       expect(o.maxQuantityKw).to.equal(500n);
@@ -191,6 +193,17 @@ describe("FlexMarket book", function () {
       expect(o.curveHash).to.equal(hash);
       expect(o.status).to.equal(EntryStatus.Active);
       expect(await p.market.offerCurveHash(1)).to.equal(hash);
+    });
+
+    it("keeps a one-step curve in one storage word, its hash rebuilt from quantity and price", async function () {
+      const p = await loadFixture(deployOpenSession);
+      const step = [{ quantityKw: 420, priceMilliEurPerKw: 17 }];
+      await p.market.connect(p.aggregator).submitOffer(singleSlotOffer(p.sessionId, POD_A, 50, Direction.Down, step));
+      const o = await p.market.offer(1);
+      expect([o.maxQuantityKw, o.minPriceMilliEurPerKw]).to.deep.equal([420n, 17n]);
+      expect(o.curveHash).to.equal(curveHash(step));
+      expect(await p.market.offerCurveHash(1)).to.equal(curveHash(step));
+      expect(await p.market.offerCurveHash(2)).to.equal(ethers.ZeroHash);
     });
 
     it("accepts an energy-constrained block over a window", async function () {

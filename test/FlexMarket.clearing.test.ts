@@ -62,6 +62,15 @@ const award = (offerId: number, requestId: number, slotIndex: number, quantityKw
   priceMilliEurPerKw: price,
 });
 
+/** An award as AwardsPosted logs it (a struct is a tuple in ethers' event arguments). */
+const logged = (a: ReturnType<typeof award>) => [
+  a.offerId,
+  a.requestId,
+  a.slotIndex,
+  a.quantityKw,
+  a.priceMilliEurPerKw,
+];
+
 // Award 0: A 300 kW slot 50 (DSO); award 1: B 100 kW slot 50 (DSO); award 2: B 300 kW up slot 51 (DSO).
 const AWARDS = [award(1, 1, 50, 300, 30), award(2, 1, 50, 100, 30), award(4, 5, 51, 300, 5)];
 
@@ -74,12 +83,11 @@ async function cleared() {
 
 describe("FlexMarket clearing", function () {
   describe("postAwards", function () {
-    it("stores the awards and emits each with its PoD", async function () {
+    it("stores the awards and emits the batch from its first award index", async function () {
       const p = await loadFixture(afterGate);
       const tx = p.market.connect(p.marketOperator).postAwards(p.sessionId, INPUTS, AWARDS);
       await expect(tx).to.emit(p.market, "ClearingStarted").withArgs(p.sessionId, INPUTS);
-      await expect(tx).to.emit(p.market, "AwardPosted").withArgs(p.sessionId, POD_A, 1, 0, 1, 50, 300, 30);
-      await expect(tx).to.emit(p.market, "AwardPosted").withArgs(p.sessionId, POD_B, 2, 1, 1, 50, 100, 30);
+      await expect(tx).to.emit(p.market, "AwardsPosted").withArgs(p.sessionId, 0, AWARDS.map(logged));
       const s = await p.market.session(p.sessionId);
       expect(s.status).to.equal(SessionStatus.Clearing);
       expect(s.awardCount).to.equal(3n);
@@ -101,13 +109,18 @@ describe("FlexMarket clearing", function () {
       const op = p.market.connect(p.marketOperator);
       await op.postAwards(p.sessionId, INPUTS, AWARDS.slice(0, 1));
       await expect(op.postAwards(p.sessionId, INPUTS, AWARDS.slice(1)))
-        .to.emit(p.market, "AwardPosted")
-        .withArgs(p.sessionId, POD_B, 2, 1, 1, 50, 100, 30)
+        .to.emit(p.market, "AwardsPosted")
+        .withArgs(p.sessionId, 1, AWARDS.slice(1).map(logged))
         .and.not.to.emit(p.market, "ClearingStarted");
       await expect(op.postAwards(p.sessionId, OTHER_INPUTS, []))
         .to.be.revertedWithCustomError(p.market, "FlexMarketInputsHashMismatch")
         .withArgs(p.sessionId, INPUTS, OTHER_INPUTS);
       expect((await p.market.session(p.sessionId)).awardCount).to.equal(3n);
+      // Award 1 went into the word award 0 half-filled: both read back whole.
+      const stored = await p.market.awardsOf(p.sessionId);
+      expect(
+        stored.map((v) => [v.offerId, v.requestId, v.slotIndex, v.quantityKw, v.priceMilliEurPerKw]),
+      ).to.deep.equal(AWARDS.map((a) => logged(a).map(BigInt)));
     });
 
     it("refuses offers and requests of another session or unknown", async function () {
@@ -162,7 +175,7 @@ describe("FlexMarket clearing", function () {
           .to.be.revertedWithCustomError(p.market, "FlexMarketAwardPriceOutOfRange")
           .withArgs(1, price, 10, 50);
       }
-      await expect(op.postAwards(p.sessionId, INPUTS, [award(1, 1, 50, 500, 50)])).to.emit(p.market, "AwardPosted");
+      await expect(op.postAwards(p.sessionId, INPUTS, [award(1, 1, 50, 500, 50)])).to.emit(p.market, "AwardsPosted");
     });
 
     it("refuses a PoD no longer qualified or registered, or modulated below the award", async function () {
@@ -208,7 +221,7 @@ describe("FlexMarket clearing", function () {
       await expect(op.postAwards(p.sessionId, INPUTS, [award(5, 2, 51, 50, 1)]))
         .to.be.revertedWithCustomError(p.market, "FlexMarketAwardOutsidePom")
         .withArgs(POD_B, POM);
-      await expect(op.postAwards(p.sessionId, INPUTS, [award(6, 2, 51, 50, 1)])).to.emit(p.market, "AwardPosted");
+      await expect(op.postAwards(p.sessionId, INPUTS, [award(6, 2, 51, 50, 1)])).to.emit(p.market, "AwardsPosted");
     });
 
     it("gives a PoD at most one award per slot (mutual unavailability)", async function () {

@@ -10,6 +10,9 @@ import {ValidationVerdict} from "./Types.sol";
 library AwardPacking {
     uint256 private constant FIELD_BITS = 32;
     uint256 private constant FIELD_MASK = type(uint32).max;
+    /// @notice Bits of one packed award; two awards share a storage word.
+    uint256 internal constant AWARD_BITS = 128;
+    uint256 private constant AWARDS_PER_WORD = 2;
     uint256 private constant VALIDATION_BITS = 64;
     uint256 private constant VALIDATIONS_PER_WORD = 4;
     uint256 private constant VALIDATION_MASK = type(uint64).max;
@@ -59,6 +62,16 @@ library AwardPacking {
         verdict = ValidationVerdict(uint8(word >> VERDICT_SHIFT));
         finalQuantityKw = uint32((word >> REASON_BITS) & FIELD_MASK);
         reasonCode = uint16(word);
+    }
+
+    /// @notice Where award `awardIndex` lives: storage word and bit shift (the first of a pair in the low bits).
+    function awardSlot(uint256 awardIndex) internal pure returns (uint256 word, uint256 shift) {
+        return (awardIndex / AWARDS_PER_WORD, (awardIndex % AWARDS_PER_WORD) * AWARD_BITS);
+    }
+
+    /// @notice Reads an award out of its word.
+    function readAward(uint256 packedWord, uint256 shift) internal pure returns (uint128) {
+        return uint128(packedWord >> shift);
     }
 
     /// @notice Where award `awardIndex`'s validation lives: storage word and bit shift.

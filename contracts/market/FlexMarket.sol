@@ -17,9 +17,10 @@ import {
     ValidationVerdict
 } from "../libraries/Types.sol";
 import {SlotTime} from "../libraries/SlotTime.sol";
-import {OfferCurve} from "../libraries/OfferCurve.sol";
+import {OfferCurve, PriceStep} from "../libraries/OfferCurve.sol";
 import {PodSet} from "../libraries/PodSet.sol";
 import {AwardPacking} from "../libraries/AwardPacking.sol";
+import {EntryPacking, OfferCore, RequestCore} from "../libraries/EntryPacking.sol";
 import {IPodRegistry, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
 import {
@@ -59,41 +60,15 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         uint32 pendingValidations;
     }
 
-    /// @dev One slot plus the target (PoD-set hash or PomId).
-    struct RequestCore {
-        uint32 sessionId;
-        RequestKind kind;
-        EntryStatus status;
-        uint8 slotIndex;
-        TargetKind targetKind;
-        Direction direction;
-        int32 targetPowerKw;
-        uint32 maxPriceMilliEurPerKw;
+    /// @dev Working copies of one award and its offer and request, reused across a `postAwards` batch.
+    struct AwardScratch {
+        AwardInput award;
+        OfferCore offer;
+        RequestCore request;
     }
 
-    /// @dev One slot (25 bytes) plus the curve hash.
-    struct OfferCore {
-        uint32 sessionId;
-        uint32 registrationIndex;
-        OfferKind kind;
-        Direction direction;
-        EntryStatus status;
-        uint8 firstSlot;
-        uint8 lastSlot;
-        uint32 maxQuantityKw;
-        uint32 energyKwh;
-        uint32 minPriceMilliEurPerKw;
-    }
-
-    struct Request {
-        RequestCore core;
-        bytes32 target;
-    }
-
-    struct Offer {
-        OfferCore core;
-        bytes32 curveHash;
-    }
+    /// @dev Lines of the registration cache of one `postAwards` call (index 0 is no registration: lines start empty).
+    uint256 private constant REGISTRATION_CACHE_SIZE = 32;
 
     IPodRegistry private immutable _podRegistry;
 
@@ -103,10 +78,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     mapping(SessionId sessionId => Session) private _sessions;
     mapping(SessionId sessionId => bytes32 inputsHash) private _inputsHashes;
     mapping(SessionKind kind => mapping(uint32 day => mapping(uint8 realTimeIndex => SessionId))) private _sessionIds;
-    mapping(RequestId requestId => Request) private _requests;
-    mapping(OfferId offerId => Offer) private _offers;
+    mapping(RequestId requestId => uint256 packedRequest) private _requests;
+    mapping(RequestId requestId => bytes32 target) private _requestTargets;
+    mapping(OfferId offerId => uint256 packedOffer) private _offers;
+    /// @dev Only for curves of two or more steps: a one-step curve is implied by the offer's quantity and price.
+    mapping(OfferId offerId => bytes32 curveHash) private _storedCurveHashes;
     mapping(OfferId offerId => uint256 awardedKwSlots) private _blockAwardedKwSlots;
-    mapping(SessionId sessionId => uint128[] packedAwards) private _awards;
+    mapping(SessionId sessionId => mapping(uint256 word => uint256 twoPackedAwards)) private _awards;
     mapping(SessionId sessionId => mapping(uint256 word => uint256 packedValidations)) private _validations;
     mapping(PodId podId => mapping(uint32 day => uint256 slotBitmap)) private _awardedSlots;
 
@@ -186,13 +164,14 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @inheritdoc IFlexMarket
     function cancelRequest(RequestId requestId) external {
-        RequestCore storage r = _requests[requestId].core;
+        uint256 word = _requests[requestId];
+        RequestCore memory r = EntryPacking.unpackRequest(word);
         if (r.sessionId == 0) revert FlexMarketUnknownRequest(requestId);
         _checkRole(r.kind == RequestKind.Dso ? Roles.DSO_ORACLE : Roles.TSO, msg.sender);
         if (r.status != EntryStatus.Active) revert FlexMarketRequestNotActive(requestId, r.status);
         SessionId sessionId = SessionId.wrap(r.sessionId);
         _requireOpen(sessionId);
-        r.status = EntryStatus.Cancelled;
+        _requests[requestId] = EntryPacking.withRequestStatus(word, EntryStatus.Cancelled);
         emit RequestCancelled(requestId, sessionId);
     }
 
@@ -233,15 +212,9 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         Session storage s = _existingSession(sessionId);
         _enterClearing(sessionId, s, inputsHash);
         uint32 first = s.awardCount;
-        uint32 day = s.day;
-        uint128[] storage stored = _awards[sessionId];
-        // Consecutive awards of one PoD registration read the registry once (it cannot change within the call),
-        // so an operator posting awards grouped by PoD pays one registry call per PoD.
-        PodFlexibility memory cached;
-        for (uint256 i = 0; i < awards.length; ++i) {
-            stored.push(_checkAward(sessionId, day, first + uint32(i), awards[i], cached));
-        }
         s.awardCount = (first + awards.length).toUint32();
+        _storeAwards(sessionId, s.day, first, awards);
+        emit AwardsPosted(sessionId, first, awards);
     }
 
     /// @inheritdoc IFlexMarket
@@ -321,8 +294,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @inheritdoc IFlexMarket
     function request(RequestId requestId) external view returns (RequestView memory) {
-        Request storage r = _requests[requestId];
-        RequestCore memory c = r.core;
+        RequestCore memory c = EntryPacking.unpackRequest(_requests[requestId]);
         if (c.sessionId == 0) revert FlexMarketUnknownRequest(requestId);
         return
             RequestView(
@@ -330,15 +302,14 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 SessionId.wrap(c.sessionId),
                 c.kind,
                 c.status,
-                r.target,
+                _requestTargets[requestId],
                 RequestInput(c.slotIndex, c.targetKind, c.direction, c.targetPowerKw, c.maxPriceMilliEurPerKw)
             );
     }
 
     /// @inheritdoc IFlexMarket
     function offer(OfferId offerId) external view returns (OfferView memory) {
-        Offer storage o = _offers[offerId];
-        OfferCore memory c = o.core;
+        OfferCore memory c = EntryPacking.unpackOffer(_offers[offerId]);
         if (c.sessionId == 0) revert FlexMarketUnknownOffer(offerId);
         return
             OfferView({
@@ -354,13 +325,14 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 maxQuantityKw: c.maxQuantityKw,
                 energyKwh: c.energyKwh,
                 minPriceMilliEurPerKw: c.minPriceMilliEurPerKw,
-                curveHash: o.curveHash
+                curveHash: _curveHash(offerId, c)
             });
     }
 
     /// @inheritdoc IFlexMarket
     function offerCurveHash(OfferId offerId) external view returns (bytes32) {
-        return _offers[offerId].curveHash;
+        OfferCore memory c = EntryPacking.unpackOffer(_offers[offerId]);
+        return c.sessionId == 0 ? bytes32(0) : _curveHash(offerId, c);
     }
 
     /// @inheritdoc IFlexMarket
@@ -513,7 +485,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             revert FlexMarketInvalidTarget(input.targetKind, input.direction, input.targetPowerKw);
         // Ids are packed as uint32 into awards: refuse the 2^32-th rather than wrap.
         requestId = RequestId.wrap((++_requestCount).toUint32());
-        _requests[requestId] = Request(
+        _requests[requestId] = EntryPacking.packRequest(
             RequestCore({
                 sessionId: uint32(SessionId.unwrap(sessionId)),
                 kind: kind,
@@ -523,9 +495,9 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 direction: input.direction,
                 targetPowerKw: input.targetPowerKw,
                 maxPriceMilliEurPerKw: input.maxPriceMilliEurPerKw
-            }),
-            target
+            })
         );
+        _requestTargets[requestId] = target;
     }
 
     /// @dev A delta must point the request's way (Down < 0 < Up); an absolute target is any power.
@@ -544,8 +516,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         _checkQualifiedFor(f, input.direction, totalKw);
 
         offerId = OfferId.wrap((++_offerCount).toUint32());
-        bytes32 curveHash = OfferCurve.hash(input.steps);
-        _offers[offerId] = Offer(
+        uint8 stepCount = uint8(input.steps.length); // at most OfferCurve.MAX_STEPS, checked by summarise
+        _offers[offerId] = EntryPacking.packOffer(
             OfferCore({
                 sessionId: uint32(SessionId.unwrap(input.sessionId)),
                 registrationIndex: f.index,
@@ -554,13 +526,28 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 status: EntryStatus.Active,
                 firstSlot: input.firstSlot,
                 lastSlot: input.lastSlot,
+                stepCount: stepCount,
                 maxQuantityKw: totalKw,
                 energyKwh: input.energyKwh,
                 minPriceMilliEurPerKw: minPrice
-            }),
-            curveHash
+            })
         );
-        emit OfferSubmitted(offerId, input.sessionId, input.podId, msg.sender, curveHash, input);
+        if (stepCount > 1) _storedCurveHashes[offerId] = OfferCurve.hash(input.steps);
+        _emitOfferSubmitted(offerId, input);
+    }
+
+    function _emitOfferSubmitted(OfferId offerId, OfferInput calldata input) private {
+        emit OfferSubmitted(
+            offerId,
+            input.sessionId,
+            input.podId,
+            input.kind,
+            input.direction,
+            input.firstSlot,
+            input.lastSlot,
+            input.energyKwh,
+            input.steps
+        );
     }
 
     /// @dev Single slot: one slot, no energy. Block: a window inside the session and a positive energy.
@@ -589,48 +576,64 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @dev Marks an active offer of an open session as withdrawn by its aggregator.
     function _withdrawOffer(OfferId offerId, EntryStatus newStatus) private returns (SessionId sessionId, PodId podId) {
-        OfferCore storage o = _offers[offerId].core;
-        if (o.sessionId == 0) revert FlexMarketUnknownOffer(offerId);
-        PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
+        uint256 word = _offers[offerId];
+        if (EntryPacking.offerSessionId(word) == 0) revert FlexMarketUnknownOffer(offerId);
+        PodFlexibility memory f = _podRegistry.flexibilityAt(EntryPacking.offerRegistrationIndex(word));
         if (f.aggregator != msg.sender) revert FlexMarketNotPodAggregator(f.podId, msg.sender, f.aggregator);
-        if (o.status != EntryStatus.Active) revert FlexMarketOfferNotActive(offerId, o.status);
-        sessionId = SessionId.wrap(o.sessionId);
+        EntryStatus status = EntryPacking.offerStatus(word);
+        if (status != EntryStatus.Active) revert FlexMarketOfferNotActive(offerId, status);
+        sessionId = SessionId.wrap(EntryPacking.offerSessionId(word));
         _requireOpen(sessionId);
-        o.status = newStatus;
+        _offers[offerId] = EntryPacking.withOfferStatus(word, newStatus);
         podId = f.podId;
     }
 
     // ------------------------------------------------------------------ internals: awards
 
-    /// @dev Checks one award against its offer, request and PoD, books the PoD's slot, emits, returns the packed word.
+    /// @dev Checks the awards and stores them two to a word, each word written once (the first one merged when an
+    /// earlier call left it half-filled).
+    function _storeAwards(SessionId sessionId, uint32 day, uint32 first, AwardInput[] calldata awards) private {
+        mapping(uint256 word => uint256 twoPackedAwards) storage words = _awards[sessionId];
+        PodFlexibility[] memory registrations = new PodFlexibility[](REGISTRATION_CACHE_SIZE);
+        // One scratch copy of each entry for the whole batch: memory is never freed and costs quadratically.
+        AwardScratch memory scratch;
+        (uint256 wordIndex, uint256 shift) = AwardPacking.awardSlot(first);
+        uint256 packed = shift == 0 ? 0 : words[wordIndex];
+        for (uint256 i = 0; i < awards.length; ++i) {
+            _copyAward(awards[i], scratch.award);
+            packed |= uint256(_checkAward(sessionId, day, scratch, registrations)) << shift;
+            if (shift != 0 || i + 1 == awards.length) {
+                words[wordIndex++] = packed;
+                (shift, packed) = (0, 0);
+            } else {
+                shift = AwardPacking.AWARD_BITS;
+            }
+        }
+    }
+
+    /// @dev Checks one award against its offer, request and PoD, books the PoD's slot, returns the packed award.
     function _checkAward(
         SessionId sessionId,
         uint32 day,
-        uint32 awardIndex,
-        AwardInput calldata a,
-        PodFlexibility memory f
+        AwardScratch memory scratch,
+        PodFlexibility[] memory registrations
     ) private returns (uint128) {
-        OfferCore memory o = _offers[a.offerId].core;
-        RequestCore memory r = _requests[a.requestId].core;
+        (AwardInput memory a, OfferCore memory o, RequestCore memory r) = (
+            scratch.award,
+            scratch.offer,
+            scratch.request
+        );
+        EntryPacking.unpackOfferInto(_offers[a.offerId], o);
+        EntryPacking.unpackRequestInto(_requests[a.requestId], r);
         _checkAwardTerms(sessionId, a, o, r);
-        if (f.index != o.registrationIndex) _load(f, _podRegistry.flexibilityAt(o.registrationIndex));
+        PodFlexibility memory f = _registration(registrations, o.registrationIndex);
         _checkQualifiedFor(f, o.direction, a.quantityKw);
         if (r.kind == RequestKind.Tso) {
-            PomId pom = PomId.wrap(_requests[a.requestId].target);
+            PomId pom = PomId.wrap(_requestTargets[a.requestId]);
             if (_podRegistry.pomOf(f.podId) != pom) revert FlexMarketAwardOutsidePom(f.podId, pom);
         }
         if (o.kind == OfferKind.Block) _bookBlockEnergy(a.offerId, o.energyKwh, a.quantityKw);
         _bookSlot(f.podId, day, a.slotIndex);
-        emit AwardPosted(
-            sessionId,
-            f.podId,
-            a.offerId,
-            awardIndex,
-            a.requestId,
-            a.slotIndex,
-            a.quantityKw,
-            a.priceMilliEurPerKw
-        );
         return
             AwardPacking.packAward(
                 uint32(OfferId.unwrap(a.offerId)),
@@ -640,18 +643,30 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             );
     }
 
-    /// @dev Overwrites the cache `into` in place (the caller keeps its reference).
-    function _load(PodFlexibility memory into, PodFlexibility memory from) private pure {
-        (into.podId, into.index, into.aggregator) = (from.podId, from.index, from.aggregator);
-        (into.status, into.qualification) = (from.status, from.qualification);
-        (into.qualifiedUpKw, into.qualifiedDownKw) = (from.qualifiedUpKw, from.qualifiedDownKw);
+    function _copyAward(AwardInput calldata from, AwardInput memory into) private pure {
+        (into.offerId, into.requestId, into.slotIndex) = (from.offerId, from.requestId, from.slotIndex);
+        (into.quantityKw, into.priceMilliEurPerKw) = (from.quantityKw, from.priceMilliEurPerKw);
+    }
+
+    /// @dev A registration through the batch's cache, direct-mapped by index: it cannot change within the call, so
+    /// a batch in any order (the market oracle posts request by request, i.e. slot by slot) reads each PoD about once.
+    function _registration(
+        PodFlexibility[] memory cache,
+        uint32 registrationIndex
+    ) private view returns (PodFlexibility memory f) {
+        uint256 line = registrationIndex % REGISTRATION_CACHE_SIZE;
+        f = cache[line];
+        if (f.index != registrationIndex) {
+            f = _podRegistry.flexibilityAt(registrationIndex);
+            cache[line] = f;
+        }
     }
 
     /// @dev Offer and request are active entries of this session, agree on slot and direction; the quantity is
     /// within the offer and the price between the offer's lowest step and the request's cap.
     function _checkAwardTerms(
         SessionId sessionId,
-        AwardInput calldata a,
+        AwardInput memory a,
         OfferCore memory o,
         RequestCore memory r
     ) private pure {
@@ -700,17 +715,22 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (AwardPacking.readValidation(packedWord, shift) != 0) {
             revert FlexMarketAwardAlreadyValidated(sessionId, v.awardIndex);
         }
-        (uint32 offerId, , uint32 quantityKw, ) = AwardPacking.unpackAward(_awards[sessionId][v.awardIndex]);
+        (uint32 offerId, uint32 requestId, uint32 quantityKw, ) = AwardPacking.unpackAward(
+            _packedAward(sessionId, v.awardIndex)
+        );
         uint32 finalQuantityKw = _finalQuantity(sessionId, v, quantityKw);
         _validations[sessionId][word] = AwardPacking.writeValidation(
             packedWord,
             shift,
             AwardPacking.packValidation(v.verdict, finalQuantityKw, v.reasonCode)
         );
-        PodId podId = _podRegistry.flexibilityAt(_offers[OfferId.wrap(offerId)].core.registrationIndex).podId;
+        PodId podId = _podRegistry
+            .flexibilityAt(EntryPacking.offerRegistrationIndex(_offers[OfferId.wrap(offerId)]))
+            .podId;
         // A rejected award frees the PoD's slot for a later session.
         if (v.verdict == ValidationVerdict.Ko) {
-            _awardedSlots[podId][day] &= ~(uint256(1) << _requests[_requestOf(sessionId, v.awardIndex)].core.slotIndex);
+            uint8 slotIndex = EntryPacking.requestSlotIndex(_requests[RequestId.wrap(requestId)]);
+            _awardedSlots[podId][day] &= ~(uint256(1) << slotIndex);
         }
         emit AwardValidated(sessionId, podId, v.awardIndex, v.verdict, finalQuantityKw, v.reasonCode);
     }
@@ -730,27 +750,35 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         return v.verdict == ValidationVerdict.Partial ? v.reducedQuantityKw : 0;
     }
 
-    function _requestOf(SessionId sessionId, uint32 awardIndex) private view returns (RequestId) {
-        (, uint32 requestId, , ) = AwardPacking.unpackAward(_awards[sessionId][awardIndex]);
-        return RequestId.wrap(requestId);
+    function _packedAward(SessionId sessionId, uint32 awardIndex) private view returns (uint128) {
+        (uint256 word, uint256 shift) = AwardPacking.awardSlot(awardIndex);
+        return AwardPacking.readAward(_awards[sessionId][word], shift);
+    }
+
+    /// @dev The stored hash for curves of several steps; a one-step curve's hash is rebuilt from the offer itself.
+    function _curveHash(OfferId offerId, OfferCore memory c) private view returns (bytes32) {
+        if (c.stepCount > 1) return _storedCurveHashes[offerId];
+        PriceStep[] memory steps = new PriceStep[](1);
+        steps[0] = PriceStep(c.maxQuantityKw, c.minPriceMilliEurPerKw);
+        return keccak256(abi.encode(steps));
     }
 
     function _awardView(SessionId sessionId, uint32 awardIndex) private view returns (AwardView memory v) {
         (uint32 offerId, uint32 requestId, uint32 quantityKw, uint32 price) = AwardPacking.unpackAward(
-            _awards[sessionId][awardIndex]
+            _packedAward(sessionId, awardIndex)
         );
         (uint256 word, uint256 shift) = AwardPacking.validationSlot(awardIndex);
         (ValidationVerdict verdict, uint32 finalQuantityKw, uint16 reasonCode) = AwardPacking.unpackValidation(
             AwardPacking.readValidation(_validations[sessionId][word], shift)
         );
-        OfferCore storage o = _offers[OfferId.wrap(offerId)].core;
+        OfferCore memory o = EntryPacking.unpackOffer(_offers[OfferId.wrap(offerId)]);
         PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
         v.awardIndex = awardIndex;
         v.offerId = OfferId.wrap(offerId);
         v.requestId = RequestId.wrap(requestId);
         v.podId = f.podId;
         v.aggregator = f.aggregator;
-        v.slotIndex = _requests[RequestId.wrap(requestId)].core.slotIndex;
+        v.slotIndex = EntryPacking.requestSlotIndex(_requests[RequestId.wrap(requestId)]);
         v.direction = o.direction;
         v.quantityKw = quantityKw;
         v.priceMilliEurPerKw = price;

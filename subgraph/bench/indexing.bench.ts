@@ -134,19 +134,6 @@ function generate(byName: Map<string, DataSource>, total: number): GeneratedLog[
       );
     } else if (k < 8) {
       offers++;
-      const input = {
-        sessionId: 1n,
-        podId: pod(offers),
-        kind: 0,
-        direction: offers % 2,
-        firstSlot: offers % 96,
-        lastSlot: offers % 96,
-        energyKwh: 0,
-        steps: [
-          { quantityKw: 50, priceMilliEurPerKw: 40_000 + (offers % 100) },
-          { quantityKw: 30, priceMilliEurPerKw: 60_000 },
-        ],
-      };
       out.push(
         encode(
           market,
@@ -155,27 +142,37 @@ function generate(byName: Map<string, DataSource>, total: number): GeneratedLog[
             offerId: BigInt(offers),
             sessionId: 1n,
             podId: pod(offers),
-            aggregator: aggregator(offers),
-            curveHash: keccak256(toHex(offers)),
-            input,
+            kind: 0,
+            direction: offers % 2,
+            firstSlot: offers % 96,
+            lastSlot: offers % 96,
+            energyKwh: 0,
+            steps: [
+              { quantityKw: 50, priceMilliEurPerKw: 40_000 + (offers % 100) },
+              { quantityKw: 30, priceMilliEurPerKw: 60_000 },
+            ],
           },
           0,
         ),
       );
     } else if (k === 8 && offers > awards) {
+      // One award per event, as the worst case of AwardsPosted (a batch of one).
       out.push(
         encode(
           market,
-          "AwardPosted",
+          "AwardsPosted",
           {
             sessionId: 1n,
-            podId: pod(awards + 1),
-            offerId: BigInt(awards + 1),
-            awardIndex: awards,
-            requestId: 1n,
-            slotIndex: (awards + 1) % 96,
-            quantityKw: 50,
-            priceMilliEurPerKw: 50_000 + (awards % 1000),
+            firstAwardIndex: awards,
+            awards: [
+              {
+                offerId: BigInt(awards + 1),
+                requestId: 1n,
+                slotIndex: (awards + 1) % 96,
+                quantityKw: 50,
+                priceMilliEurPerKw: 50_000 + (awards % 1000),
+              },
+            ],
           },
           0,
         ),

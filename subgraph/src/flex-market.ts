@@ -1,8 +1,8 @@
 // FlexMarket: sessions and their lifecycle, DSO and TSO requests, offers with their price curves, awards, the
 // DSO's validations and the final outcome; plus the market KPIs of the session's day.
-import { BigInt, Bytes } from "@graphprotocol/graph-ts";
+import { BigInt, Bytes, crypto, ethereum } from "@graphprotocol/graph-ts";
 import {
-  AwardPosted,
+  AwardsPosted,
   AwardValidated,
   ClearingSealed,
   ClearingStarted,
@@ -11,6 +11,7 @@ import {
   OfferCancelled,
   OfferReplaced,
   OfferSubmitted,
+  OfferSubmittedStepsStruct,
   RequestCancelled,
   SessionCreated,
   SessionFinalised,
@@ -23,6 +24,7 @@ import {
   FinalOutcome,
   Offer,
   OfferStep,
+  Pod,
   Pom,
   Request,
   Session,
@@ -190,21 +192,24 @@ export function handleRequestCancelled(event: RequestCancelled): void {
 
 export function handleOfferSubmitted(event: OfferSubmitted): void {
   const p = event.params;
-  const input = p.input;
   const offer = new Offer(p.offerId.toString());
   offer.offerId = p.offerId;
   offer.session = p.sessionId.toString();
   offer.pod = p.podId;
-  offer.aggregator = p.aggregator;
-  offer.kind = enumName(OFFER_KINDS, input.kind);
-  offer.direction = enumName(DIRECTIONS, input.direction);
-  offer.firstSlot = input.firstSlot;
-  offer.lastSlot = input.lastSlot;
-  offer.energyKwh = input.energyKwh.toI32();
-  offer.curveHash = p.curveHash;
+  // The market checked that the sender is the PoD's aggregator: the registry's record says who that is.
+  let aggregatorAddress: Bytes = event.transaction.from;
+  const pod = Pod.load(p.podId);
+  if (pod != null) aggregatorAddress = pod.aggregator;
+  offer.aggregator = aggregatorAddress;
+  offer.kind = enumName(OFFER_KINDS, p.kind);
+  offer.direction = enumName(DIRECTIONS, p.direction);
+  offer.firstSlot = p.firstSlot;
+  offer.lastSlot = p.lastSlot;
+  offer.energyKwh = p.energyKwh.toI32();
+  offer.curveHash = curveHash(p.steps);
   offer.status = "Active";
   offer.createdAt = event.block.timestamp;
-  const steps = input.steps;
+  const steps = p.steps;
   let total = 0;
   let minPrice = i32.MAX_VALUE;
   for (let i = 0; i < steps.length; i++) {
@@ -221,7 +226,7 @@ export function handleOfferSubmitted(event: OfferSubmitted): void {
   offer.minPriceMilliEurPerKw = steps.length > 0 ? minPrice : 0;
   offer.save();
 
-  const agg = aggregator(p.aggregator);
+  const agg = aggregator(aggregatorAddress);
   agg.offerCount = agg.offerCount + 1;
   agg.save();
   const kpi = dailyKpi(sessionDay(p.sessionId));
@@ -249,27 +254,49 @@ export function handleOfferReplaced(event: OfferReplaced): void {
   offer.save();
 }
 
-export function handleAwardPosted(event: AwardPosted): void {
-  const p = event.params;
-  const award = new Award(p.sessionId.toString() + "-" + p.awardIndex.toString());
-  award.session = p.sessionId.toString();
-  award.awardIndex = p.awardIndex.toI32();
-  award.pod = p.podId;
-  award.offer = p.offerId.toString();
-  award.request = p.requestId.toString();
-  award.slotIndex = p.slotIndex;
-  award.quantityKw = p.quantityKw.toI32();
-  award.priceMilliEurPerKw = p.priceMilliEurPerKw.toI32();
-  award.verdict = "Pending";
-  award.createdAt = event.block.timestamp;
-  award.save();
+/** The chain's curve hash: keccak256(abi.encode(PriceStep[])), as FlexMarket.offerCurveHash gives it. */
+function curveHash(steps: OfferSubmittedStepsStruct[]): Bytes {
+  const tuples: ethereum.Value[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const step = new ethereum.Tuple();
+    step.push(ethereum.Value.fromUnsignedBigInt(steps[i].quantityKw));
+    step.push(ethereum.Value.fromUnsignedBigInt(steps[i].priceMilliEurPerKw));
+    tuples.push(ethereum.Value.fromTuple(step));
+  }
+  // Encoding an array of two-uint tuples cannot fail.
+  const encoded = ethereum.encode(ethereum.Value.fromArray(tuples))!;
+  return Bytes.fromByteArray(crypto.keccak256(encoded));
+}
 
+/** One event per batch: award `firstAwardIndex + i` is `awards[i]`; its PoD is its offer's. */
+export function handleAwardsPosted(event: AwardsPosted): void {
+  const p = event.params;
   const kpi = dailyKpi(sessionDay(p.sessionId));
-  kpi.awardCount = kpi.awardCount + 1;
-  kpi.awardedKw = kpi.awardedKw.plus(p.quantityKw);
+  const awards = p.awards;
+  for (let i = 0; i < awards.length; i++) {
+    const a = awards[i];
+    const awardIndex = p.firstAwardIndex.toI32() + i;
+    const award = new Award(p.sessionId.toString() + "-" + awardIndex.toString());
+    award.session = p.sessionId.toString();
+    award.awardIndex = awardIndex;
+    // The market accepts awards only for its own offers, so the offer is indexed; an empty PoD would show otherwise.
+    award.pod = Bytes.empty();
+    const offer = Offer.load(a.offerId.toString());
+    if (offer != null) award.pod = offer.pod;
+    award.offer = a.offerId.toString();
+    award.request = a.requestId.toString();
+    award.slotIndex = a.slotIndex;
+    award.quantityKw = a.quantityKw.toI32();
+    award.priceMilliEurPerKw = a.priceMilliEurPerKw.toI32();
+    award.verdict = "Pending";
+    award.createdAt = event.block.timestamp;
+    award.save();
+    kpi.awardCount = kpi.awardCount + 1;
+    kpi.awardedKw = kpi.awardedKw.plus(a.quantityKw);
+  }
   kpi.save();
   const counters = platform();
-  counters.awardCount = counters.awardCount + 1;
+  counters.awardCount = counters.awardCount + awards.length;
   counters.save();
 }
 

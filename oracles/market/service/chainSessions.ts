@@ -94,33 +94,33 @@ export class ChainSessionSource implements SessionSource {
     const events = await this.market.queryFilter(this.market.filters.OfferSubmitted(undefined, sessionId));
     const offers: BookFile["offers"] = [];
     for (const e of events) {
-      const { offerId, podId, input } = e.args;
+      const { offerId, podId, kind, direction, firstSlot, lastSlot, energyKwh, steps } = e.args;
       if ((await this.market.offer(offerId)).status !== ACTIVE) continue;
-      const sign = input.direction === DOWN ? -1 : 1;
+      const sign = direction === DOWN ? -1 : 1;
       const pod = bytes32ToPodId(podId as `0x${string}`);
-      if (input.kind === BLOCK) {
+      if (kind === BLOCK) {
         // UNFINISHED: FlexMarket blocks cap energy over a window; the MILP's blocks hold a fixed power for a
         // fixed duration. Mapped as the whole curve's power for as many slots as the energy allows.
-        const totalKw = input.steps.reduce((sum, st) => sum + Number(st.quantityKw), 0);
-        const window = Number(input.lastSlot) - Number(input.firstSlot) + 1;
-        const duration = Math.max(1, Math.min(window, Math.floor((Number(input.energyKwh) * 4) / totalKw)));
+        const totalKw = steps.reduce((sum, st) => sum + Number(st.quantityKw), 0);
+        const window = Number(lastSlot) - Number(firstSlot) + 1;
+        const duration = Math.max(1, Math.min(window, Math.floor((Number(energyKwh) * 4) / totalKw)));
         offers.push({
           type: "block",
           id: offerId.toString(),
           pod,
           deltaP: sign * totalKw,
           durationSlots: duration,
-          earliestSlot: Number(input.firstSlot),
-          latestSlot: Number(input.lastSlot),
-          price: Number(input.steps[input.steps.length - 1].priceMilliEurPerKw) / PRICE_SCALE,
+          earliestSlot: Number(firstSlot),
+          latestSlot: Number(lastSlot),
+          price: Number(steps[steps.length - 1].priceMilliEurPerKw) / PRICE_SCALE,
         });
         continue;
       }
       offers.push({
         id: offerId.toString(),
         pod,
-        slot: Number(input.firstSlot),
-        steps: input.steps.map((st) => ({
+        slot: Number(firstSlot),
+        steps: steps.map((st) => ({
           deltaP: sign * Number(st.quantityKw),
           price: Number(st.priceMilliEurPerKw) / PRICE_SCALE,
         })),
