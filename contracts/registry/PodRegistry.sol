@@ -21,7 +21,6 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     struct Registration {
         PodId podId;
         Flexibility flexibility;
-        TechnicalData technical;
         address remunerationScheme;
     }
 
@@ -34,8 +33,12 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         uint32 qualifiedDownKw;
     }
 
-    /// @dev 19 bytes.
-    struct TechnicalData {
+    /// @dev Per PoD, one slot (23 bytes): its current registration and the powers declared for it. Keeping the
+    /// declared powers here rather than in each registration saves a registration one fresh slot; those of past
+    /// registrations are in their PodRegistered and PodUpdated events. Flat, because a nested struct would start a
+    /// slot of its own.
+    struct PodRecord {
+        uint32 currentIndex;
         VoltageLevel voltageLevel;
         uint32 contractualPowerWithdrawnKw;
         uint32 contractualPowerInjectedKw;
@@ -45,7 +48,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     mapping(uint32 index => Registration) private _registrations;
-    mapping(PodId podId => uint32 index) private _currentIndex;
+    mapping(PodId podId => PodRecord) private _pods;
     mapping(PodId podId => PomId pom) private _poms;
     mapping(PodId podId => mapping(uint32 day => bytes32 baselineHash)) private _baselines;
     mapping(uint32 day => uint64 gateClosureTime) private _dayAheadGateClosures;
@@ -61,16 +64,15 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         PodData calldata data
     ) external onlyRole(Roles.AGGREGATOR) returns (uint32 index) {
         if (PodId.unwrap(podId) == bytes32(0)) revert PodRegistryZeroPodId();
-        Flexibility storage current = _registrations[_currentIndex[podId]].flexibility;
+        Flexibility storage current = _registrations[_pods[podId].currentIndex].flexibility;
         if (current.status == PodStatus.Registered) revert PodRegistryPodAlreadyRegistered(podId, current.aggregator);
         _checkData(podId, data);
         index = ++_registrationCount;
         Registration storage r = _registrations[index];
         r.podId = podId;
         r.flexibility = Flexibility(msg.sender, PodStatus.Registered, QualificationStatus.Pending, 0, 0);
-        r.technical = _technical(data);
         if (data.remunerationScheme != address(0)) r.remunerationScheme = data.remunerationScheme;
-        _currentIndex[podId] = index;
+        _pods[podId] = _record(index, data);
         emit PodRegistered(podId, msg.sender, index, data);
     }
 
@@ -81,9 +83,10 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
             revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
         }
         _checkData(podId, data);
-        TechnicalData memory technical = _technical(data);
-        bool requalificationNeeded = keccak256(abi.encode(technical)) != keccak256(abi.encode(r.technical));
-        r.technical = technical;
+        PodRecord storage record = _pods[podId];
+        PodRecord memory updated = _record(record.currentIndex, data);
+        bool requalificationNeeded = keccak256(abi.encode(updated)) != keccak256(abi.encode(record));
+        _pods[podId] = updated;
         r.remunerationScheme = data.remunerationScheme;
         emit PodUpdated(podId, msg.sender, data, requalificationNeeded);
         if (requalificationNeeded) _setQualification(podId, r, QualificationStatus.Pending, 0, 0);
@@ -112,13 +115,14 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     /// @inheritdoc IPodRegistry
     function confirmQualification(PodId podId) external onlyRole(Roles.DSO) {
         Registration storage r = _liveRegistration(podId);
-        _setQualification(podId, r, QualificationStatus.Confirmed, r.technical.maxUpKw, r.technical.maxDownKw);
+        PodRecord storage t = _pods[podId];
+        _setQualification(podId, r, QualificationStatus.Confirmed, t.maxUpKw, t.maxDownKw);
     }
 
     /// @inheritdoc IPodRegistry
     function modulateQualification(PodId podId, uint32 upKw, uint32 downKw) external onlyRole(Roles.DSO) {
         Registration storage r = _liveRegistration(podId);
-        TechnicalData storage t = r.technical;
+        PodRecord storage t = _pods[podId];
         if (upKw > t.maxUpKw || downKw > t.maxDownKw) {
             revert PodRegistryModulationAboveDeclared(podId, upKw, downKw, t.maxUpKw, t.maxDownKw);
         }
@@ -160,7 +164,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
 
     /// @inheritdoc IPodRegistry
     function flexibilityOf(PodId podId) external view returns (PodFlexibility memory) {
-        uint32 index = _currentIndex[podId];
+        uint32 index = _pods[podId].currentIndex;
         return _flexibilityRecord(podId, index, _registrations[index].flexibility);
     }
 
@@ -173,8 +177,8 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
 
     /// @inheritdoc IPodRegistry
     function podData(PodId podId) external view returns (PodData memory) {
-        Registration storage r = _registrations[_currentIndex[podId]];
-        TechnicalData memory t = r.technical;
+        PodRecord memory t = _pods[podId];
+        Registration storage r = _registrations[t.currentIndex];
         return
             PodData(
                 t.voltageLevel,
@@ -214,7 +218,7 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
 
     /// @dev The live registration of a PoD, or revert.
     function _liveRegistration(PodId podId) private view returns (Registration storage r) {
-        r = _registrations[_currentIndex[podId]];
+        r = _registrations[_pods[podId].currentIndex];
         if (r.flexibility.status != PodStatus.Registered) revert PodRegistryPodNotRegistered(podId);
     }
 
@@ -240,9 +244,10 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         if (data.maxDownKw > rangeKw) revert PodRegistryFlexibilityAboveContract(podId, data.maxDownKw, rangeKw);
     }
 
-    function _technical(PodData calldata data) private pure returns (TechnicalData memory) {
+    function _record(uint32 currentIndex, PodData calldata data) private pure returns (PodRecord memory) {
         return
-            TechnicalData(
+            PodRecord(
+                currentIndex,
                 data.voltageLevel,
                 data.contractualPowerWithdrawnKw,
                 data.contractualPowerInjectedKw,
