@@ -7,10 +7,11 @@ import {
   blockOffer,
   deltaRequest,
   podData,
+  registerQualifiedPod,
   POD_A,
   POD_B,
 } from "./helpers/platform";
-import { pomId, Direction, EntryStatus, Qualification, SessionStatus, Verdict } from "./helpers/units";
+import { podId, pomId, Direction, EntryStatus, Qualification, SessionStatus, Verdict } from "./helpers/units";
 
 const POM = pomId("CP-IRLANDESE");
 const INPUTS = "0x" + "c1".repeat(32);
@@ -121,6 +122,39 @@ describe("FlexMarket clearing", function () {
       expect(
         stored.map((v) => [v.offerId, v.requestId, v.slotIndex, v.quantityKw, v.priceMilliEurPerKw]),
       ).to.deep.equal(AWARDS.map((a) => logged(a).map(BigInt)));
+    });
+
+    it("resolves each award's PoD through the registration cache, also when two PoDs share a cache line", async function () {
+      const p = await loadFixture(deployOpenSession); // A is registration 1, B registration 2
+      for (let i = 3; i < 33; i++) {
+        await p.registry.connect(p.aggregator).registerPod(podId(`IT002E7000${String(i).padStart(4, "0")}`), podData());
+      }
+      const podC = podId("IT002E70009999");
+      await registerQualifiedPod(p, podC); // registration 33: the line of A's (32 lines)
+      expect((await p.registry.flexibilityOf(podC)).index).to.equal(33n);
+      const step = [{ quantityKw: 100, priceMilliEurPerKw: 10 }];
+      const a = p.market.connect(p.aggregator);
+      for (const slot of [50, 51]) {
+        await a.submitOffer(singleSlotOffer(p.sessionId, POD_A, slot, Direction.Down, step));
+        await a.submitOffer(singleSlotOffer(p.sessionId, podC, slot, Direction.Down, step));
+        await p.market.connect(p.dsoOracle).submitDsoRequest(p.sessionId, [POD_A, podC], deltaRequest(slot, -200));
+      }
+      await p.registry.connect(p.dso).modulateQualification(podC, 0, 60);
+      await time.increaseTo(p.gateClosureTime);
+      const op = p.market.connect(p.marketOperator);
+      // C is checked against its own record, not against A's that held the line just before.
+      await expect(op.postAwards(p.sessionId, INPUTS, [award(1, 1, 50, 100, 10), award(2, 1, 50, 100, 10)]))
+        .to.be.revertedWithCustomError(p.market, "FlexMarketAboveLimit")
+        .withArgs(podC, Direction.Down, 100, 60);
+      await op.postAwards(p.sessionId, INPUTS, [
+        award(1, 1, 50, 100, 10),
+        award(2, 1, 50, 60, 10),
+        award(3, 2, 51, 100, 10),
+        award(4, 2, 51, 50, 10),
+      ]);
+      expect((await p.market.awardsOf(p.sessionId)).map((v) => v.podId)).to.deep.equal([POD_A, podC, POD_A, podC]);
+      expect(await p.market.awardedSlotsOf(podC, p.day)).to.equal((1n << 50n) | (1n << 51n));
+      expect(await p.market.awardedSlotsOf(POD_A, p.day)).to.equal((1n << 50n) | (1n << 51n));
     });
 
     it("refuses offers and requests of another session or unknown", async function () {
