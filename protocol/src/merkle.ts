@@ -77,34 +77,47 @@ function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /**
+ * The tree behind `buildBatchProofs` as raw bytes: `nodes[j]` is node j of StandardMerkleTree's array layout (root at
+ * 0) and `position[i]` the node holding `hashes[i]`'s leaf. For callers that store proofs as bytes (the BAL's SCD):
+ * the proof of leaf i is the sibling of each node on the path from `position[i]` up to the root.
+ */
+export function buildBatchTreeNodes(hashes: readonly string[]): { nodes: Uint8Array[]; position: number[] } {
+  if (hashes.length === 0) throw new Error("a Merkle batch needs at least one packet hash");
+  const leaves = hashes.map((h, index) => ({ index, leaf: leafBytes(h as Hex) }));
+  // StandardMerkleTree sorts leaves by their hash, then stores leaf i at tree[length - 1 - i]
+  leaves.sort((a, b) => compare(a.leaf, b.leaf));
+  const n = leaves.length;
+  const nodes: Uint8Array[] = new Array(2 * n - 1);
+  const position = new Array<number>(n);
+  leaves.forEach((l, i) => {
+    nodes[nodes.length - 1 - i] = l.leaf;
+    position[l.index] = nodes.length - 1 - i;
+  });
+  for (let i = nodes.length - 1 - n; i >= 0; i--) nodes[i] = hashPair(nodes[2 * i + 1]!, nodes[2 * i + 2]!);
+  return { nodes, position };
+}
+
+/** The sibling node indices on the path from node `j` to the root (a proof, as indices into the array layout). */
+export function proofNodeIndices(j: number): number[] {
+  const siblings: number[] = [];
+  for (; j > 0; j = Math.floor((j - 1) / 2)) siblings.push(j % 2 === 1 ? j + 1 : j - 1);
+  return siblings;
+}
+
+/**
  * The root and each packet hash's proof, in the order given: the same tree as `buildBatchTree` (leaves sorted, array
  * layout, sorted-pair keccak) computed on raw bytes. OpenZeppelin's StandardMerkleTree needs ~1 ms per leaf for tree
  * and proofs (ABI coder, hex strings, a self-check per proof), 10 s for a 10,000-reading batch; this is ~50x faster,
  * so the BAL anchors with it. Property-tested equal to `buildBatchTree`, root for root and proof for proof.
  */
 export function buildBatchProofs(hashes: readonly string[]): { root: Hex; proofs: Hex[][] } {
-  if (hashes.length === 0) throw new Error("a Merkle batch needs at least one packet hash");
-  const leaves = hashes.map((h, index) => ({ index, leaf: leafBytes(h as Hex) }));
-  // StandardMerkleTree sorts leaves by their hash, then stores leaf i at tree[length - 1 - i]
-  leaves.sort((a, b) => compare(a.leaf, b.leaf));
-  const n = leaves.length;
-  const tree: Uint8Array[] = new Array(2 * n - 1);
-  const position = new Array<number>(n);
-  leaves.forEach((l, i) => {
-    tree[tree.length - 1 - i] = l.leaf;
-    position[l.index] = tree.length - 1 - i;
-  });
-  for (let i = tree.length - 1 - n; i >= 0; i--) tree[i] = hashPair(tree[2 * i + 1]!, tree[2 * i + 2]!);
+  const { nodes, position } = buildBatchTreeNodes(hashes);
   const hex = new Map<number, Hex>();
   const hexAt = (j: number) => {
     let h = hex.get(j);
-    if (!h) hex.set(j, (h = bytesToHex(tree[j]!)));
+    if (!h) hex.set(j, (h = bytesToHex(nodes[j]!)));
     return h;
   };
-  const proofs = hashes.map((_, index) => {
-    const proof: Hex[] = [];
-    for (let j = position[index]!; j > 0; j = Math.floor((j - 1) / 2)) proof.push(hexAt(j % 2 === 1 ? j + 1 : j - 1));
-    return proof;
-  });
+  const proofs = hashes.map((_, index) => proofNodeIndices(position[index]!).map(hexAt));
   return { root: hexAt(0), proofs };
 }
