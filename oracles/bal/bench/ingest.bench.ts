@@ -53,6 +53,27 @@ const ORDER = p256.Point.CURVE().n;
 const log = createLogger("bench", "silent");
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
+/** CPU time (ms) of every process named `comm` on this machine (the PostgreSQL server's), from /proc; 0 elsewhere. */
+function processesCpuMs(comm: string): number {
+  let total = 0;
+  try {
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== comm) continue;
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        total += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return total;
+}
+
 /** CPU time (ms) of every thread of this process, from /proc (Linux only; empty elsewhere). */
 function threadCpuMs(): Map<number, number> {
   const out = new Map<number, number>();
@@ -203,7 +224,8 @@ async function main(): Promise<void> {
     signer: chain.bal,
     credentials,
     anchor: { maxBatch: 10_000, intervalMs: 600_000 },
-    workers: cores,
+    workers: Number(process.env.BAL_WORKERS ?? cores),
+    scdWorker: process.env.BAL_SCD_WORKER === "1",
     publication: { enabled: false },
     log,
   });
@@ -242,6 +264,7 @@ async function main(): Promise<void> {
   await fromPublisher("connected");
 
   const balThreadsBefore = threadCpuMs();
+  const pgBefore = process.env.DATABASE_URL ? processesCpuMs("postgres") : 0;
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
   toPublisher({ type: "go" });
@@ -250,6 +273,7 @@ async function main(): Promise<void> {
   const storedAt = performance.now();
   const balThreadsStored = threadCpuMs();
   const cpuStored = process.cpuUsage(cpuBefore);
+  const pgStored = process.env.DATABASE_URL ? processesCpuMs("postgres") : 0;
   await bal.pipeline.idle();
   for (;;) {
     const c = await bal.store.countPackets();
@@ -306,7 +330,7 @@ async function main(): Promise<void> {
     `processes on the ${cores} cores: this one (BAL: embedded aedes broker, pipeline, SCD, ${cores} verify workers; Hardhat chain in process), the Light Nodes' process (${NODES} MQTT connections)${process.env.DATABASE_URL ? ", the PostgreSQL server" : ""}`,
   );
   console.log(
-    `CPU per reading, publish → stored (${wall(storedAt - start)} µs of wall time per reading): ${cpuPerReading(balThreadsStored)}; BAL process total ${((1000 * (cpuStored.user + cpuStored.system)) / 1000 / total).toFixed(0)} µs; Light Nodes' process ${(((done.cpuUserMs + done.cpuSystemMs) * 1000) / total).toFixed(0)} µs`,
+    `CPU per reading, publish → stored (${wall(storedAt - start)} µs of wall time per reading): ${cpuPerReading(balThreadsStored)}; BAL process total ${((cpuStored.user + cpuStored.system) / total).toFixed(0)} µs; Light Nodes' process ${(((done.cpuUserMs + done.cpuSystemMs) * 1000) / total).toFixed(0)} µs${process.env.DATABASE_URL ? `; PostgreSQL server (every postgres process on this machine) ${((1000 * (pgStored - pgBefore)) / total).toFixed(0)} µs` : ""}`,
   );
   console.log(`CPU per reading, publish → anchored: ${cpuPerReading(balThreadsAnchored)}`);
 
