@@ -5,7 +5,8 @@
 // The Light Nodes run in a child process (publishers.ts) on the same cores; the CPU time each thread of the BAL
 // process and the publisher process spent in the timed window is printed per reading.
 // Usage: npm run bench -- bal [readings=30000] [nodes=100]; with DATABASE_URL set the SCD is that PostgreSQL (in
-// a throwaway schema) instead of PGlite.
+// a throwaway schema) instead of PGlite. BAL_WORKERS=<n> sets the verify workers (default: one per core),
+// BAL_SCD_WORKER=1 puts PGlite on its own thread.
 import { fork, spawnSync } from "node:child_process";
 import { createPrivateKey, sign as cryptoSign, createPublicKey } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -309,6 +310,10 @@ async function main(): Promise<void> {
     `gas per reading, amortised: ${gasPerReading.toFixed(2)} in this run (${bal.anchorer.stats.batches} batches, ${bal.anchorer.stats.packets} readings); ${gasPerAnchor.toFixed(0)} gas per anchor = ${(gasPerAnchor / 10_000).toFixed(2)} gas per reading at 10,000 readings per batch`,
   );
 
+  const share = e2eRate / ceiling;
+  console.log(
+    `goals (issue 6): >= 15,000 readings/s end to end: ${e2eRate >= 15_000 ? "met" : "NOT MET"}; >= 50 % of the verify ceiling: ${share >= 0.5 ? "met" : "NOT MET"} (${(100 * share).toFixed(1)} %); < 10 gas per reading at 10,000 per batch: ${gasPerAnchor / 10_000 < 10 ? "met" : "NOT MET"}`,
+  );
   // where the CPU went, per reading: the BAL process by thread, and the Light Nodes' process
   const cpuPerReading = (after: Map<number, number>) => {
     let main = 0;
@@ -321,8 +326,6 @@ async function main(): Promise<void> {
       else other += used;
     }
     const us = (ms: number) => ((1000 * ms) / total).toFixed(0);
-    if (process.env.BENCH_THREADS)
-      console.log([...after].map(([tid, ms]) => `${tid}:${ms - (balThreadsBefore.get(tid) ?? 0)}`).join(" "));
     return `main thread (broker, pipeline, SCD${process.env.DATABASE_URL ? " client" : ", PGlite"}, chain) ${us(main)} µs, worker threads (verify, Merkle) ${us(workers)} µs, other threads (GC, libuv) ${us(other)} µs`;
   };
   const wall = (ms: number) => ((1000 * ms) / total).toFixed(0);
