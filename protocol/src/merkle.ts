@@ -1,8 +1,8 @@
 // Merkle batches of packet hashes, as OpenZeppelin's StandardMerkleTree builds them (leaf type bytes32), so that
 // MerkleProof.verify(proof, root, keccak256(bytes.concat(keccak256(abi.encode(packetHash))))) holds on chain.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, concat, encodeAbiParameters, hexToBytes, keccak256, type Hex } from "viem";
+import { keccak256Short } from "./keccakShort";
 
 const LEAF_ENCODING = ["bytes32"];
 
@@ -56,7 +56,7 @@ export function verifyBatchProof(root: Hex, hash: Hex, proof: readonly Hex[]): b
 
 /** keccak256(bytes.concat(keccak256(abi.encode(hash)))): abi.encode of a bytes32 is the 32 bytes themselves. */
 function leafBytes(hash: Hex): Uint8Array {
-  return keccak_256(keccak_256(hexToBytes(hash)));
+  return keccak256Short(keccak256Short(hexToBytes(hash)));
 }
 
 function compare(a: Uint8Array, b: Uint8Array): number {
@@ -73,7 +73,7 @@ function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
     buf.set(b, 0);
     buf.set(a, 32);
   }
-  return keccak_256(buf);
+  return keccak256Short(buf);
 }
 
 /**
