@@ -1,8 +1,8 @@
 // Merkle batches of packet hashes, as OpenZeppelin's StandardMerkleTree builds them (leaf type bytes32), so that
 // MerkleProof.verify(proof, root, keccak256(bytes.concat(keccak256(abi.encode(packetHash))))) holds on chain.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, concat, encodeAbiParameters, hexToBytes, keccak256, type Hex } from "viem";
+import { keccak256Short } from "./keccakShort";
 
 const LEAF_ENCODING = ["bytes32"];
 
@@ -56,7 +56,7 @@ export function verifyBatchProof(root: Hex, hash: Hex, proof: readonly Hex[]): b
 
 /** keccak256(bytes.concat(keccak256(abi.encode(hash)))): abi.encode of a bytes32 is the 32 bytes themselves. */
 function leafBytes(hash: Hex): Uint8Array {
-  return keccak_256(keccak_256(hexToBytes(hash)));
+  return keccak256Short(keccak256Short(hexToBytes(hash)));
 }
 
 function compare(a: Uint8Array, b: Uint8Array): number {
@@ -73,7 +73,35 @@ function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
     buf.set(b, 0);
     buf.set(a, 32);
   }
-  return keccak_256(buf);
+  return keccak256Short(buf);
+}
+
+/**
+ * The tree behind `buildBatchProofs` as raw bytes: `nodes[j]` is node j of StandardMerkleTree's array layout (root at
+ * 0) and `position[i]` the node holding `hashes[i]`'s leaf. For callers that store proofs as bytes (the BAL's SCD):
+ * the proof of leaf i is the sibling of each node on the path from `position[i]` up to the root.
+ */
+export function buildBatchTreeNodes(hashes: readonly string[]): { nodes: Uint8Array[]; position: number[] } {
+  if (hashes.length === 0) throw new Error("a Merkle batch needs at least one packet hash");
+  const leaves = hashes.map((h, index) => ({ index, leaf: leafBytes(h as Hex) }));
+  // StandardMerkleTree sorts leaves by their hash, then stores leaf i at tree[length - 1 - i]
+  leaves.sort((a, b) => compare(a.leaf, b.leaf));
+  const n = leaves.length;
+  const nodes: Uint8Array[] = new Array(2 * n - 1);
+  const position = new Array<number>(n);
+  leaves.forEach((l, i) => {
+    nodes[nodes.length - 1 - i] = l.leaf;
+    position[l.index] = nodes.length - 1 - i;
+  });
+  for (let i = nodes.length - 1 - n; i >= 0; i--) nodes[i] = hashPair(nodes[2 * i + 1]!, nodes[2 * i + 2]!);
+  return { nodes, position };
+}
+
+/** The sibling node indices on the path from node `j` to the root (a proof, as indices into the array layout). */
+export function proofNodeIndices(j: number): number[] {
+  const siblings: number[] = [];
+  for (; j > 0; j = Math.floor((j - 1) / 2)) siblings.push(j % 2 === 1 ? j + 1 : j - 1);
+  return siblings;
 }
 
 /**
@@ -83,28 +111,13 @@ function hashPair(a: Uint8Array, b: Uint8Array): Uint8Array {
  * so the BAL anchors with it. Property-tested equal to `buildBatchTree`, root for root and proof for proof.
  */
 export function buildBatchProofs(hashes: readonly string[]): { root: Hex; proofs: Hex[][] } {
-  if (hashes.length === 0) throw new Error("a Merkle batch needs at least one packet hash");
-  const leaves = hashes.map((h, index) => ({ index, leaf: leafBytes(h as Hex) }));
-  // StandardMerkleTree sorts leaves by their hash, then stores leaf i at tree[length - 1 - i]
-  leaves.sort((a, b) => compare(a.leaf, b.leaf));
-  const n = leaves.length;
-  const tree: Uint8Array[] = new Array(2 * n - 1);
-  const position = new Array<number>(n);
-  leaves.forEach((l, i) => {
-    tree[tree.length - 1 - i] = l.leaf;
-    position[l.index] = tree.length - 1 - i;
-  });
-  for (let i = tree.length - 1 - n; i >= 0; i--) tree[i] = hashPair(tree[2 * i + 1]!, tree[2 * i + 2]!);
+  const { nodes, position } = buildBatchTreeNodes(hashes);
   const hex = new Map<number, Hex>();
   const hexAt = (j: number) => {
     let h = hex.get(j);
-    if (!h) hex.set(j, (h = bytesToHex(tree[j]!)));
+    if (!h) hex.set(j, (h = bytesToHex(nodes[j]!)));
     return h;
   };
-  const proofs = hashes.map((_, index) => {
-    const proof: Hex[] = [];
-    for (let j = position[index]!; j > 0; j = Math.floor((j - 1) / 2)) proof.push(hexAt(j % 2 === 1 ? j + 1 : j - 1));
-    return proof;
-  });
+  const proofs = hashes.map((_, index) => proofNodeIndices(position[index]!).map(hexAt));
   return { root: hexAt(0), proofs };
 }

@@ -26,8 +26,21 @@ export class TopicError extends FlexGridError {
   }
 }
 
+// the broker and the BAL parse every packet's topic, and a node always publishes on the same few: keep the valid ones
+const parsedTopics = new Map<string, { pod: string; channel: Channel }>();
+const PARSED_TOPICS_LIMIT = 100_000;
+
 /** Splits a FlexGrid topic into its PoD and channel; throws a TopicError for anything else. */
 export function parseTopic(topic: string): { pod: string; channel: Channel } {
+  const known = parsedTopics.get(topic);
+  if (known) return { ...known };
+  const parsed = parseTopicUncached(topic);
+  if (parsedTopics.size >= PARSED_TOPICS_LIMIT) parsedTopics.clear();
+  parsedTopics.set(topic, parsed);
+  return { ...parsed };
+}
+
+function parseTopicUncached(topic: string): { pod: string; channel: Channel } {
   const parts = topic.split("/");
   if (parts.length !== 3 || parts[0] !== TOPIC_ROOT)
     throw new TopicError(topic, `expected ${TOPIC_ROOT}/<pod>/<channel>`);

@@ -1,9 +1,10 @@
 // Cuts Merkle batches of stored packets and anchors their roots on MeasurementAnchor, every few seconds or as
 // soon as N packets wait. Crash-safe: a batch is recorded (root, proofs) before its transaction; on restart a
 // pending batch whose root is already on chain is only marked, never anchored twice (the contract refuses too).
-import { buildBatchProofs, type Logger } from "../../../protocol";
+import type { Logger } from "../../../protocol";
 import type { IMeasurementAnchor } from "../../../typechain-types/contracts/interfaces/IMeasurementAnchor";
-import type { BatchRow, ScdStore } from "../scd/scdStore";
+import { buildBatchProofBlob } from "../scd/proofBlob";
+import type { BatchRow, BatchTreeBuilder, ScdStore } from "../scd/scdStore";
 
 export interface AnchorerOptions {
   /** packets per batch (and the count that triggers an early anchor) */
@@ -31,6 +32,8 @@ export class Anchorer {
     private readonly anchor: IMeasurementAnchor,
     private readonly log: Logger,
     private readonly opts: AnchorerOptions,
+    /** builds a batch's tree and proofs; the service passes its worker pool's, so hashing stays off the main thread */
+    private readonly buildTree: BatchTreeBuilder = buildBatchProofBlob,
   ) {}
 
   start(): void {
@@ -65,7 +68,7 @@ export class Anchorer {
     for (const batch of await this.store.pendingBatches()) await this.anchorBatch(batch);
     while (!this._stopped) {
       this._waiting = 0;
-      const batch = await this.store.cutBatch(this.opts.maxBatch, buildBatchProofs);
+      const batch = await this.store.cutBatch(this.opts.maxBatch, this.buildTree);
       if (!batch) return;
       await this.anchorBatch(batch);
       if (batch.count < this.opts.maxBatch) return;

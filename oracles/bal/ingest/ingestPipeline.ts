@@ -45,7 +45,7 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxFutureMs: 60_000,
   maxAgeMs: 7 * 24 * 3600_000,
   // small enough that verifying one flush overlaps storing the previous one
-  maxFlush: 500,
+  maxFlush: 2000,
 };
 
 const CHANNEL_OF_KIND = { measurement: "measurements", anomaly: "anomalies", activation: "activations" } as const;

@@ -1,7 +1,7 @@
 // SCD store behaviour on embedded PGlite, and on real PostgreSQL (db `test`) when it is reachable.
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { openPglite, openPostgres, type SqlClient } from "./sqlClient";
+import { openPglite, openPgliteInWorker, openPostgres, type SqlClient } from "./sqlClient";
 import { ScdStore, type NewPacket } from "./scdStore";
 import { reachable, TEST_DATABASE_URL } from "../testing/reachable";
 
@@ -154,6 +154,26 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
 
 describe("SCD store (PGlite)", () => {
   behavesLikeScdStore(() => openPglite());
+});
+
+describe("SCD store (PGlite on its worker thread, as the BAL service runs it)", function () {
+  this.timeout(60_000);
+  behavesLikeScdStore(() => openPgliteInWorker());
+
+  it("rolls a failed transaction back and reports the database's error with its code", async () => {
+    const db = await openPgliteInWorker();
+    await db.exec(`create table t (k int primary key)`);
+    const failing = db.transaction(async (tx) => {
+      await tx.query(`insert into t values (1)`);
+      await tx.query(`insert into t values (1)`);
+    });
+    await failing.then(
+      () => expect.fail("the duplicate key must fail the transaction"),
+      (error: Error & { code?: string }) => expect(error.code).to.equal("23505"),
+    );
+    expect((await db.query(`select count(*)::int as n from t`)).rows).to.deep.equal([{ n: 0 }]);
+    await db.close();
+  });
 });
 
 describe("SCD store (PostgreSQL, when reachable)", function () {
