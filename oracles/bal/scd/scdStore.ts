@@ -1,5 +1,5 @@
-// The BAL's part of the SCD: accepted packets with their batch/proof, batches and their anchoring, rejection
-// counts, Light Node status and the 15-min publications. Bulk paths use unnest() so 1,000 rows are one statement.
+// The BAL's part of the SCD: accepted packets, the queue of unbatched ones, batches with their leaves, proofs and
+// anchoring, rejection counts, Light Node status and the 15-min publications. Bulk paths use unnest() so 1,000 rows are one statement.
 import type { SqlClient, SqlQueryable } from "./sqlClient";
 import { migrate } from "./migrations";
 import { decodeProofRecord, encodeProofBlob, type BatchProofBlob } from "./proofBlob";
@@ -72,11 +72,13 @@ export type BatchTreeBuilder = (
   | BatchProofBlob
   | Promise<{ root: string; proofs: string[][] } | BatchProofBlob>;
 
+// a packet with its leaf (batch and leaf index, since migration 3 outside bal_packets); select from PACKETS
+const PACKETS = `bal_packets p left join bal_batch_leaves l on l.packet_id = p.id`;
 // a packet's proof: its jsonb column (batched before migration 2) or its record in the batch's proof blob
 const PACKET_COLUMNS = `p.id, p.hash, p.kind, p.pod, p.seq, p.ts_ms, p.public_key, p.signature, p.data, p.received_ms,
-  p.batch_id, p.leaf_index, p.proof,
-  (select substring(pb.proofs from 1 + p.leaf_index * pb.proof_stride for pb.proof_stride) from bal_batches pb
-   where pb.id = p.batch_id and p.proof is null and pb.proofs is not null) as proof_record`;
+  l.batch_id, l.leaf_index, p.proof,
+  (select substring(pb.proofs from 1 + l.leaf_index * pb.proof_stride for pb.proof_stride) from bal_batches pb
+   where pb.id = l.batch_id and p.proof is null and pb.proofs is not null) as proof_record`;
 // every column of bal_batches but the proof blob
 const BATCH_ROW_COLUMNS = `id, root, from_ms, to_ms, count, status, created_ms, tx_hash, block_number, chain_batch_id,
   anchored_ms`;
@@ -141,18 +143,22 @@ export class ScdStore {
   }
 
   /**
-   * Inserts accepted packets in one statement. A packet whose hash, or whose (PoD, sequence), is already stored is
-   * skipped and reported in `duplicates`, never stored twice (unique indexes decide, so concurrent BAL instances
-   * agree); `storedHashes` then tells a redelivery from a reused sequence number.
+   * Inserts accepted packets and queues them for batching in one statement, so no crash can store a packet without
+   * queueing it. A packet whose hash, or whose (PoD, sequence), is already stored is skipped and reported in
+   * `duplicates`, never stored (or queued) twice (unique indexes decide, so concurrent BAL instances agree);
+   * `storedHashes` then tells a redelivery from a reused sequence number.
    */
   async insertPackets(packets: readonly NewPacket[]): Promise<{ inserted: Map<string, number>; duplicates: string[] }> {
     if (packets.length === 0) return { inserted: new Map(), duplicates: [] };
     const { rows } = await this.db.query<{ id: number; hash: string }>(
-      `insert into bal_packets (hash, kind, pod, seq, ts_ms, public_key, signature, data, received_ms)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
-                            $8::jsonb[], $9::bigint[])
-       on conflict do nothing
-       returning id, hash`,
+      `with ins as (
+         insert into bal_packets (hash, kind, pod, seq, ts_ms, public_key, signature, data, received_ms)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
+                              $8::jsonb[], $9::bigint[])
+         on conflict do nothing
+         returning id, hash),
+       queued as (insert into bal_unbatched (id) select id from ins)
+       select id, hash from ins`,
       [
         packets.map((p) => p.hash),
         packets.map((p) => p.kind),
@@ -186,21 +192,19 @@ export class ScdStore {
   }
 
   /**
-   * Cuts the next batch of up to `limit` unbatched packets (oldest first): builds its tree, records the batch as
-   * pending with its proofs (one blob) and writes every packet's batch and leaf index, in one transaction. On
-   * PostgreSQL the rows are locked with `skip locked`, so two BAL instances never put one packet in two batches, and
-   * the tree is built inside the transaction (other connections go on inserting). PGlite is one connection used by
-   * one process: there the tree is built before the transaction (so ingest is not held up while it is computed),
-   * and the transaction re-checks that every row is still unbatched.
+   * Cuts the next batch of up to `limit` queued packets (oldest first): builds its tree, records the batch as pending
+   * with its proofs (one blob), takes its packets off the queue and appends their leaves, in one transaction; packet
+   * rows are never rewritten. On PostgreSQL the queue rows are locked with `skip locked`, so two BAL instances never
+   * put one packet in two batches, and the tree is built inside the transaction (other connections go on inserting).
+   * PGlite is one connection used by one process: there the tree is built before the transaction (so ingest is not
+   * held up while it is computed), and the transaction re-checks that every packet is still queued.
    */
-  // UNFINISHED (issue 6 throughput): cutting still rewrites every packet row to set its batch (~40-50 µs per reading
-  // on PGlite, a non-HOT update through five indexes). An insert-only queue table of unbatched ids (claimed with
-  // delete ... skip locked, membership in a narrow table) measured 10-28 µs per reading less in a probe; not done.
   async cutBatch(limit: number, buildTree: BatchTreeBuilder, nowMs = Date.now()): Promise<BatchRow | undefined> {
-    const select = `select id, hash, ts_ms from bal_packets where batch_id is null order by id limit $1`;
+    const select = `select u.id, p.hash, p.ts_ms from bal_unbatched u join bal_packets p on p.id = u.id
+      order by u.id limit $1`;
     if (this.db.kind === "postgres")
       return this.db.transaction(async (tx) => {
-        const { rows } = await tx.query<Row>(`${select} for update skip locked`, [limit]);
+        const { rows } = await tx.query<Row>(`${select} for update of u skip locked`, [limit]);
         if (rows.length === 0) return undefined;
         return this.recordBatch(tx, rows, await buildTree(rows.map((r) => String(r.hash))), nowMs);
       });
@@ -241,15 +245,21 @@ export class ScdStore {
       ],
     );
     const batch = toBatch(batchRows[0]);
-    // leaf i = the i-th packet by id, as given to the tree builder
-    const { rows: updated } = await tx.query<Row>(
-      `with v as (select * from unnest($2::bigint[]) with ordinality as v(id, n))
-       update bal_packets p set batch_id = $1, leaf_index = v.n - 1 from v where p.id = v.id and p.batch_id is null
-       returning p.id`,
-      [batch.id, rows.map((r) => num(r.id))],
+    const ids = rows.map((r) => num(r.id));
+    // a packet no longer queued was batched by someone else since it was read: the rollback keeps it in one batch
+    const { rows: claimed } = await tx.query<Row>(
+      `with taken as (delete from bal_unbatched where id = any($1::bigint[]) returning id) select count(*) as n from taken`,
+      [ids],
     );
-    if (updated.length !== rows.length)
-      throw new Error(`batch ${batch.id}: ${rows.length - updated.length} packets were batched meanwhile; cut again`);
+    const taken = num(claimed[0].n);
+    if (taken !== rows.length)
+      throw new Error(`batch ${batch.id}: ${rows.length - taken} packets were batched meanwhile; cut again`);
+    // leaf i = the i-th packet by id, as given to the tree builder
+    await tx.query(
+      `insert into bal_batch_leaves (packet_id, batch_id, leaf_index)
+       select v.id, $1, v.n - 1 from unnest($2::bigint[]) with ordinality as v(id, n)`,
+      [batch.id, ids],
+    );
     return batch;
   }
 
@@ -288,7 +298,7 @@ export class ScdStore {
   async packet(idOrHash: string | number): Promise<StoredPacketWithBatch | undefined> {
     const byHash = typeof idOrHash === "string" && idOrHash.startsWith("0x");
     const { rows } = await this.db.query<Row>(
-      `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from bal_packets p left join bal_batches b on b.id = p.batch_id
+      `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from ${PACKETS} left join bal_batches b on b.id = l.batch_id
        where ${byHash ? "p.hash = $1" : "p.id = $1"}`,
       [byHash ? String(idOrHash).toLowerCase() : Number(idOrHash)],
     );
@@ -305,7 +315,7 @@ export class ScdStore {
     kinds: PacketKind[] = ["measurement"],
   ): Promise<StoredPacketWithBatch[]> {
     const { rows } = await this.db.query<Row>(
-      `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from bal_packets p left join bal_batches b on b.id = p.batch_id
+      `select ${PACKET_COLUMNS}, ${BATCH_COLUMNS} from ${PACKETS} left join bal_batches b on b.id = l.batch_id
        where p.pod = $1 and p.kind = any($2::text[]) and p.ts_ms >= $3 and p.ts_ms < $4 order by p.ts_ms, p.seq`,
       [pod, kinds, fromMs, toMs],
     );
@@ -318,7 +328,7 @@ export class ScdStore {
   /** Latest anomaly packets, newest first (optionally of one PoD). */
   async anomalies(opts: { pod?: string; limit?: number } = {}): Promise<StoredPacket[]> {
     const { rows } = await this.db.query<Row>(
-      `select ${PACKET_COLUMNS} from bal_packets p where p.kind = 'anomaly' and ($1::text is null or p.pod = $1)
+      `select ${PACKET_COLUMNS} from ${PACKETS} where p.kind = 'anomaly' and ($1::text is null or p.pod = $1)
        order by p.ts_ms desc, p.id desc limit $2`,
       [opts.pod ?? null, opts.limit ?? 100],
     );
@@ -328,7 +338,7 @@ export class ScdStore {
   async countPackets(): Promise<{ total: number; unbatched: number; pendingBatches: number; anchoredBatches: number }> {
     const { rows } = await this.db.query<Row>(
       `select (select count(*) from bal_packets) as total,
-              (select count(*) from bal_packets where batch_id is null) as unbatched,
+              (select count(*) from bal_unbatched) as unbatched,
               (select count(*) from bal_batches where status = 'pending') as pending,
               (select count(*) from bal_batches where status = 'anchored') as anchored`,
     );
