@@ -26,12 +26,6 @@ export interface BalServiceOptions {
   databaseSchema?: string;
   /** in-memory PGlite (tests) */
   inMemoryDb?: boolean;
-  /**
-   * PGlite on its own worker thread (default false). On this 2-core machine it cost ~12 % more CPU per reading
-   * (messages, copies, one more busy thread) and ~10 % throughput in bench:bal A/B runs; with spare cores it takes
-   * the WASM database off the broker's thread.
-   */
-  scdWorker?: boolean;
   chainId: number;
   addresses: { lightNodeRegistry: string; measurementAnchor: string };
   /** wallet holding BAL_ANCHOR */
@@ -79,7 +73,6 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     databaseUrl: opts.databaseUrl,
     dataDir: opts.inMemoryDb ? undefined : path.join(dataDir, "scd"),
     schema: opts.databaseSchema,
-    pgliteWorker: opts.scdWorker ?? false,
   });
   const store = await ScdStore.open(db);
   const workers = opts.workers ?? 2;

@@ -227,7 +227,6 @@ async function main(): Promise<void> {
     credentials,
     anchor: { maxBatch: 10_000, intervalMs: 600_000 },
     workers: Number(process.env.BAL_WORKERS ?? cores),
-    scdWorker: process.env.BAL_SCD_WORKER === "1",
     publication: { enabled: false },
     log,
   });

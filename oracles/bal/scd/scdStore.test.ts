@@ -1,8 +1,8 @@
 // SCD store behaviour on embedded PGlite, and on real PostgreSQL (db `test`) when it is reachable.
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { openPglite, openPgliteInWorker, openPostgres, type SqlClient } from "./sqlClient";
-import { ScdStore, type NewPacket } from "./scdStore";
+import { openPglite, openPostgres, type SqlClient } from "./sqlClient";
+import { packetColumns, ScdStore, type NewPacket } from "./scdStore";
 import { migrate } from "./migrations";
 import { encodeProofBlob } from "./proofBlob";
 import { reachable, TEST_DATABASE_URL } from "../testing/reachable";
@@ -142,17 +142,7 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
         `insert into bal_packets (hash, kind, pod, seq, ts_ms, public_key, signature, data, received_ms)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
                               $8::jsonb[], $9::bigint[]) returning id`,
-        [
-          ps.map((p) => p.hash),
-          ps.map((p) => p.kind),
-          ps.map((p) => p.pod),
-          ps.map((p) => p.seq),
-          ps.map((p) => p.timestampMs),
-          ps.map((p) => p.publicKey),
-          ps.map((p) => p.signature),
-          ps.map((p) => JSON.stringify(p.data)),
-          ps.map((p) => p.receivedMs),
-        ],
+        packetColumns(ps),
       );
       expect(ids.map((r) => Number(r.id))).to.deep.equal([1, 2, 3, 4, 5]);
       // packet 1 batched before migration 2 (jsonb proof); packets 2 and 3 by the version-2 code (proof blob)
@@ -269,26 +259,6 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
 
 describe("SCD store (PGlite)", () => {
   behavesLikeScdStore(() => openPglite());
-});
-
-describe("SCD store (PGlite on its worker thread, as the BAL service runs it)", function () {
-  this.timeout(60_000);
-  behavesLikeScdStore(() => openPgliteInWorker());
-
-  it("rolls a failed transaction back and reports the database's error with its code", async () => {
-    const db = await openPgliteInWorker();
-    await db.exec(`create table t (k int primary key)`);
-    const failing = db.transaction(async (tx) => {
-      await tx.query(`insert into t values (1)`);
-      await tx.query(`insert into t values (1)`);
-    });
-    await failing.then(
-      () => expect.fail("the duplicate key must fail the transaction"),
-      (error: Error & { code?: string }) => expect(error.code).to.equal("23505"),
-    );
-    expect((await db.query(`select count(*)::int as n from t`)).rows).to.deep.equal([{ n: 0 }]);
-    await db.close();
-  });
 });
 
 describe("SCD store (PostgreSQL, when reachable)", function () {

@@ -129,6 +129,24 @@ function toBatch(r: Row, idColumn = "id"): BatchRow {
   };
 }
 
+/**
+ * The parameters of a bulk insert into bal_packets: one array per column, in the order
+ * (hash, kind, pod, seq, ts_ms, public_key, signature, data, received_ms), for `unnest`.
+ */
+export function packetColumns(packets: readonly NewPacket[]): unknown[] {
+  return [
+    packets.map((p) => p.hash),
+    packets.map((p) => p.kind),
+    packets.map((p) => p.pod),
+    packets.map((p) => p.seq),
+    packets.map((p) => p.timestampMs),
+    packets.map((p) => p.publicKey),
+    packets.map((p) => p.signature),
+    packets.map((p) => JSON.stringify(p.data)),
+    packets.map((p) => p.receivedMs),
+  ];
+}
+
 export class ScdStore {
   private constructor(readonly db: SqlClient) {}
 
@@ -159,17 +177,7 @@ export class ScdStore {
          returning id, hash),
        queued as (insert into bal_unbatched (id) select id from ins)
        select id, hash from ins`,
-      [
-        packets.map((p) => p.hash),
-        packets.map((p) => p.kind),
-        packets.map((p) => p.pod),
-        packets.map((p) => p.seq),
-        packets.map((p) => p.timestampMs),
-        packets.map((p) => p.publicKey),
-        packets.map((p) => p.signature),
-        packets.map((p) => JSON.stringify(p.data)),
-        packets.map((p) => p.receivedMs),
-      ],
+      packetColumns(packets),
     );
     const inserted = new Map(rows.map((r) => [String(r.hash), num(r.id)]));
     return { inserted, duplicates: packets.filter((p) => !inserted.has(p.hash)).map((p) => p.hash) };

@@ -1,7 +1,5 @@
 // One SQL interface over embedded PGlite (default) and real PostgreSQL (DATABASE_URL): same SQL, same migrations.
 import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 export interface SqlQueryable {
@@ -33,91 +31,6 @@ export async function openPglite(dataDir?: string): Promise<SqlClient> {
         fn({ query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await tx.query<T>(sql, params)).rows }) }),
       ),
     close: () => db.close(),
-  };
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-export type PgliteRequest =
-  | { id: number; op: "query"; sql: string; params?: unknown[]; txId?: number }
-  | { id: number; op: "exec"; sql: string }
-  | { id: number; op: "begin" }
-  | { id: number; op: "end"; txId: number; commit: boolean }
-  | { id: number; op: "close" };
-export interface PgliteReply {
-  id: number;
-  rows?: unknown[];
-  error?: { message: string; code?: string; detail?: string };
-}
-
-/**
- * PGlite on its own worker thread (pgliteWorkerMain.ts), same SqlClient: on the BAL's hot path the WASM database was
- * more than half of the main thread's time, competing with the broker. Statements and transactions keep PGlite's
- * in-process semantics (one connection; a transaction holds it until it ends).
- */
-export async function openPgliteInWorker(dataDir?: string): Promise<SqlClient> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const worker = new Worker(path.join(__dirname, "pgliteWorker.js"), {
-    workerData: { dataDir },
-    // the worker allocates every statement's parameters and rows; see verifyPool.ts
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
-  });
-  const pending = new Map<number, { resolve: (r: PgliteReply) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  let failed: Error | undefined;
-  const toError = (e: NonNullable<PgliteReply["error"]>) =>
-    Object.assign(new Error(e.message), e.code ? { code: e.code } : {}, e.detail ? { detail: e.detail } : {});
-  const ready = new Promise<void>((resolve, reject) => {
-    pending.set(0, { resolve: () => resolve(), reject });
-  });
-  worker.on("message", (m: PgliteReply) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.error) p.reject(toError(m.error));
-    else p.resolve(m);
-  });
-  const failAll = (error: Error) => {
-    failed = error;
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-  worker.on("error", failAll);
-  worker.on("exit", (code) => failAll(new Error(`the SCD worker exited (${code})`)));
-  const request = (m: DistributiveOmit<PgliteRequest, "id">, id = nextId++): Promise<PgliteReply> => {
-    if (failed) return Promise.reject(failed);
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ ...m, id } as PgliteRequest);
-    });
-  };
-  await ready;
-  const query = async <T>(sql: string, params?: unknown[], txId?: number) => ({
-    rows: (await request({ op: "query", sql, params, txId })).rows as T[],
-  });
-  return {
-    kind: "pglite",
-    query: (sql, params) => query(sql, params),
-    exec: async (sql) => {
-      await request({ op: "exec", sql });
-    },
-    transaction: async (fn) => {
-      const txId = nextId++;
-      await request({ op: "begin" }, txId);
-      let result;
-      try {
-        result = await fn({ query: (sql, params) => query(sql, params, txId) });
-      } catch (error) {
-        // PGlite answers a rollback with its "rolled back" error: nothing to report
-        await request({ op: "end", txId, commit: false }).catch(() => undefined);
-        throw error;
-      }
-      await request({ op: "end", txId, commit: true });
-      return result;
-    },
-    close: async () => {
-      await request({ op: "close" });
-      await worker.terminate();
-    },
   };
 }
 
@@ -164,13 +77,11 @@ export async function openPostgres(databaseUrl: string, schema?: string): Promis
   };
 }
 
-/** PGlite unless a PostgreSQL URL is given; `pgliteWorker` puts PGlite on its own thread (the BAL service does). */
+/** PGlite unless a PostgreSQL URL is given. */
 export async function openSqlClient(options: {
   databaseUrl?: string;
   dataDir?: string;
   schema?: string;
-  pgliteWorker?: boolean;
 }): Promise<SqlClient> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.schema);
-  return options.pgliteWorker ? openPgliteInWorker(options.dataDir) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.dataDir);
 }
