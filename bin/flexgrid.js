@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// The `flexgrid` command: loads the TypeScript CLI under ts-node.
+// The `flexgrid` command: runs the CLI from the built JavaScript in dist/ (see lib/ts-build-cache.js); only the
+// command group being run is loaded, and the contracts are compiled first only if that group needs their types.
 "use strict";
 const path = require("node:path");
-process.env.TS_NODE_TRANSPILE_ONLY = "true";
-process.env.TS_NODE_PROJECT ??= path.join(__dirname, "..", "tsconfig.json");
-require("ts-node/register/transpile-only");
+const { installTypeScriptLoader } = require("./lib/ts-build-cache");
+const { compileContractsOnFirstUse } = require("./lib/contracts-build");
+
+installTypeScriptLoader();
+compileContractsOnFirstUse();
 void require(path.join(__dirname, "..", "cli", "index.ts")).main();

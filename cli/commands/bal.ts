@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
+import { describeCommand } from "./index";
 import { JsonRpcProvider } from "ethers";
 import { contractAddress, FlexGridError, loadConfig, loadDeployment, parseWith } from "../../protocol";
 import { certificateSchema, type Certificate } from "../../oracles/bal/certificate";
@@ -34,9 +35,7 @@ async function loadCertificate(target: string, balUrl: string): Promise<Certific
 export function registerBalCommands(program: Command): void {
   program
     .command("verify")
-    .description(
-      "verify a certified meter reading from the chain alone: batch root anchored, Merkle proof, Light Node key valid at the reading's time, P-256 signature; exits 1 naming the first failed check",
-    )
+    .description(describeCommand("verify"))
     .argument(
       "<reading>",
       "a reading id or packet hash (fetched from the BAL), or a certificate file (GET /readings/:id saved as JSON)",
@@ -86,7 +85,7 @@ export function registerBalCommands(program: Command): void {
       if (!report.ok) process.exitCode = 1;
     });
 
-  const bal = program.command("bal").description("Blockchain Access Layer: MQTT credentials, status, rejections");
+  const bal = program.command("bal").description(describeCommand("bal"));
 
   bal
     .command("add-device")

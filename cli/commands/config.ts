@@ -1,13 +1,12 @@
 // `flexgrid config`: shows the configuration a FlexGrid process would run with, or why it is invalid.
 import type { Command } from "commander";
+import { describeCommand } from "./index";
 import { configVariableNames, loadConfig } from "../../protocol";
 
 export function registerConfigCommands(program: Command): void {
   program
     .command("config")
-    .description(
-      "check the environment (RPC_URL, MQTT_URL, DATABASE_URL, ports, keys) and print the resolved configuration",
-    )
+    .description(describeCommand("config"))
     .option("--json", "print JSON")
     .action((options: { json?: boolean }) => {
       const config = loadConfig();

@@ -3,6 +3,7 @@
 // the configuration (RPC_URL, NETWORK's address book, DSO_ORACLE_PRIVATE_KEY) and --post writes the result.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { describeCommand } from "./index";
 import mqtt from "mqtt";
 import { z } from "zod";
 import { createLogger, loadConfig, loadDeployment, parseWith } from "../../protocol";
@@ -56,11 +57,7 @@ const awardsFileSchema = z.array(
 );
 
 export function registerDsoCommands(program: Command): void {
-  const dso = program
-    .command("dso")
-    .description(
-      "DSO oracle steps: forecast, detect, request, lights, validate, dispatch (demo or --session on chain)",
-    );
+  const dso = program.command("dso").description(describeCommand("dso"));
 
   const withChain = (c: Command) =>
     c

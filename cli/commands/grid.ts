@@ -1,7 +1,34 @@
 // `flexgrid grid …`: solve a MATPOWER / FlexGrid / pandapower case and print voltages, flows, losses and
 // violations (a table for people, JSON for other tools), and show which PoM and feeder serve each PoD.
 import type { Command } from "commander";
+import { describeCommand } from "./index";
+import { formatDay, progressBar, slotInjections, solveDay } from "./gridDay";
+import { loadDayProfile } from "./gridDayProfile";
+
+/** The synthetic networks, by name, for when no file of that name exists. */
+const BUILT_IN_CASES: Record<string, () => Network> = {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- built only when asked for
+  rome: () =>
+    (
+      require("../../oracles/grid/synthetic/rome") as typeof import("../../oracles/grid/synthetic/rome")
+    ).buildRomeNetwork(),
+  "tor-di-valle": () =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- built only when asked for
+    (
+      require("../../oracles/grid/synthetic/torDiValle") as typeof import("../../oracles/grid/synthetic/torDiValle")
+    ).buildTorDiValleNetwork(),
+};
+
+/** A case file, or the name of a built-in synthetic network (`rome`, `tor-di-valle`) when no such file exists. */
+function loadCase(caseArgument: string): Network {
+  const builtIn = BUILT_IN_CASES[caseArgument];
+  if (builtIn && !existsSync(caseArgument)) return builtIn();
+  return loadCaseFile(caseArgument);
+}
+import { existsSync } from "node:fs";
 import { loadCaseFile } from "../../oracles/grid/importers/load";
+import type { Network } from "../../oracles/grid/model";
+import { GridImportError } from "../../oracles/grid/errors";
 import { mapPodsToPoms } from "../../oracles/grid/mapping";
 import { solvePowerFlow, type PowerFlowResult } from "../../oracles/grid/powerflow";
 
@@ -86,19 +113,19 @@ export function formatPowerFlow(name: string, result: PowerFlowResult): string {
 }
 
 export function registerGridCommands(program: Command): void {
-  const grid = program.command("grid").description("grid engine: power flow on MATPOWER, FlexGrid or pandapower cases");
+  const grid = program.command("grid").description(describeCommand("grid"));
   grid
     .command("solve")
     .description(
       "solve a case file (.m MATPOWER, .json FlexGrid or pandapower) with Newton–Raphson and print the results",
     )
-    .argument("<case>", "case file: case.m or case.json")
+    .argument("<case>", "case file (case.m or case.json), or a built-in network: rome, tor-di-valle")
     .option("--json", "print the full result as JSON")
     .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
     .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
     .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
     .action((casePath: string, opts: { json?: boolean; vmin: string; vmax: string; tolerance: string }) => {
-      const network = loadCaseFile(casePath);
+      const network = loadCase(casePath);
       const result = solvePowerFlow(network, {
         voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
         tolerancePu: Number(opts.tolerance),
@@ -109,6 +136,41 @@ export function registerGridCommands(program: Command): void {
       } else console.log(formatPowerFlow(network.name, result));
     });
   grid
+    .command("day")
+    .description(
+      "solve the 96 quarter-hour slots of a day (warm-started) and print each slot's losses, lowest voltage and overloads",
+    )
+    .argument("<case>", "case file (case.m or case.json), or a built-in network: rome, tor-di-valle")
+    .option(
+      "--profile <file>",
+      "96 load multipliers or 96 kW per load id (.json: [..] | {multipliers} | {loadsKw}; .csv: slot,multiplier | slot,<load ids>); default: the typical profiles of --date",
+    )
+    .option("--date <yyyy-mm-dd>", "day of the typical profiles when no --profile is given", "2021-06-23")
+    .option("--json", "print the day as JSON")
+    .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
+    .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
+    .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
+    .action(
+      (
+        casePath: string,
+        opts: { profile?: string; date: string; json?: boolean; vmin: string; vmax: string; tolerance: string },
+      ) => {
+        if (!opts.profile && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date))
+          throw new GridImportError(`--date ${opts.date} is not a yyyy-mm-dd date`);
+        const network = loadCase(casePath);
+        const profile = opts.profile ? loadDayProfile(opts.profile) : undefined;
+        const slots = slotInjections(network, profile, opts.date, opts.profile);
+        const bar = progressBar("power flows");
+        const day = solveDay(network, slots, opts.profile ?? `typical profiles of ${opts.date}`, {
+          voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
+          tolerancePu: Number(opts.tolerance),
+          onSlot: (done, total) => bar.update(done, total),
+        });
+        bar.done();
+        console.log(opts.json ? JSON.stringify(day, null, 2) : formatDay(day));
+      },
+    );
+  grid
     .command("map")
     .description(
       "list each PoD of a case with the PoM (primary substation) and feeder that serve it under its switch states",
@@ -116,7 +178,7 @@ export function registerGridCommands(program: Command): void {
     .argument("<case>", "FlexGrid or pandapower JSON case file")
     .option("--json", "print as JSON")
     .action((casePath: string, opts: { json?: boolean }) => {
-      const located = mapPodsToPoms(loadCaseFile(casePath));
+      const located = mapPodsToPoms(loadCase(casePath));
       if (opts.json) console.log(JSON.stringify(located, null, 2));
       else
         console.log(

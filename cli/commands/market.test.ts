@@ -13,9 +13,8 @@ async function run(args: string[]): Promise<string> {
   const original = console.log;
   console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
   try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(["node", "flexgrid", ...args]);
+    const argv = ["node", "flexgrid", ...args];
+    await buildProgram(argv).exitOverride().parseAsync(argv);
   } finally {
     console.log = original;
   }

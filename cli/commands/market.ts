@@ -1,6 +1,7 @@
 // `flexgrid market`: clear a book from a file, and re-run a posted session's clearing from chain data alone.
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { describeCommand } from "./index";
 import { JsonRpcProvider } from "ethers";
 import { contractAddress, FlexGridError, loadConfig, loadDeployment } from "../../protocol";
 import { bookHash, clearBook, clearExact, formatClearingResult, parseBook } from "../../oracles/market/clearing";
@@ -16,7 +17,7 @@ interface ClearOptions {
 }
 
 export function registerMarketCommands(program: Command): void {
-  const market = program.command("market").description("market operator: clearing and its verification");
+  const market = program.command("market").description(describeCommand("market"));
 
   market
     .command("clear")

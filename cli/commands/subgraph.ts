@@ -2,12 +2,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the runner is required on use: it pulls in graphql, viem
    and PGlite, which the other commands do not need. */
 import type { Command } from "commander";
+import { describeCommand } from "./index";
 import { loadConfig } from "../../protocol";
 
 export function registerSubgraphCommands(program: Command): void {
-  const subgraph = program
-    .command("subgraph")
-    .description("the FlexGrid subgraph: build it, serve it locally without graph-node, query it");
+  const subgraph = program.command("subgraph").description(describeCommand("subgraph"));
 
   subgraph
     .command("build")
