@@ -18,6 +18,7 @@ function loadedGroupModules(): string[] {
 }
 
 describe("flexgrid CLI loading", function () {
+  this.timeout(60_000);
   it("lists every top-level command for --help without loading any command group", function () {
     forgetGroupModules();
     const program = buildProgram(["node", "flexgrid", "--help"]);
