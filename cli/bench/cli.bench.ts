@@ -83,7 +83,7 @@ function main(): void {
     let solve: Timing;
     try {
       solve = measure([process.execPath, FLEXGRID, "grid", "solve", c.file]);
-    } catch (error) {
+    } catch {
       rows.push([
         `flexgrid grid solve ${c.name}`,
         { wallMs: NaN, cpuMs: NaN },

@@ -5,19 +5,20 @@ import { describeCommand } from "./index";
 import { formatDay, progressBar, slotInjections, solveDay } from "./gridDay";
 import { loadDayProfile } from "./gridDayProfile";
 
-/** The synthetic networks, by name, for when no file of that name exists. */
+/** The synthetic networks, by name, for when no file of that name exists (each module required only when asked for). */
+/* eslint-disable @typescript-eslint/no-require-imports */
 const BUILT_IN_CASES: Record<string, () => Network> = {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- built only when asked for
   rome: () =>
     (
       require("../../oracles/grid/synthetic/rome") as typeof import("../../oracles/grid/synthetic/rome")
     ).buildRomeNetwork(),
   "tor-di-valle": () =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- built only when asked for
     (
       require("../../oracles/grid/synthetic/torDiValle") as typeof import("../../oracles/grid/synthetic/torDiValle")
     ).buildTorDiValleNetwork(),
 };
+
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** A case file, or the name of a built-in synthetic network (`rome`, `tor-di-valle`) when no such file exists. */
 function loadCase(caseArgument: string): Network {

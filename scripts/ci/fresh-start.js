@@ -105,7 +105,8 @@ async function main() {
   // npm re-raises the SIGINT it got once its script has ended (as after Ctrl-C in a terminal): the stack's own
   // last log line says whether it stopped cleanly.
   if (code !== 0 && code !== "SIGINT") fail(`npm start ended with ${code} after SIGINT`);
-  if (!/"msg":"stopped"}/.test(output) && !/\bstopped\s*$/m.test(output)) fail("the stack never logged that it stopped");
+  if (!/"msg":"stopped"}/.test(output) && !/\bstopped\s*$/m.test(output))
+    fail("the stack never logged that it stopped");
   const stillAnswering = await blockNumber(rpcUrl).then(
     () => true,
     () => false,
