@@ -2,7 +2,7 @@
 // loaded only when one of its commands runs (see commands/index.ts), so that `--help` answers at once.
 import { Command, CommanderError } from "commander";
 import { commandGroups } from "./commands";
-import { FlexGridError } from "../protocol/src/errors";
+import { FlexGridError } from "../core/errors";
 
 /** The first word of argv that is not an option: the top-level command being run, if any. */
 function requestedCommand(argv: string[]): string | undefined {

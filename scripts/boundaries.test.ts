@@ -34,6 +34,7 @@ const forbidden: [string, string, RegExp][] = [
 const allowed: [string, string][] = [
   ["oracles/grid/probe.ts", 'import { compileNetwork } from "./compile";'],
   ["oracles/grid/probe.ts", 'import { z } from "zod";'],
+  ["oracles/grid/probe.ts", 'import { FlexGridError } from "../../core/errors";'],
   ["oracles/dso/core/probe.ts", 'import { solvePowerFlow } from "../../grid/powerflow";'],
   ["oracles/market/service/probe.ts", 'import { packetHash } from "../../../protocol";'],
   ["light-node/probe.ts", 'import { signPacket } from "../protocol";'],

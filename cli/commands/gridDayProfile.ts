@@ -3,7 +3,7 @@
 // the line or key that is wrong; nothing is guessed.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { FlexGridError } from "../../protocol/src/errors";
+import { FlexGridError } from "../../core/errors";
 
 export const SLOTS_PER_DAY = 96;
 
