@@ -160,7 +160,8 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
   const query = new QueryService(subgraph.schema, {
     db,
     deployment,
-    latest: async () => store.latestBlock(),
+    // Only what is in SQL: the in-memory head runs up to a range ahead of it while the range is indexed.
+    latest: async () => store.persistedBlock(),
     hasIndexingErrors: async () => follower.fatalError !== null,
   });
 
@@ -195,7 +196,7 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
     app.get("/", (_req, res) => {
       res.json({
         subgraphs: [`/subgraphs/name/${name}`],
-        latestBlock: store.latestBlock(),
+        latestBlock: store.persistedBlock(),
         failed: follower.fatalError?.message ?? null,
       });
     });
@@ -218,17 +219,26 @@ export async function startSubgraphRunner(options: RunnerOptions): Promise<Subgr
     return syncing;
   };
   if (options.pollIntervalMs) {
+    const interval = options.pollIntervalMs;
+    // Failed polls (the node down or refusing) back off up to a minute; the index stays as it is meanwhile.
+    let failures = 0;
     const tick = async () => {
       try {
         await sync();
+        failures = 0;
       } catch (error) {
-        log.error({ error: (error as Error).message }, "subgraph indexing stopped");
         if (follower.fatalError) {
+          log.error({ error: (error as Error).message }, "subgraph indexing stopped");
           await store.setMeta("fatalError", follower.fatalError.message).catch(() => undefined);
           return;
         }
+        failures++;
+        log.warn(
+          { error: (error as Error).message, retryInMs: Math.min(interval * 2 ** failures, 60_000) },
+          "subgraph poll failed",
+        );
       }
-      timer = setTimeout(() => void tick(), options.pollIntervalMs);
+      timer = setTimeout(() => void tick(), failures ? Math.min(interval * 2 ** failures, 60_000) : interval);
     };
     timer = setTimeout(() => void tick(), 0);
   }

@@ -3,6 +3,7 @@
 // reorg rolls back by deleting and reopening versions.
 import type { Db } from "./db";
 import type { HostStore } from "./host";
+import type { DynamicDataSourceRecord } from "./mapping";
 import type { SchemaModel } from "./schema";
 import type { EntityData } from "./values";
 
@@ -39,6 +40,13 @@ CREATE TABLE IF NOT EXISTS indexed_blocks (
   parent_hash TEXT NOT NULL,
   timestamp BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dynamic_data_sources (
+  seq BIGINT PRIMARY KEY,
+  template TEXT NOT NULL,
+  address TEXT NOT NULL,
+  block BIGINT NOT NULL,
+  context JSONB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runner_meta (
   key TEXT PRIMARY KEY,
   value JSONB NOT NULL
@@ -51,8 +59,14 @@ export class EntityStore implements HostStore {
   private overlay = new Map<string, { entity: string; id: string; data: EntityData | null }>();
   private pending: Version[] = [];
   private pendingBlocks: IndexedBlock[] = [];
+  /** Data sources created from templates: committed ones (in order), those of the open block, unflushed ones. */
+  private dynamic: DynamicDataSourceRecord[] = [];
+  private overlayDataSources: DynamicDataSourceRecord[] = [];
+  private pendingDataSources: DynamicDataSourceRecord[] = [];
   private blockNumber = -1;
   private latest: IndexedBlock | null = null;
+  /** The last block whose changes are in SQL: what queries may see (`latest` runs ahead until the flush). */
+  private persisted: IndexedBlock | null = null;
 
   constructor(
     readonly db: Db,
@@ -82,6 +96,30 @@ export class EntityStore implements HostStore {
           timestamp: Number(last.timestamp),
         }
       : null;
+    this.persisted = this.latest;
+    const sources = await this.db.query<{ template: string; address: string; block: string; context: EntityData }>(
+      "SELECT template, address, block, context FROM dynamic_data_sources ORDER BY seq",
+    );
+    this.dynamic = sources.map((r) => ({
+      template: r.template,
+      address: r.address as DynamicDataSourceRecord["address"],
+      block: Number(r.block),
+      context: r.context,
+    }));
+  }
+
+  /** Data sources created from templates by committed blocks, in creation order. */
+  dynamicDataSources(): readonly DynamicDataSourceRecord[] {
+    return this.dynamic;
+  }
+
+  /** Data sources created by the block being processed so far. */
+  dataSourcesCreatedInBlock(): readonly DynamicDataSourceRecord[] {
+    return this.overlayDataSources;
+  }
+
+  createDataSource(record: DynamicDataSourceRecord): void {
+    this.overlayDataSources.push(record);
   }
 
   private table(entity: string): Map<string, EntityData> {
@@ -96,6 +134,11 @@ export class EntityStore implements HostStore {
   /** The last block whose changes are part of the state (indexed, maybe not yet flushed). */
   latestBlock(): IndexedBlock | null {
     return this.latest;
+  }
+
+  /** The last block written to SQL; `_meta` and `block:` queries never go past it. */
+  persistedBlock(): IndexedBlock | null {
+    return this.persisted;
   }
 
   async blockHash(number: number): Promise<string | null> {
@@ -158,12 +201,14 @@ export class EntityStore implements HostStore {
 
   beginBlock(number: number): void {
     this.overlay.clear();
+    this.overlayDataSources = [];
     this.blockNumber = number;
   }
 
   /** Drops the changes of a block whose handler failed, as graph-node does not commit a failed block. */
   discardBlock(): void {
     this.overlay.clear();
+    this.overlayDataSources = [];
   }
 
   commitBlock(block: IndexedBlock): void {
@@ -177,6 +222,9 @@ export class EntityStore implements HostStore {
       this.pending.push({ entity: change.entity, id: change.id, block: block.number, data: change.data, replaces });
     }
     this.overlay.clear();
+    this.dynamic = [...this.dynamic, ...this.overlayDataSources];
+    this.pendingDataSources.push(...this.overlayDataSources);
+    this.overlayDataSources = [];
     this.pendingBlocks.push(block);
     this.latest = block;
   }
@@ -192,8 +240,10 @@ export class EntityStore implements HostStore {
     if (this.pending.length === 0 && this.pendingBlocks.length === 0) return;
     const versions = this.pending;
     const blocks = this.pendingBlocks;
+    const sources = this.pendingDataSources;
     this.pending = [];
     this.pendingBlocks = [];
+    this.pendingDataSources = [];
     // Collapse the batch: per entity, the versions in block order; each closes the one before it.
     const byKey = new Map<string, Version[]>();
     for (const v of versions) {
@@ -230,6 +280,18 @@ export class EntityStore implements HostStore {
       });
     }
     await this.db.transaction(async (tx) => {
+      if (sources.length)
+        await tx.query(
+          `INSERT INTO dynamic_data_sources (seq, template, address, block, context)
+           SELECT (SELECT COALESCE(max(seq), 0) FROM dynamic_data_sources) + n, t, a, b, c::jsonb
+             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS s(t, a, b, c, n)`,
+          [
+            sources.map((d) => d.template),
+            sources.map((d) => d.address),
+            sources.map((d) => String(d.block)),
+            sources.map((d) => JSON.stringify(d.context)),
+          ],
+        );
       if (close.entity.length)
         await tx.query(
           `UPDATE entity_versions e SET block_end = c.block
@@ -257,6 +319,7 @@ export class EntityStore implements HostStore {
           ],
         );
     });
+    if (blocks.length) this.persisted = blocks[blocks.length - 1];
   }
 
   /** Undoes every block above `number` (a reorg): versions started later go, versions closed later reopen. */
@@ -266,6 +329,7 @@ export class EntityStore implements HostStore {
       await tx.query("DELETE FROM entity_versions WHERE block_start > $1", [number]);
       await tx.query("UPDATE entity_versions SET block_end = NULL WHERE block_end > $1", [number]);
       await tx.query("DELETE FROM indexed_blocks WHERE number > $1", [number]);
+      await tx.query("DELETE FROM dynamic_data_sources WHERE block > $1", [number]);
     });
     await this.reload();
   }

@@ -155,12 +155,12 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
       expect(o.status).to.equal(["None", "Active", "Cancelled", "Replaced"][Number(view.status)]);
       expect(o.curveHash).to.equal(view.curveHash);
       expect(o.maxQuantityKw).to.equal(Number(view.maxQuantityKw));
-      expect(o.minPriceMilliEurPerKw).to.equal(Number(view.minPriceMilliEurPerKw));
+      expect(o.minPriceMilliEurPerKw).to.equal(view.minPriceMilliEurPerKw.toString());
     }
     expect((session.offers as Row[])[1].replacedBy).to.deep.equal({ offerId: "3" });
     expect((session.offers as Row[])[0].steps).to.deep.equal([
-      { quantityKw: 100, priceMilliEurPerKw: 40_000 },
-      { quantityKw: 50, priceMilliEurPerKw: 60_000 },
+      { quantityKw: 100, priceMilliEurPerKw: "40000" },
+      { quantityKw: 50, priceMilliEurPerKw: "60000" },
     ]);
   });
 
@@ -179,7 +179,7 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
         request: { requestId: a.requestId.toString() },
         slotIndex: Number(a.slotIndex),
         quantityKw: Number(a.quantityKw),
-        priceMilliEurPerKw: Number(a.priceMilliEurPerKw),
+        priceMilliEurPerKw: a.priceMilliEurPerKw.toString(),
         verdict: ["Pending", "Ok", "Ko", "Partial"][Number(a.verdict)],
         finalQuantityKw: Number(a.finalQuantityKw),
         reasonCode: Number(a.reasonCode),
@@ -266,7 +266,7 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
 
   it("serves settlements, remuneration schemes and token balances as the contracts hold them", async () => {
     const d = await q(
-      `{ awardSettlements(orderBy: id) { award { awardIndex } wallet deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur } settlementBatches { itemCount session { id } } tokenHolders(where: { balance_gt: "0" }, orderBy: id) { id balance } platform(id: "flexgrid") { tokenSupply } remunerationSchemes(orderBy: createdAt) { id toleranceBps pods { code } } }`,
+      `{ awardSettlements(orderBy: id) { award { awardIndex } wallet { id balance } deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur } settlementBatches { itemCount session { id } } tokenHolders(where: { balance_gt: "0" }, orderBy: id) { id balance } platform(id: "flexgrid") { tokenSupply } remunerationSchemes(orderBy: createdAt) { id toleranceBps pods { code } } }`,
     );
     const settlements = d.awardSettlements as Row[];
     expect(settlements.length).to.equal(3);
@@ -281,7 +281,10 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
       0n,
     );
     expect(minted).to.equal(await platform.token.totalSupply());
-    expect(settlements.map((st) => st.wallet)).to.deep.equal(platform.customers.map((c) => c.address.toLowerCase()));
+    // The wallet links to its token holder, whose balance is what the settlement minted.
+    expect(settlements.map((st) => (st.wallet as Row).id)).to.deep.equal(
+      platform.customers.map((c) => c.address.toLowerCase()),
+    );
     const schemes = d.remunerationSchemes as Row[];
     expect(schemes.map((x) => x.id)).to.deep.equal(day.schemes.map((a) => a.toLowerCase()));
     expect((schemes[1].pods as Row[]).map((x) => x.code)).to.deep.equal([POD_CODES[2]]);
