@@ -399,8 +399,8 @@ export function createHostImports(
       const names = ["critical", "error", "warning", "info", "debug"] as const;
       const name = names[level] ?? "info";
       env().logger.log(name, text);
-      // graph-node fails the handler on a critical log.
-      if (name === "critical") throw new MappingError(`Critical error logged in mapping: ${text}`);
+      // graph-node fails the handler on a critical log, with this exact error; the text went to the log above.
+      if (name === "critical") throw new MappingError("Critical error logged in mapping");
     },
 
     // ---- data source ----

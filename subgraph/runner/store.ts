@@ -5,7 +5,8 @@ import type { Db } from "./db";
 import type { HostStore } from "./host";
 import type { DynamicDataSourceRecord } from "./mapping";
 import type { SchemaModel } from "./schema";
-import type { EntityData } from "./values";
+import { MappingError } from "./values";
+import type { EntityData, StoredValue } from "./values";
 
 export interface IndexedBlock {
   number: number;
@@ -165,11 +166,16 @@ export class EntityStore implements HostStore {
   set(entity: string, id: string, data: EntityData): void {
     const model = this.schema.entities.get(entity);
     if (model?.immutable && (this.current.get(entity)?.has(id) ?? false))
-      throw new Error(`Immutable entity ${entity}[${id}] can not be modified`);
+      throw new MappingError(`Immutable entity ${entity}[${id}] can not be modified`);
     this.overlay.set(`${entity}\u0000${id}`, { entity, id, data });
   }
 
   remove(entity: string, id: string): void {
+    const model = this.schema.entities.get(entity);
+    if (model?.immutable && this.get(entity, id) !== null)
+      throw new MappingError(
+        `entities of type \`${entity}\` can not be deleted since they are immutable. Entity ids are [${id}]`,
+      );
     this.overlay.set(`${entity}\u0000${id}`, { entity, id, data: null });
   }
 
@@ -217,6 +223,8 @@ export class EntityStore implements HostStore {
     for (const change of this.overlay.values()) {
       const table = this.table(change.entity);
       const replaces = table.has(change.id);
+      // graph-node writes no version for a save that changes nothing (nor for removing what does not exist).
+      if (change.data ? sameEntity(table.get(change.id), change.data) : !replaces) continue;
       if (change.data) table.set(change.id, change.data);
       else table.delete(change.id);
       this.pending.push({ entity: change.entity, id: change.id, block: block.number, data: change.data, replaces });
@@ -350,4 +358,20 @@ export class EntityStore implements HostStore {
   counts(): Record<string, number> {
     return Object.fromEntries([...this.current].map(([k, v]) => [k, v.size]));
   }
+}
+
+function sameValue(a: StoredValue | undefined, b: StoredValue | undefined): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x, b[i]));
+  }
+  return (a ?? null) === (b ?? null);
+}
+
+/** Whether two versions of an entity hold the same values (a missing field and null are the same). */
+function sameEntity(current: EntityData | undefined, next: EntityData): boolean {
+  if (!current) return false;
+  for (const key of new Set([...Object.keys(current), ...Object.keys(next)]))
+    if (!sameValue(current[key], next[key])) return false;
+  return true;
 }

@@ -49,8 +49,12 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
 
   it("ran every event handler of the manifest at least once", () => {
     // A voided session needs a wrong clearing proven by a challenge: mappings.test.ts runs that handler instead.
-    const elsewhere = new Set(["MeritOrderChallenge.handleSessionResultVoided"]);
-    const declared = runner.subgraph.dataSources
+    // A withdrawal from a scheme is run from synthetic logs there too.
+    const elsewhere = new Set([
+      "MeritOrderChallenge.handleSessionResultVoided",
+      "RemunerationScheme.handlePodWithdrawn",
+    ]);
+    const declared = [...runner.subgraph.dataSources, ...runner.subgraph.templates.values()]
       .flatMap((ds) => [...ds.handlers.values()].map((h) => `${ds.name}.${h.handler}`))
       .filter((name) => !elsewhere.has(name));
     const missing = declared.filter((name) => !runner.mappings.handled.has(name));
@@ -293,6 +297,32 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
       const pod = (await q(`{ pod(id: "${id}") { scheme { id } } }`)).pod as Row;
       expect((pod.scheme as Row).id).to.equal(onChain.toLowerCase());
     }
+  });
+
+  it("indexes the scheme clones' own events through the RemunerationScheme template", async () => {
+    const d = await q(
+      `{ remunerationSchemes(orderBy: createdAt) { id enrolments(orderBy: timestamp) { kind pod { id } wallet { id } } } pods(where: { status: Registered }, orderBy: index) { id wallet { id } } }`,
+    );
+    const schemes = d.remunerationSchemes as Row[];
+    expect(schemes.map((x) => (x.enrolments as Row[]).length)).to.deep.equal([2, 1]);
+    expect(runner.subgraph.dynamic.map((ds) => ds.address)).to.deep.equal(day.schemes.map((a) => a.toLowerCase()));
+    for (const pod of d.pods as Row[]) {
+      const scheme = await platform.factory.schemeOfPod(pod.id as string);
+      if (scheme === hre.ethers.ZeroAddress) {
+        expect(pod.wallet).to.equal(null);
+        continue;
+      }
+      const wallet = await (await hre.ethers.getContractAt("RemunerationScheme", scheme)).walletOf(pod.id as string);
+      expect((pod.wallet as Row).id).to.equal(wallet.toLowerCase());
+    }
+  });
+
+  it("indexes the day-ahead gate closures the calendar recorded", async () => {
+    const d = await q(`{ dayAheadGateClosures { day gateClosureTime } }`);
+    const closures = d.dayAheadGateClosures as Row[];
+    expect(closures.length).to.be.greaterThan(0);
+    for (const c of closures)
+      expect(c.gateClosureTime).to.equal((await platform.registry.dayAheadGateClosureOf(c.day as number)).toString());
   });
 
   it("answers a bad field and a bad filter with graph-node's errors", async () => {

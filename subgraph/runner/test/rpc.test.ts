@@ -32,13 +32,17 @@ describe("subgraph runner over HTTP JSON-RPC", function () {
     // The in-process Hardhat chain behind an HTTP JSON-RPC endpoint, like a node the runner would use.
     const app = express();
     app.use(express.json());
-    app.post("/", async (req, res) => {
-      const { id, method, params } = req.body as { id: number; method: string; params: unknown[] };
+    // Single requests and JSON-RPC batches (the runner batches its block requests), as a node answers them.
+    const answer = async ({ id, method, params }: { id: number; method: string; params: unknown[] }) => {
       try {
-        res.json({ jsonrpc: "2.0", id, result: await hre.network.provider.send(method, params) });
+        return { jsonrpc: "2.0", id, result: await hre.network.provider.send(method, params) };
       } catch (error) {
-        res.json({ jsonrpc: "2.0", id, error: { code: -32000, message: (error as Error).message } });
+        return { jsonrpc: "2.0", id, error: { code: -32000, message: (error as Error).message } };
       }
+    };
+    app.post("/", async (req, res) => {
+      const body = req.body as Parameters<typeof answer>[0] | Parameters<typeof answer>[0][];
+      res.json(Array.isArray(body) ? await Promise.all(body.map(answer)) : await answer(body));
     });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
