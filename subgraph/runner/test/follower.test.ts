@@ -161,7 +161,9 @@ describe("subgraph runner following a chain", function () {
       expect(ahead.errors?.[0].message).to.match(/has only indexed up to block number 3 /);
       release();
       await syncing;
-      const after = await runner.query.execute(`{ _meta { block { number } } probes(block: { number: 5 }) { tagText } }`);
+      const after = await runner.query.execute(
+        `{ _meta { block { number } } probes(block: { number: 5 }) { tagText } }`,
+      );
       expect(after.data).to.deep.equal({
         _meta: { block: { number: 6 } },
         probes: ["A", "B", "C", "D"].map((tagText) => ({ tagText })),
