@@ -29,8 +29,9 @@ export const dataSources: DataSourceSpec[] = [
       "PodMappedToPom",
       "PodQualificationChanged",
       "BaselineSubmitted",
+      "DayAheadGateClosureRecorded",
     ],
-    entities: ["Pod", "PodChange", "Pom", "Aggregator", "Baseline", "Platform", "DailyKpi"],
+    entities: ["Pod", "PodChange", "Pom", "Aggregator", "Baseline", "DayAheadGateClosure", "Platform", "DailyKpi"],
   },
   {
     name: "LightNodeRegistry",
@@ -111,6 +112,29 @@ export const dataSources: DataSourceSpec[] = [
     events: ["Transfer"],
     entities: ["TokenHolder", "TokenTransfer", "Platform"],
   },
-  // UNFINISHED: the schemes' own events (PodEnrolled, PodWithdrawn: clones, so a data source template) are not
-  // indexed; the factory's PodSchemeChanged gives each PoD's scheme, and AwardSettled the wallet paid.
 ];
+
+/**
+ * Data source templates: contracts created at run time, watched from the event that announces them. A template's
+ * name is also its contract's Hardhat artifact.
+ */
+export const templates: DataSourceSpec[] = [
+  {
+    // The factory's clones; RemunerationSchemeFactory.handleSchemeCreated creates one data source per clone.
+    name: "RemunerationScheme",
+    mapping: "src/remuneration-scheme.ts",
+    events: ["PodEnrolled", "PodWithdrawn"],
+    entities: ["SchemeEnrolment", "Pod", "TokenHolder"],
+  },
+];
+
+/**
+ * Events deliberately not indexed, with why (a test checks that every event of every watched ABI is handled or
+ * listed here, so a new contract event cannot be forgotten silently).
+ */
+export const excludedEvents: Record<string, Record<string, string>> = {
+  RoleRegistry: { RoleAdminChanged: "admin roles are fixed at deployment; no read-model use" },
+  PodRegistry: { CalendarSet: "configuration of the calendar contract; no read-model use" },
+  RewardToken: { Approval: "allowances have no read-model use" },
+  RemunerationScheme: { SchemeInitialized: "the factory's SchemeCreated carries the same parameters" },
+};

@@ -6,8 +6,9 @@ import type { Db } from "./db";
 import type { EntityModel, FieldModel, SchemaModel } from "./schema";
 import type { EntityData } from "./values";
 
-export const MAX_FIRST = 1000;
-export const MAX_SKIP = 5000;
+/** graph-node's defaults (GRAPH_GRAPHQL_MAX_FIRST = 1000, GRAPH_GRAPHQL_MAX_SKIP = u32::MAX), same variables. */
+export const MAX_FIRST = Number(process.env.GRAPH_GRAPHQL_MAX_FIRST ?? 1000);
+export const MAX_SKIP = Number(process.env.GRAPH_GRAPHQL_MAX_SKIP ?? 4_294_967_295);
 
 /** Plural collection name as graph-node derives it (`Pod` -> `pods`, `Batch` -> `batches`). */
 export function pluralize(name: string): string {
@@ -91,6 +92,10 @@ export function apiSchemaSdl(model: SchemaModel): string {
       const t = inputScalar(field);
       const f = field.name;
       orderBy.push(f);
+      // graph-node's child ordering: `pod__code` orders by a field of the entity a single relation points to.
+      if (field.relation && !field.list)
+        for (const child of model.entities.get(field.relation)!.fields.values())
+          if (!child.relation && !child.list && !child.derivedFrom) orderBy.push(`${f}__${child.name}`);
       if (field.list) {
         filter.push(`${f}: [${t}!]`, `${f}_not: [${t}!]`, `${f}_contains: [${t}!]`, `${f}_contains_nocase: [${t}!]`);
         filter.push(`${f}_not_contains: [${t}!]`, `${f}_not_contains_nocase: [${t}!]`);
@@ -130,6 +135,8 @@ interface QueryContext {
   latest: () => Promise<{ number: number; hash: string; timestamp: number; parentHash: string } | null>;
   deployment: string;
   hasIndexingErrors: () => Promise<boolean>;
+  /** Number of the canonical block with this hash, from the chain; null when the chain has none. */
+  blockNumberByHash?: (hash: string) => Promise<number | null>;
 }
 
 /** SQL builder with positional parameters. */
@@ -320,6 +327,34 @@ function filterSql(
   return parts.length ? parts.join(" AND ") : "TRUE";
 }
 
+/**
+ * The ORDER BY expression of a field: numbers as numbers, enums in declaration order (graph-node stores them as
+ * PostgreSQL enums), `relation__field` through the related entity at the same block.
+ */
+function orderExpr(sql: Sql, model: SchemaModel, entity: EntityModel, alias: string, name: string, block: number | null) {
+  const child = /^(.+)__(.+)$/.exec(name);
+  if (child) {
+    const parent = entity.fields.get(child[1]);
+    const target = parent?.relation && !parent.list && !parent.derivedFrom ? model.entities.get(parent.relation) : null;
+    const field = target?.fields.get(child[2]);
+    if (!target || !field || field.relation || field.list || field.derivedFrom)
+      throw new QueryError(`Ordering by \`${name}\` is not supported for type \`${entity.name}\``);
+    const c = `${alias}c`;
+    return `(SELECT ${scalarOrder(model, c, field)} FROM entity_versions ${c} WHERE ${c}.entity = ${sql.param(target.name)} AND ${c}.id = (${alias}.data->>'${parent!.name}') AND ${blockCondition(sql, c, block)})`;
+  }
+  const field = entity.fields.get(name);
+  if (!field || field.derivedFrom)
+    throw new QueryError(`Ordering by \`${name}\` is not supported for type \`${entity.name}\``);
+  return field.list ? `${alias}.data->'${field.name}'` : scalarOrder(model, alias, field);
+}
+
+function scalarOrder(model: SchemaModel, alias: string, field: FieldModel): string {
+  if (!field.enumType) return columnExpr(alias, field);
+  const values = model.enums.get(field.enumType) ?? [];
+  const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",");
+  return `array_position(ARRAY[${list}]::text[], ${columnExpr(alias, field)})`;
+}
+
 interface CollectionArgs {
   first?: number;
   skip?: number;
@@ -349,10 +384,7 @@ async function selectRows(
   const dir = args.orderDirection === "desc" ? "DESC" : "ASC";
   let order = `${columnExpr("e", entity.fields.get("id")!)} ${dir}`;
   if (args.orderBy && args.orderBy !== "id") {
-    const field = entity.fields.get(args.orderBy);
-    if (!field || field.derivedFrom)
-      throw new QueryError(`Ordering by \`${args.orderBy}\` is not supported for type \`${entity.name}\``);
-    const expr = field.list ? `e.data->'${field.name}'` : columnExpr("e", field);
+    const expr = orderExpr(sql, model, entity, "e", args.orderBy, block);
     order = `${expr} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", entity.fields.get("id")!)} ${dir}`;
   }
   const rows = await ctx.db.query<{ data: EntityData }>(
@@ -373,8 +405,14 @@ async function resolveBlock(
     const [row] = await ctx.db.query<{ number: string }>("SELECT number FROM indexed_blocks WHERE hash = $1", [
       arg.hash.toLowerCase(),
     ]);
-    if (!row) throw new QueryError(`no block with that hash found`);
-    return Number(row.number);
+    // Blocks without triggers are not stored: graph-node finds any block in its chain store, so ask the chain.
+    const number = row ? Number(row.number) : ((await ctx.blockNumberByHash?.(arg.hash.toLowerCase())) ?? null);
+    if (number === null) throw new QueryError(`no block with that hash found`);
+    if (number > latestNumber)
+      throw new QueryError(
+        `Failed to decode \`block.hash\` value: \`subgraph ${ctx.deployment} has only indexed up to block number ${latestNumber} and data for block number ${number} is therefore not yet available\``,
+      );
+    return number;
   }
   if (arg.number !== undefined) {
     if (arg.number > latestNumber)
@@ -499,10 +537,9 @@ export class QueryService {
       const keyExpr = keyField === "id" ? "e.id" : `(e.data->>'${keyField}')`;
       const idField = target.fields.get("id")!;
       const dir = direction === "desc" ? "DESC" : "ASC";
-      const orderField = orderBy ? target.fields.get(orderBy) : undefined;
       const order =
-        orderField && orderField.name !== "id"
-          ? `${columnExpr("e", orderField)} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", idField)} ${dir}`
+        orderBy && orderBy !== "id"
+          ? `${orderExpr(sql, this.model, target, "e", orderBy, block)} ${dir} NULLS ${dir === "ASC" ? "FIRST" : "LAST"}, ${columnExpr("e", idField)} ${dir}`
           : `${columnExpr("e", idField)} ${dir}`;
       const rows = await this.ctx.db.query<{ key: string; data: EntityData }>(
         `SELECT ${keyExpr} AS key, e.data FROM entity_versions e WHERE e.entity = ${sql.param(target.name)} AND ${blockCondition(sql, "e", block)} AND ${keyExpr} = ANY(${sql.param(keys)}::text[]) ORDER BY ${order}`,

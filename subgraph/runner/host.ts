@@ -16,6 +16,7 @@ import {
 import type { AbiParameter, Hex } from "viem";
 import { AscMemory, TypeId } from "./asc";
 import * as dec from "./bigdecimal";
+import type { DynamicDataSourceRecord } from "./mapping";
 import type { EntityModel, SchemaModel } from "./schema";
 import {
   MappingError,
@@ -41,6 +42,8 @@ export interface HostStore {
   remove(entity: string, id: string): void;
   /** Entities of `entity` whose `field` references `id` (store.loadRelated for @derivedFrom fields). */
   loadRelated(entity: string, id: string, field: string): { entity: string; rows: EntityData[] };
+  /** Records a data source created from a template in the current block (dataSource.create). */
+  createDataSource?(record: DynamicDataSourceRecord): void;
 }
 
 export interface HostLogger {
@@ -69,6 +72,8 @@ export interface HostEnvironment {
   logger: HostLogger;
   caller?: EthCaller;
   dataSource: { address: Hex; network: string; context: EntityData };
+  /** dataSource.create / createWithContext: validated and recorded by the mapping runner. */
+  createDataSource?: (template: string, params: string[], context: EntityData) => void;
 }
 
 /** Names of every host function this runner implements (reported by `subgraph hosts`). */
@@ -120,6 +125,8 @@ export const IMPLEMENTED_HOST_FUNCTIONS = [
   "dataSource.address",
   "dataSource.network",
   "dataSource.context",
+  "dataSource.create",
+  "dataSource.createWithContext",
 ] as const;
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -392,13 +399,28 @@ export function createHostImports(
       const names = ["critical", "error", "warning", "info", "debug"] as const;
       const name = names[level] ?? "info";
       env().logger.log(name, text);
-      // graph-node fails the handler on a critical log.
-      if (name === "critical") throw new MappingError(`Critical error logged in mapping: ${text}`);
+      // graph-node fails the handler on a critical log, with this exact error; the text went to the log above.
+      if (name === "critical") throw new MappingError("Critical error logged in mapping");
     },
 
     // ---- data source ----
     "dataSource.address": () => mem().writeBytes(hexToBytes(env().dataSource.address)),
     "dataSource.network": () => mem().writeString(env().dataSource.network),
+    "dataSource.create": (name: number, params: number) => {
+      const create = env().createDataSource;
+      if (!create) throw new MappingError("dataSource.create is not available here");
+      create(str(name), mem().readPointerArray(params).map(str), {});
+    },
+    "dataSource.createWithContext": (name: number, params: number, context: number) => {
+      const create = env().createDataSource;
+      if (!create) throw new MappingError("dataSource.createWithContext is not available here");
+      const values = readEntity(mem(), context);
+      // dataSource.context() gives strings back (see below); other kinds would come back mistyped.
+      for (const [key, value] of Object.entries(values))
+        if (typeof value !== "string")
+          throw new MappingError(`data source context value \`${key}\` is not a string: only strings are supported`);
+      create(str(name), mem().readPointerArray(params).map(str), values);
+    },
     "dataSource.context": () => {
       const ctx = env().dataSource.context;
       const model: EntityModel = {

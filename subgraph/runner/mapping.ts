@@ -15,6 +15,7 @@ import type { EthCaller, HostEnvironment, HostLogger, HostStore } from "./host";
 import { parseSchema } from "./schema";
 import type { SchemaModel } from "./schema";
 import { MappingError, writeBigInt, writeEthValue } from "./values";
+import type { EntityData } from "./values";
 
 export interface ChainBlock {
   number: bigint;
@@ -72,6 +73,22 @@ export interface DataSource {
   abis: Map<string, Abi>;
   handlers: Map<Hex, EventHandler>;
   module: WebAssembly.Module;
+  /** `dataSource.context()` of a data source created from a template (empty for the manifest's own). */
+  context: EntityData;
+  /** The template it was created from, for a dynamic data source. */
+  template?: string;
+}
+
+/** A `templates:` entry of the manifest: a data source without an address, instantiated by `dataSource.create`. */
+export type DataSourceTemplate = Omit<DataSource, "address" | "startBlock" | "context" | "template">;
+
+/** A data source a mapping created from a template (persisted by the store, rolled back with its block). */
+export interface DynamicDataSourceRecord {
+  template: string;
+  address: Hex;
+  /** Block of the creating trigger: the data source sees that block's logs and every later one. */
+  block: number;
+  context: EntityData;
 }
 
 export interface Trigger {
@@ -86,15 +103,63 @@ interface ManifestDataSource {
   kind: string;
   name: string;
   network: string;
-  source: { address: string; abi: string; startBlock?: number };
+  source: { address?: string; abi: string; startBlock?: number };
   mapping: {
     apiVersion: string;
     abis: { name: string; file: string }[];
     eventHandlers?: { event: string; handler: string; receipt?: boolean }[];
-    blockHandlers?: unknown[];
-    callHandlers?: unknown[];
     file: string;
   };
+}
+
+/**
+ * What the runner runs, key by key, as graph-node's manifest spells it. Anything else (block and call handlers,
+ * `receipt: true`, declared `calls`, topic filters, `endBlock`, grafting, features, file data sources, other
+ * chains) is refused by name when the subgraph loads: ignoring it would index something else than graph-node.
+ */
+const SUPPORTED = {
+  manifest: ["specVersion", "schema", "dataSources", "templates", "description", "repository"],
+  dataSource: ["kind", "name", "network", "source", "mapping"],
+  template: ["kind", "name", "network", "source", "mapping"],
+  source: ["address", "abi", "startBlock"],
+  templateSource: ["abi"],
+  mapping: ["kind", "apiVersion", "language", "entities", "abis", "eventHandlers", "file"],
+  eventHandler: ["event", "handler"],
+  kinds: ["ethereum/contract", "ethereum"],
+};
+
+export class UnsupportedManifestFeatureError extends Error {
+  constructor(
+    readonly where: string,
+    readonly feature: string,
+  ) {
+    super(`${where}: \`${feature}\` is not supported by the FlexGrid subgraph runner (graph-node runs it)`);
+    this.name = "UnsupportedManifestFeatureError";
+  }
+}
+
+function refuseUnknownKeys(where: string, value: unknown, allowed: string[]): void {
+  if (typeof value !== "object" || value === null) return;
+  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new UnsupportedManifestFeatureError(where, key);
+}
+
+/** Refuses every manifest feature the runner would otherwise ignore, naming it. */
+export function checkManifestSupported(manifest: Record<string, unknown>): void {
+  refuseUnknownKeys("subgraph.yaml", manifest, SUPPORTED.manifest);
+  const entries = [
+    ...((manifest.dataSources as ManifestDataSource[] | undefined) ?? []).map((d) => ({ d, template: false })),
+    ...((manifest.templates as ManifestDataSource[] | undefined) ?? []).map((d) => ({ d, template: true })),
+  ];
+  for (const { d, template } of entries) {
+    const where = `${template ? "template" : "data source"} ${d.name}`;
+    if (!SUPPORTED.kinds.includes(d.kind)) throw new UnsupportedManifestFeatureError(where, `kind: ${d.kind}`);
+    refuseUnknownKeys(where, d, template ? SUPPORTED.template : SUPPORTED.dataSource);
+    refuseUnknownKeys(`${where} source`, d.source, template ? SUPPORTED.templateSource : SUPPORTED.source);
+    refuseUnknownKeys(`${where} mapping`, d.mapping, SUPPORTED.mapping);
+    for (const h of d.mapping.eventHandlers ?? []) {
+      refuseUnknownKeys(`${where} handler ${h.handler}`, h, SUPPORTED.eventHandler);
+    }
+  }
 }
 
 function formatParam(p: AbiParameter): string {
@@ -122,26 +187,29 @@ export interface LoadedSubgraph {
   dir: string;
   schema: SchemaModel;
   dataSources: DataSource[];
-  /** Lower-case contract address -> data sources watching it. */
+  /** The manifest's templates, by name. */
+  templates: Map<string, DataSourceTemplate>;
+  /** Data sources created from templates so far (in creation order). */
+  dynamic: DataSource[];
+  /** Lower-case contract address -> data sources watching it (the manifest's and the dynamic ones). */
   byAddress: Map<string, DataSource[]>;
 }
 
-/** Reads `<buildDir>/subgraph.yaml` as `graph build` writes it. Templates and block/call handlers are rejected. */
+/**
+ * Reads `<buildDir>/subgraph.yaml` as `graph build` writes it: event handlers of contract data sources and
+ * templates. Every other feature is refused by name (checkManifestSupported).
+ */
 export function loadSubgraph(buildDir: string): LoadedSubgraph {
-  const manifest = parseYaml(readFileSync(path.join(buildDir, "subgraph.yaml"), "utf8")) as {
+  const raw = parseYaml(readFileSync(path.join(buildDir, "subgraph.yaml"), "utf8")) as Record<string, unknown>;
+  checkManifestSupported(raw);
+  const manifest = raw as unknown as {
     schema: { file: string };
     dataSources: ManifestDataSource[];
-    templates?: unknown[];
+    templates?: ManifestDataSource[];
   };
   const schema = parseSchema(readFileSync(path.join(buildDir, manifest.schema.file), "utf8"));
   const modules = new Map<string, WebAssembly.Module>();
-  const dataSources: DataSource[] = [];
-  for (const ds of manifest.dataSources) {
-    if (ds.kind !== "ethereum/contract" && ds.kind !== "ethereum")
-      throw new Error(`data source kind ${ds.kind} not supported`);
-    // UNFINISHED: block handlers, call handlers and data source templates are not run by the runner.
-    if (ds.mapping.blockHandlers?.length || ds.mapping.callHandlers?.length)
-      throw new Error(`${ds.name}: only event handlers are supported by the runner`);
+  const load = (ds: ManifestDataSource): DataSourceTemplate => {
     const abis = new Map<string, Abi>();
     for (const a of ds.mapping.abis)
       abis.set(a.name, JSON.parse(readFileSync(path.join(buildDir, a.file), "utf8")) as Abi);
@@ -162,24 +230,52 @@ export function loadSubgraph(buildDir: string): LoadedSubgraph {
       module = new WebAssembly.Module(readFileSync(wasmPath));
       modules.set(wasmPath, module);
     }
-    dataSources.push({
-      name: ds.name,
-      network: ds.network,
+    return { name: ds.name, network: ds.network, abis, handlers, module };
+  };
+  const dataSources: DataSource[] = manifest.dataSources.map((ds) => {
+    if (!ds.source.address) throw new UnsupportedManifestFeatureError(`data source ${ds.name}`, "no source.address");
+    return {
+      ...load(ds),
       address: ds.source.address.toLowerCase() as Hex,
       startBlock: ds.source.startBlock ?? 0,
-      abis,
-      handlers,
-      module,
-    });
-  }
-  const byAddress = new Map<string, DataSource[]>();
-  for (const ds of dataSources) byAddress.set(ds.address, [...(byAddress.get(ds.address) ?? []), ds]);
-  return { dir: buildDir, schema, dataSources, byAddress };
+      context: {},
+    };
+  });
+  const templates = new Map((manifest.templates ?? []).map((t) => [t.name, load(t)]));
+  const subgraph: LoadedSubgraph = { dir: buildDir, schema, dataSources, templates, dynamic: [], byAddress: new Map() };
+  indexAddresses(subgraph);
+  return subgraph;
+}
+
+/** Rebuilds the address index over the manifest's data sources and the dynamic ones. */
+export function indexAddresses(subgraph: LoadedSubgraph): void {
+  subgraph.byAddress.clear();
+  for (const ds of [...subgraph.dataSources, ...subgraph.dynamic])
+    subgraph.byAddress.set(ds.address, [...(subgraph.byAddress.get(ds.address) ?? []), ds]);
+}
+
+/** The data source a template instantiation stands for. */
+export function instantiateTemplate(subgraph: LoadedSubgraph, record: DynamicDataSourceRecord): DataSource {
+  const template = subgraph.templates.get(record.template);
+  if (!template) throw new MappingError(`no data source template named \`${record.template}\``);
+  return {
+    ...template,
+    address: record.address.toLowerCase() as Hex,
+    startBlock: record.block,
+    context: record.context,
+    template: record.template,
+  };
+}
+
+/** Makes the subgraph watch exactly these dynamic data sources (after a load, a creation or a rollback). */
+export function setDynamicDataSources(subgraph: LoadedSubgraph, records: readonly DynamicDataSourceRecord[]): void {
+  subgraph.dynamic = records.map((r) => instantiateTemplate(subgraph, r));
+  indexAddresses(subgraph);
 }
 
 /** Matches a log to the handlers of the data sources watching its address. */
 export function matchLog(
-  subgraph: LoadedSubgraph,
+  subgraph: Pick<LoadedSubgraph, "byAddress">,
   log: ChainLog,
   blockNumber: number,
 ): { dataSource: DataSource; handler: EventHandler }[] {
@@ -221,15 +317,16 @@ const MAX_REUSED_MEMORY_BYTES = 16 * 1024 * 1024;
 /** Runs handlers against a store; owns the per-trigger WASM instances. */
 export class MappingRunner {
   private memory: AscMemory | null = null;
+  /** Reusable instances per WASM module (a template's clones share theirs). */
   private readonly instances = new Map<
-    DataSource,
+    WebAssembly.Module,
     { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory }
   >();
   private environment: HostEnvironment | null = null;
   /** Triggers run per `DataSource.handler` (for logs, the benchmark and the handler-coverage test). */
   readonly handled = new Map<string, number>();
   /** Import objects per data source, bound to this runner's current instance and environment. */
-  private readonly importsByDataSource = new Map<DataSource, WebAssembly.Imports>();
+  private readonly importsByModule = new Map<WebAssembly.Module, WebAssembly.Imports>();
 
   constructor(
     readonly subgraph: LoadedSubgraph,
@@ -245,7 +342,7 @@ export class MappingRunner {
   ) {}
 
   private instance(ds: DataSource): { exports: AscExports & Record<string, (ptr: number) => void>; memory: AscMemory } {
-    const cached = this.instances.get(ds);
+    const cached = this.instances.get(ds.module);
     if (cached && !this.freshInstancePerTrigger && cached.exports.memory.buffer.byteLength <= MAX_REUSED_MEMORY_BYTES)
       return cached;
     const instance = new WebAssembly.Instance(ds.module, this.imports(ds));
@@ -253,12 +350,12 @@ export class MappingRunner {
     const fresh = { exports, memory: new AscMemory(exports) };
     this.memory = fresh.memory;
     exports._start?.();
-    this.instances.set(ds, fresh);
+    this.instances.set(ds.module, fresh);
     return fresh;
   }
 
   private imports(ds: DataSource): WebAssembly.Imports {
-    let imports = this.importsByDataSource.get(ds);
+    let imports = this.importsByModule.get(ds.module);
     if (!imports) {
       imports = createHostImports(
         ds.module,
@@ -268,7 +365,7 @@ export class MappingRunner {
         },
         () => this.environment!,
       );
-      this.importsByDataSource.set(ds, imports);
+      this.importsByModule.set(ds.module, imports);
     }
     return imports;
   }
@@ -281,7 +378,22 @@ export class MappingRunner {
       store: this.store,
       logger: this.logger,
       caller: this.caller,
-      dataSource: { address: ds.address, network: ds.network, context: {} },
+      dataSource: { address: ds.address, network: ds.network, context: ds.context },
+      createDataSource: (template, params, context) => {
+        // graph-node: the template must exist and its one parameter is the contract address.
+        if (!this.subgraph.templates.has(template))
+          throw new MappingError(`Failed to create data source from name \`${template}\`: no template with this name`);
+        const address = params[0];
+        if (params.length !== 1 || !/^0x[0-9a-fA-F]{40}$/.test(address ?? ""))
+          throw new MappingError(`Failed to create data source \`${template}\`: expected one address, got ${params}`);
+        if (!this.store.createDataSource) throw new MappingError("this store cannot create data sources");
+        this.store.createDataSource({
+          template,
+          address: address.toLowerCase() as Hex,
+          block: Number(block.number),
+          context,
+        });
+      },
     };
     try {
       const { exports, memory } = this.instance(ds);
@@ -294,7 +406,7 @@ export class MappingRunner {
       this.handled.set(key, (this.handled.get(key) ?? 0) + 1);
     } catch (error) {
       // A failed handler may leave the instance's memory half-written: never reuse it.
-      this.instances.delete(ds);
+      this.instances.delete(ds.module);
       if (error instanceof MappingError) throw error;
       // WASM traps (unreachable, out of bounds) are deterministic handler failures too.
       throw new MappingError(`${ds.name}.${handler.handler} failed: ${(error as Error).message}`);

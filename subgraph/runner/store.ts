@@ -3,8 +3,10 @@
 // reorg rolls back by deleting and reopening versions.
 import type { Db } from "./db";
 import type { HostStore } from "./host";
+import type { DynamicDataSourceRecord } from "./mapping";
 import type { SchemaModel } from "./schema";
-import type { EntityData } from "./values";
+import { MappingError } from "./values";
+import type { EntityData, StoredValue } from "./values";
 
 export interface IndexedBlock {
   number: number;
@@ -39,6 +41,13 @@ CREATE TABLE IF NOT EXISTS indexed_blocks (
   parent_hash TEXT NOT NULL,
   timestamp BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dynamic_data_sources (
+  seq BIGINT PRIMARY KEY,
+  template TEXT NOT NULL,
+  address TEXT NOT NULL,
+  block BIGINT NOT NULL,
+  context JSONB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runner_meta (
   key TEXT PRIMARY KEY,
   value JSONB NOT NULL
@@ -51,8 +60,14 @@ export class EntityStore implements HostStore {
   private overlay = new Map<string, { entity: string; id: string; data: EntityData | null }>();
   private pending: Version[] = [];
   private pendingBlocks: IndexedBlock[] = [];
+  /** Data sources created from templates: committed ones (in order), those of the open block, unflushed ones. */
+  private dynamic: DynamicDataSourceRecord[] = [];
+  private overlayDataSources: DynamicDataSourceRecord[] = [];
+  private pendingDataSources: DynamicDataSourceRecord[] = [];
   private blockNumber = -1;
   private latest: IndexedBlock | null = null;
+  /** The last block whose changes are in SQL: what queries may see (`latest` runs ahead until the flush). */
+  private persisted: IndexedBlock | null = null;
 
   constructor(
     readonly db: Db,
@@ -82,6 +97,30 @@ export class EntityStore implements HostStore {
           timestamp: Number(last.timestamp),
         }
       : null;
+    this.persisted = this.latest;
+    const sources = await this.db.query<{ template: string; address: string; block: string; context: EntityData }>(
+      "SELECT template, address, block, context FROM dynamic_data_sources ORDER BY seq",
+    );
+    this.dynamic = sources.map((r) => ({
+      template: r.template,
+      address: r.address as DynamicDataSourceRecord["address"],
+      block: Number(r.block),
+      context: r.context,
+    }));
+  }
+
+  /** Data sources created from templates by committed blocks, in creation order. */
+  dynamicDataSources(): readonly DynamicDataSourceRecord[] {
+    return this.dynamic;
+  }
+
+  /** Data sources created by the block being processed so far. */
+  dataSourcesCreatedInBlock(): readonly DynamicDataSourceRecord[] {
+    return this.overlayDataSources;
+  }
+
+  createDataSource(record: DynamicDataSourceRecord): void {
+    this.overlayDataSources.push(record);
   }
 
   private table(entity: string): Map<string, EntityData> {
@@ -96,6 +135,11 @@ export class EntityStore implements HostStore {
   /** The last block whose changes are part of the state (indexed, maybe not yet flushed). */
   latestBlock(): IndexedBlock | null {
     return this.latest;
+  }
+
+  /** The last block written to SQL; `_meta` and `block:` queries never go past it. */
+  persistedBlock(): IndexedBlock | null {
+    return this.persisted;
   }
 
   async blockHash(number: number): Promise<string | null> {
@@ -122,11 +166,16 @@ export class EntityStore implements HostStore {
   set(entity: string, id: string, data: EntityData): void {
     const model = this.schema.entities.get(entity);
     if (model?.immutable && (this.current.get(entity)?.has(id) ?? false))
-      throw new Error(`Immutable entity ${entity}[${id}] can not be modified`);
+      throw new MappingError(`Immutable entity ${entity}[${id}] can not be modified`);
     this.overlay.set(`${entity}\u0000${id}`, { entity, id, data });
   }
 
   remove(entity: string, id: string): void {
+    const model = this.schema.entities.get(entity);
+    if (model?.immutable && this.get(entity, id) !== null)
+      throw new MappingError(
+        `entities of type \`${entity}\` can not be deleted since they are immutable. Entity ids are [${id}]`,
+      );
     this.overlay.set(`${entity}\u0000${id}`, { entity, id, data: null });
   }
 
@@ -158,12 +207,14 @@ export class EntityStore implements HostStore {
 
   beginBlock(number: number): void {
     this.overlay.clear();
+    this.overlayDataSources = [];
     this.blockNumber = number;
   }
 
   /** Drops the changes of a block whose handler failed, as graph-node does not commit a failed block. */
   discardBlock(): void {
     this.overlay.clear();
+    this.overlayDataSources = [];
   }
 
   commitBlock(block: IndexedBlock): void {
@@ -172,11 +223,16 @@ export class EntityStore implements HostStore {
     for (const change of this.overlay.values()) {
       const table = this.table(change.entity);
       const replaces = table.has(change.id);
+      // graph-node writes no version for a save that changes nothing (nor for removing what does not exist).
+      if (change.data ? sameEntity(table.get(change.id), change.data) : !replaces) continue;
       if (change.data) table.set(change.id, change.data);
       else table.delete(change.id);
       this.pending.push({ entity: change.entity, id: change.id, block: block.number, data: change.data, replaces });
     }
     this.overlay.clear();
+    this.dynamic = [...this.dynamic, ...this.overlayDataSources];
+    this.pendingDataSources.push(...this.overlayDataSources);
+    this.overlayDataSources = [];
     this.pendingBlocks.push(block);
     this.latest = block;
   }
@@ -192,8 +248,10 @@ export class EntityStore implements HostStore {
     if (this.pending.length === 0 && this.pendingBlocks.length === 0) return;
     const versions = this.pending;
     const blocks = this.pendingBlocks;
+    const sources = this.pendingDataSources;
     this.pending = [];
     this.pendingBlocks = [];
+    this.pendingDataSources = [];
     // Collapse the batch: per entity, the versions in block order; each closes the one before it.
     const byKey = new Map<string, Version[]>();
     for (const v of versions) {
@@ -230,6 +288,18 @@ export class EntityStore implements HostStore {
       });
     }
     await this.db.transaction(async (tx) => {
+      if (sources.length)
+        await tx.query(
+          `INSERT INTO dynamic_data_sources (seq, template, address, block, context)
+           SELECT (SELECT COALESCE(max(seq), 0) FROM dynamic_data_sources) + n, t, a, b, c::jsonb
+             FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS s(t, a, b, c, n)`,
+          [
+            sources.map((d) => d.template),
+            sources.map((d) => d.address),
+            sources.map((d) => String(d.block)),
+            sources.map((d) => JSON.stringify(d.context)),
+          ],
+        );
       if (close.entity.length)
         await tx.query(
           `UPDATE entity_versions e SET block_end = c.block
@@ -257,6 +327,7 @@ export class EntityStore implements HostStore {
           ],
         );
     });
+    if (blocks.length) this.persisted = blocks[blocks.length - 1];
   }
 
   /** Undoes every block above `number` (a reorg): versions started later go, versions closed later reopen. */
@@ -266,6 +337,7 @@ export class EntityStore implements HostStore {
       await tx.query("DELETE FROM entity_versions WHERE block_start > $1", [number]);
       await tx.query("UPDATE entity_versions SET block_end = NULL WHERE block_end > $1", [number]);
       await tx.query("DELETE FROM indexed_blocks WHERE number > $1", [number]);
+      await tx.query("DELETE FROM dynamic_data_sources WHERE block > $1", [number]);
     });
     await this.reload();
   }
@@ -286,4 +358,20 @@ export class EntityStore implements HostStore {
   counts(): Record<string, number> {
     return Object.fromEntries([...this.current].map(([k, v]) => [k, v.size]));
   }
+}
+
+function sameValue(a: StoredValue | undefined, b: StoredValue | undefined): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x, b[i]));
+  }
+  return (a ?? null) === (b ?? null);
+}
+
+/** Whether two versions of an entity hold the same values (a missing field and null are the same). */
+function sameEntity(current: EntityData | undefined, next: EntityData): boolean {
+  if (!current) return false;
+  for (const key of new Set([...Object.keys(current), ...Object.keys(next)]))
+    if (!sameValue(current[key], next[key])) return false;
+  return true;
 }

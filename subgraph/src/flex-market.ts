@@ -211,19 +211,20 @@ export function handleOfferSubmitted(event: OfferSubmitted): void {
   offer.createdAt = event.block.timestamp;
   const steps = p.steps;
   let total = 0;
-  let minPrice = i32.MAX_VALUE;
+  // Prices are uint32 on chain: kept as BigInt, since toI32 would wrap those above 2^31 negative.
+  let minPrice = BigInt.zero();
   for (let i = 0; i < steps.length; i++) {
     const step = new OfferStep(offer.id + "-" + i.toString());
     step.offer = offer.id;
     step.index = i;
     step.quantityKw = steps[i].quantityKw.toI32();
-    step.priceMilliEurPerKw = steps[i].priceMilliEurPerKw.toI32();
+    step.priceMilliEurPerKw = steps[i].priceMilliEurPerKw;
     step.save();
     total += step.quantityKw;
-    if (step.priceMilliEurPerKw < minPrice) minPrice = step.priceMilliEurPerKw;
+    if (i == 0 || steps[i].priceMilliEurPerKw.lt(minPrice)) minPrice = steps[i].priceMilliEurPerKw;
   }
   offer.maxQuantityKw = total;
-  offer.minPriceMilliEurPerKw = steps.length > 0 ? minPrice : 0;
+  offer.minPriceMilliEurPerKw = minPrice;
   offer.save();
 
   const agg = aggregator(aggregatorAddress);
@@ -287,7 +288,7 @@ export function handleAwardsPosted(event: AwardsPosted): void {
     award.request = a.requestId.toString();
     award.slotIndex = a.slotIndex;
     award.quantityKw = a.quantityKw.toI32();
-    award.priceMilliEurPerKw = a.priceMilliEurPerKw.toI32();
+    award.priceMilliEurPerKw = a.priceMilliEurPerKw;
     award.verdict = "Pending";
     award.createdAt = event.block.timestamp;
     award.save();

@@ -2,6 +2,7 @@
 import { Bytes, ethereum } from "@graphprotocol/graph-ts";
 import {
   BaselineSubmitted,
+  DayAheadGateClosureRecorded,
   PodDeregistered,
   PodMappedToPom,
   PodQualificationChanged,
@@ -9,7 +10,7 @@ import {
   PodUpdated,
   PodRegisteredDataStruct,
 } from "../generated/PodRegistry/PodRegistry";
-import { Baseline, Pod, PodChange } from "../generated/schema";
+import { Baseline, DayAheadGateClosure, Pod, PodChange } from "../generated/schema";
 import { aggregator, dailyKpi, enumName, eventId, platform, pom, QUALIFICATIONS, VOLTAGE_LEVELS } from "./common";
 
 function change(event: ethereum.Event, pod: Bytes, kind: string): PodChange {
@@ -155,4 +156,14 @@ export function handleBaselineSubmitted(event: BaselineSubmitted): void {
   const kpi = dailyKpi(day);
   kpi.baselineSubmissions = kpi.baselineSubmissions + 1;
   kpi.save();
+}
+
+/** The calendar recorded (or moved) the day-ahead gate closure of a market day: baselines freeze from then. */
+export function handleDayAheadGateClosureRecorded(event: DayAheadGateClosureRecorded): void {
+  const day = event.params.day.toI32();
+  const closure = new DayAheadGateClosure(day.toString());
+  closure.day = day;
+  closure.gateClosureTime = event.params.gateClosureTime;
+  closure.updatedAt = event.block.timestamp;
+  closure.save();
 }

@@ -2,6 +2,7 @@
 import { Address } from "@graphprotocol/graph-ts";
 import { PodSchemeChanged, SchemeCreated } from "../generated/RemunerationSchemeFactory/RemunerationSchemeFactory";
 import { Pod, RemunerationScheme } from "../generated/schema";
+import { RemunerationScheme as RemunerationSchemeTemplate } from "../generated/templates";
 import { aggregator } from "./common";
 
 export function handleSchemeCreated(event: SchemeCreated): void {
@@ -14,6 +15,8 @@ export function handleSchemeCreated(event: SchemeCreated): void {
   scheme.createdAt = event.block.timestamp;
   scheme.save();
   aggregator(p.aggregator).save();
+  // Watch the clone's own events (PodEnrolled, PodWithdrawn) from this block on.
+  RemunerationSchemeTemplate.create(p.scheme);
 }
 
 export function handlePodSchemeChanged(event: PodSchemeChanged): void {

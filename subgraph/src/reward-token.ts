@@ -4,7 +4,8 @@ import { Transfer } from "../generated/RewardToken/RewardToken";
 import { TokenHolder, TokenTransfer } from "../generated/schema";
 import { eventId, platform } from "./common";
 
-function holder(address: Bytes): TokenHolder {
+/** The holder of `address`, created with a zero balance (also used by the settlement for the wallets it pays). */
+export function holder(address: Bytes): TokenHolder {
   let h = TokenHolder.load(address);
   if (h == null) {
     h = new TokenHolder(address);
@@ -16,12 +17,17 @@ function holder(address: Bytes): TokenHolder {
 export function handleTransfer(event: Transfer): void {
   const p = event.params;
   const zero = Address.zero();
-  const from = holder(p.from);
-  const to = holder(p.to);
-  if (!p.from.equals(zero)) from.balance = from.balance.minus(p.value);
-  if (!p.to.equals(zero)) to.balance = to.balance.plus(p.value);
-  from.save();
-  to.save();
+  if (p.from.equals(p.to)) {
+    // A self-transfer moves nothing: loading the holder twice and saving both copies would count the value twice.
+    holder(p.from).save();
+  } else {
+    const from = holder(p.from);
+    const to = holder(p.to);
+    if (!p.from.equals(zero)) from.balance = from.balance.minus(p.value);
+    if (!p.to.equals(zero)) to.balance = to.balance.plus(p.value);
+    from.save();
+    to.save();
+  }
 
   const transfer = new TokenTransfer(eventId(event));
   transfer.from = p.from;

@@ -3,6 +3,7 @@
 import { AwardSettled, SettlementPosted } from "../generated/Settlement/Settlement";
 import { Award, AwardSettlement, SettlementBatch, Session } from "../generated/schema";
 import { dailyKpi, eventId } from "./common";
+import { holder } from "./reward-token";
 
 export function handleSettlementPosted(event: SettlementPosted): void {
   const batch = new SettlementBatch(eventId(event));
@@ -21,6 +22,8 @@ export function handleAwardSettled(event: AwardSettled): void {
   settlement.award = id;
   settlement.session = p.sessionId.toString();
   settlement.pod = p.podId;
+  // The wallet is linked to its token holder; a penalty with nothing minted may come before any transfer to it.
+  holder(p.wallet).save();
   settlement.wallet = p.wallet;
   settlement.deliveredW = p.deliveredW;
   settlement.effectivenessBps = p.effectivenessBps;

@@ -49,8 +49,12 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
 
   it("ran every event handler of the manifest at least once", () => {
     // A voided session needs a wrong clearing proven by a challenge: mappings.test.ts runs that handler instead.
-    const elsewhere = new Set(["MeritOrderChallenge.handleSessionResultVoided"]);
-    const declared = runner.subgraph.dataSources
+    // A withdrawal from a scheme is run from synthetic logs there too.
+    const elsewhere = new Set([
+      "MeritOrderChallenge.handleSessionResultVoided",
+      "RemunerationScheme.handlePodWithdrawn",
+    ]);
+    const declared = [...runner.subgraph.dataSources, ...runner.subgraph.templates.values()]
       .flatMap((ds) => [...ds.handlers.values()].map((h) => `${ds.name}.${h.handler}`))
       .filter((name) => !elsewhere.has(name));
     const missing = declared.filter((name) => !runner.mappings.handled.has(name));
@@ -155,12 +159,12 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
       expect(o.status).to.equal(["None", "Active", "Cancelled", "Replaced"][Number(view.status)]);
       expect(o.curveHash).to.equal(view.curveHash);
       expect(o.maxQuantityKw).to.equal(Number(view.maxQuantityKw));
-      expect(o.minPriceMilliEurPerKw).to.equal(Number(view.minPriceMilliEurPerKw));
+      expect(o.minPriceMilliEurPerKw).to.equal(view.minPriceMilliEurPerKw.toString());
     }
     expect((session.offers as Row[])[1].replacedBy).to.deep.equal({ offerId: "3" });
     expect((session.offers as Row[])[0].steps).to.deep.equal([
-      { quantityKw: 100, priceMilliEurPerKw: 40_000 },
-      { quantityKw: 50, priceMilliEurPerKw: 60_000 },
+      { quantityKw: 100, priceMilliEurPerKw: "40000" },
+      { quantityKw: 50, priceMilliEurPerKw: "60000" },
     ]);
   });
 
@@ -179,7 +183,7 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
         request: { requestId: a.requestId.toString() },
         slotIndex: Number(a.slotIndex),
         quantityKw: Number(a.quantityKw),
-        priceMilliEurPerKw: Number(a.priceMilliEurPerKw),
+        priceMilliEurPerKw: a.priceMilliEurPerKw.toString(),
         verdict: ["Pending", "Ok", "Ko", "Partial"][Number(a.verdict)],
         finalQuantityKw: Number(a.finalQuantityKw),
         reasonCode: Number(a.reasonCode),
@@ -266,7 +270,7 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
 
   it("serves settlements, remuneration schemes and token balances as the contracts hold them", async () => {
     const d = await q(
-      `{ awardSettlements(orderBy: id) { award { awardIndex } wallet deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur } settlementBatches { itemCount session { id } } tokenHolders(where: { balance_gt: "0" }, orderBy: id) { id balance } platform(id: "flexgrid") { tokenSupply } remunerationSchemes(orderBy: createdAt) { id toleranceBps pods { code } } }`,
+      `{ awardSettlements(orderBy: id) { award { awardIndex } wallet { id balance } deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur } settlementBatches { itemCount session { id } } tokenHolders(where: { balance_gt: "0" }, orderBy: id) { id balance } platform(id: "flexgrid") { tokenSupply } remunerationSchemes(orderBy: createdAt) { id toleranceBps pods { code } } }`,
     );
     const settlements = d.awardSettlements as Row[];
     expect(settlements.length).to.equal(3);
@@ -281,7 +285,10 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
       0n,
     );
     expect(minted).to.equal(await platform.token.totalSupply());
-    expect(settlements.map((st) => st.wallet)).to.deep.equal(platform.customers.map((c) => c.address.toLowerCase()));
+    // The wallet links to its token holder, whose balance is what the settlement minted.
+    expect(settlements.map((st) => (st.wallet as Row).id)).to.deep.equal(
+      platform.customers.map((c) => c.address.toLowerCase()),
+    );
     const schemes = d.remunerationSchemes as Row[];
     expect(schemes.map((x) => x.id)).to.deep.equal(day.schemes.map((a) => a.toLowerCase()));
     expect((schemes[1].pods as Row[]).map((x) => x.code)).to.deep.equal([POD_CODES[2]]);
@@ -290,6 +297,32 @@ describe("FlexGrid subgraph end to end (in-process Hardhat chain)", function () 
       const pod = (await q(`{ pod(id: "${id}") { scheme { id } } }`)).pod as Row;
       expect((pod.scheme as Row).id).to.equal(onChain.toLowerCase());
     }
+  });
+
+  it("indexes the scheme clones' own events through the RemunerationScheme template", async () => {
+    const d = await q(
+      `{ remunerationSchemes(orderBy: createdAt) { id enrolments(orderBy: timestamp) { kind pod { id } wallet { id } } } pods(where: { status: Registered }, orderBy: index) { id wallet { id } } }`,
+    );
+    const schemes = d.remunerationSchemes as Row[];
+    expect(schemes.map((x) => (x.enrolments as Row[]).length)).to.deep.equal([2, 1]);
+    expect(runner.subgraph.dynamic.map((ds) => ds.address)).to.deep.equal(day.schemes.map((a) => a.toLowerCase()));
+    for (const pod of d.pods as Row[]) {
+      const scheme = await platform.factory.schemeOfPod(pod.id as string);
+      if (scheme === hre.ethers.ZeroAddress) {
+        expect(pod.wallet).to.equal(null);
+        continue;
+      }
+      const wallet = await (await hre.ethers.getContractAt("RemunerationScheme", scheme)).walletOf(pod.id as string);
+      expect((pod.wallet as Row).id).to.equal(wallet.toLowerCase());
+    }
+  });
+
+  it("indexes the day-ahead gate closures the calendar recorded", async () => {
+    const d = await q(`{ dayAheadGateClosures { day gateClosureTime } }`);
+    const closures = d.dayAheadGateClosures as Row[];
+    expect(closures.length).to.be.greaterThan(0);
+    for (const c of closures)
+      expect(c.gateClosureTime).to.equal((await platform.registry.dayAheadGateClosureOf(c.day as number)).toString());
   });
 
   it("answers a bad field and a bad filter with graph-node's errors", async () => {

@@ -1,5 +1,5 @@
-// The runner against a chain over HTTP JSON-RPC: ethereum.call through the synchronous RPC worker, and the query
-// API served over HTTP as graph-node serves it.
+// The runner against a chain over HTTP JSON-RPC: ethereum.call through the synchronous RPC worker, and indexing
+// through a node that answers batches (the follower batches its block requests).
 import type { Server } from "node:http";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -9,7 +9,6 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Hex } from "viem";
 import { loadSubgraph } from "../mapping";
 import { rpcCaller, startSubgraphRunner } from "../service";
-import type { SubgraphRunner } from "../service";
 import { SyncRpc } from "../sync-rpc";
 import { ensureSubgraphBuilt } from "./build-helper";
 
@@ -32,13 +31,17 @@ describe("subgraph runner over HTTP JSON-RPC", function () {
     // The in-process Hardhat chain behind an HTTP JSON-RPC endpoint, like a node the runner would use.
     const app = express();
     app.use(express.json());
-    app.post("/", async (req, res) => {
-      const { id, method, params } = req.body as { id: number; method: string; params: unknown[] };
+    // Single requests and JSON-RPC batches (the runner batches its block requests), as a node answers them.
+    const answer = async ({ id, method, params }: { id: number; method: string; params: unknown[] }) => {
       try {
-        res.json({ jsonrpc: "2.0", id, result: await hre.network.provider.send(method, params) });
+        return { jsonrpc: "2.0", id, result: await hre.network.provider.send(method, params) };
       } catch (error) {
-        res.json({ jsonrpc: "2.0", id, error: { code: -32000, message: (error as Error).message } });
+        return { jsonrpc: "2.0", id, error: { code: -32000, message: (error as Error).message } };
       }
+    };
+    app.post("/", async (req, res) => {
+      const body = req.body as Parameters<typeof answer>[0] | Parameters<typeof answer>[0][];
+      res.json(Array.isArray(body) ? await Promise.all(body.map(answer)) : await answer(body));
     });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -127,60 +130,19 @@ describe("subgraph runner over HTTP JSON-RPC", function () {
     });
   });
 
-  describe("HTTP query API", () => {
-    let runner: SubgraphRunner;
-
-    before(async () => {
-      runner = await startSubgraphRunner({
-        buildDir: buildDir(),
-        rpcUrl,
-        port: 0,
-        addresses: { Probe: { address: CONTRACT } },
-      });
-      await runner.sync();
+  it("indexes through a JSON-RPC node, batching its block requests", async () => {
+    const runner = await startSubgraphRunner({
+      buildDir: buildDir(),
+      rpcUrl,
+      addresses: { Probe: { address: CONTRACT } },
     });
-
-    after(async () => {
-      await runner.stop();
-    });
-
-    const post = async (body: unknown, url = runner.url!) => {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-      return {
-        status: res.status,
-        body: (await res.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] },
-      };
-    };
-
-    it("serves queries at /subgraphs/name/flexgrid with variables", async () => {
+    try {
       const head = Number(await hre.network.provider.send("eth_blockNumber", []));
-      const { status, body } = await post({
-        query: "query($n: Int) { probes(first: $n) { id } _meta { block { number } } }",
-        variables: { n: 5 },
-      });
-      expect(status).to.equal(200);
-      expect(body).to.deep.equal({ data: { probes: [], _meta: { block: { number: head } } } });
-    });
-
-    it("answers GET requests too", async () => {
-      const res = await fetch(`${runner.url}?query=${encodeURIComponent("{ owners { id } }")}`);
-      expect(await res.json()).to.deep.equal({ data: { owners: [] } });
-    });
-
-    it("returns graph-node's validation error for a bad field", async () => {
-      const { body } = await post({ query: "{ probes { id colour } }" });
-      expect(body.errors?.map((e) => e.message)).to.deep.equal(['Cannot query field "colour" on type "Probe".']);
-      expect(body.data).to.equal(undefined);
-    });
-
-    it("answers 404 for another subgraph name", async () => {
-      const { status, body } = await post({ query: "{ probes { id } }" }, runner.url!.replace(/flexgrid$/, "other"));
-      expect(status).to.equal(404);
-      expect(body.errors?.[0].message).to.equal("subgraph `other` not found");
-    });
+      expect(await runner.sync()).to.equal(head);
+      const meta = await runner.query.execute(`{ _meta { block { number } } }`);
+      expect(meta.data).to.deep.equal({ _meta: { block: { number: head } } });
+    } finally {
+      await runner.stop();
+    }
   });
 });
