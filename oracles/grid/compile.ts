@@ -248,7 +248,7 @@ function compileBranches(
   const kvOf = (busId: string) => network.buses[busIndex.get(busId)!].nominalKv;
   const baseCurrentA = (kv: number) => (baseMva * 1000) / (Math.sqrt(3) * kv);
   let k = 0;
-  const stamp = (r: number, x: number, bTotal: number, tap: number, shiftRad: number) => {
+  const stamp = (r: number, x: number, bTotal: number, tap: number, shiftRad: number, gTotal = 0) => {
     // MATPOWER's branch model: series admittance ys, total charging b, complex tap on the from side.
     const den = r * r + x * x;
     const ysRe = r / den;
@@ -256,7 +256,7 @@ function compileBranches(
     const tRe = tap * Math.cos(shiftRad);
     const tIm = tap * Math.sin(shiftRad);
     const tap2 = tap * tap;
-    out.yttRe[k] = ysRe;
+    out.yttRe[k] = ysRe + gTotal / 2;
     out.yttIm[k] = ysIm + bTotal / 2;
     out.yffRe[k] = out.yttRe[k] / tap2;
     out.yffIm[k] = out.yttIm[k] / tap2;
@@ -285,10 +285,13 @@ function compileBranches(
   for (const tr of transformers) {
     const z = (tr.vkPercent / 100) * (baseMva / tr.ratedMva);
     const r = (tr.vkrPercent / 100) * (baseMva / tr.ratedMva);
-    const x = Math.sqrt(Math.max(z * z - r * r, 0));
-    stamp(r, x, 0, tr.tapRatio, (tr.shiftDeg * Math.PI) / 180);
+    // A negative vk is a negative series reactance (star-point branches of three-winding transformers, some
+    // MATPOWER cases): keep its sign.
+    const x = Math.sign(z || 1) * Math.sqrt(Math.max(z * z - r * r, 0));
     const hvKv = kvOf(tr.hvBus);
     const lvKv = kvOf(tr.lvBus);
+    const zBaseLv = (lvKv * lvKv) / baseMva;
+    stamp(r, x, tr.bMicroS * 1e-6 * zBaseLv, tr.tapRatio, (tr.shiftDeg * Math.PI) / 180, tr.gMicroS * 1e-6 * zBaseLv);
     out.id.push(tr.id);
     out.kind.push("transformer");
     out.fromBus.push(tr.hvBus);
@@ -297,8 +300,9 @@ function compileBranches(
     out.toNode[k] = busNode[busIndex.get(tr.lvBus)!];
     out.baseCurrentFromA[k] = baseCurrentA(hvKv);
     out.baseCurrentToA[k] = baseCurrentA(lvKv);
-    out.limitFromA[k] = (tr.ratedMva * 1000) / (Math.sqrt(3) * hvKv);
-    out.limitToA[k] = (tr.ratedMva * 1000) / (Math.sqrt(3) * lvKv);
+    const limitMva = tr.limitMva ?? tr.ratedMva;
+    out.limitFromA[k] = (limitMva * 1000) / (Math.sqrt(3) * hvKv);
+    out.limitToA[k] = (limitMva * 1000) / (Math.sqrt(3) * lvKv);
     k++;
   }
   return out;

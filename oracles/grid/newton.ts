@@ -240,6 +240,24 @@ export function solveSubnetwork(
   };
 }
 
+/**
+ * Makes a PV node a PQ node for the next solves (a generator at its reactive limit); returns a function that
+ * restores it. The block pattern is unchanged (a PV node's block only has an identity Q row), so the symbolic
+ * factorisation stays valid.
+ */
+export function releaseVoltage(sub: Subnetwork, i: number): () => void {
+  const { type, isPv, vIndex, thetaIndex } = sub;
+  if (type[i] !== NodeType.PV) throw new Error(`node ${i} of ${sub.name} is not a PV node`);
+  type[i] = NodeType.PQ;
+  isPv[i] = 0;
+  vIndex[i] = thetaIndex[i] + 1;
+  return () => {
+    type[i] = NodeType.PV;
+    isPv[i] = 1;
+    vIndex[i] = -1;
+  };
+}
+
 /** P and Q injected into the network at one local node for a given state (slack and PV outputs). */
 export function powerAt(sub: Subnetwork, state: VoltageState, i: number): { p: number; q: number } {
   const node = sub.nodes[i];

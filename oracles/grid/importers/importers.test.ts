@@ -4,8 +4,7 @@ import { parseMatpowerCase } from "./matpower";
 import { parsePandapowerJson } from "./pandapower";
 import { parseCase } from "./load";
 import { solvePowerFlow } from "../powerflow";
-import { GridImportError } from "../errors";
-import { ValidationError } from "../../../protocol/src/errors";
+import { GridImportError, GridValidationError } from "../errors";
 
 const matpowerInPu = `
 mpc.baseMVA = 10;
@@ -30,6 +29,7 @@ describe("parseMatpowerCase", () => {
     const inOhms =
       matpowerInPu.replace("0.1 0.06", "100 60") +
       `
+define_constants;
 Vbase = mpc.bus(1, BASE_KV) * 1e3;
 Sbase = mpc.baseMVA * 1e6;
 mpc.branch(:, [BR_R BR_X]) = mpc.branch(:, [BR_R BR_X]) / (Vbase^2 / Sbase);
@@ -159,6 +159,6 @@ describe("parsePandapowerJson", () => {
 describe("parseCase", () => {
   it("rejects a FlexGrid model with a bad field, naming the field", () => {
     const bad = JSON.stringify({ buses: [{ id: "A", nominalKv: -20 }], slacks: [{ bus: "A" }] });
-    expect(() => parseCase(bad, "bad.json")).to.throw(ValidationError, /buses\.0\.nominalKv/);
+    expect(() => parseCase(bad, "bad.json")).to.throw(GridValidationError, /buses\.0\.nominalKv/);
   });
 });
