@@ -35,6 +35,8 @@ export const lineSchema = z.object({
   xOhm: finite,
   /** Total shunt susceptance (pi model, split half at each end), in microsiemens. */
   bMicroS: finite.default(0),
+  /** Total shunt conductance (pi model, split half at each end), in microsiemens (pandapower's g_us_per_km). */
+  gMicroS: finite.default(0),
   /** Thermal limit in amperes; 0 or absent means no limit. */
   ampacityA: finite.nonnegative().optional(),
   lengthKm: finite.nonnegative().optional(),
@@ -60,6 +62,12 @@ export const transformerSchema = z.object({
   bMicroS: finite.default(0),
   /** Shunt conductance (iron losses) in µS referred to the LV bus, half at each end. */
   gMicroS: finite.default(0),
+  /**
+   * Extra shunt admittance at the LV end only (µS, referred to the LV bus): the asymmetry of the pi equivalent of a
+   * T-model transformer (pandapower's g_asym, b_asym), so the LV end holds (g + gAsym)/2 + j(b + bAsym)/2.
+   */
+  gAsymMicroS: finite.default(0),
+  bAsymMicroS: finite.default(0),
   /** A network equivalent (e.g. a three-winding star branch in a MATPOWER case): vk and vkr may be negative. */
   equivalent: z.boolean().default(false),
   /** Thermal limit in MVA when it differs from ratedMva; 0 means no limit (MATPOWER's rateA = 0). */

@@ -217,8 +217,7 @@ export function nodeInjections(compiled: CompiledNetwork, powers: ElementPowers)
 
 export function flatState(compiled: CompiledNetwork): VoltageState {
   const vm = new Float64Array(compiled.nodeCount).fill(1);
-  const va = new Float64Array(compiled.nodeCount);
-  for (const sub of compiled.subnetworks) for (const node of sub.nodes) va[node] = sub.slackAngleRad;
+  const va = compiled.flatAngle.slice();
   return { vm, va };
 }
 

@@ -145,14 +145,18 @@ describe("parsePandapowerJson", () => {
     expect(a.totals.lossKw).to.be.above(0);
   });
 
-  it("takes a line out of service when its line switch is open", () => {
+  it("drops a line that an open switch leaves feeding only an empty bus, and refuses one that leaves a load unsupplied", () => {
     const network = parsePandapowerJson({
       ...records,
       switch: [{ bus: 2, element: 1, et: "l", closed: false }],
       load: [records.load[0]],
       sgen: [],
     });
-    expect(network.lines[1].inService).to.equal(false);
+    expect(network.lines.map((l) => l.id)).to.deep.equal(["line-0"]);
+    expect(network.buses.map((b) => b.id)).to.not.include("3");
+    expect(() =>
+      parsePandapowerJson({ ...records, switch: [{ bus: 2, element: 1, et: "l", closed: false }], sgen: [] }),
+    ).to.throw(GridImportError, /load-1.*unsupplied/);
   });
 });
 
