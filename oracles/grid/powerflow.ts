@@ -153,6 +153,29 @@ export interface ElementPowers {
   genQ: Float64Array;
 }
 
+const isArrayLike = (v: unknown): v is ArrayLike<number> => typeof (v as ArrayLike<number>).length === "number";
+
+/** Loads' model values as typed arrays, built once per compiled network. */
+const loadModels = new WeakMap<
+  CompiledNetwork,
+  { pKw: Float64Array; tanPhi: Float64Array; qFixed: Float64Array; inService: Uint8Array }
+>();
+function loadModelOf(compiled: CompiledNetwork) {
+  let model = loadModels.get(compiled);
+  if (!model) {
+    const loads = compiled.network.loads;
+    model = {
+      pKw: Float64Array.from(loads, (l) => l.pKw),
+      // q/p as the model gives it, so a load given only P keeps its power factor (same arithmetic order as q·p/p).
+      tanPhi: Float64Array.from(loads, (l) => (l.pKw !== 0 ? l.qKvar / l.pKw : 0)),
+      qFixed: Float64Array.from(loads, (l) => l.qKvar),
+      inService: Uint8Array.from(loads, (l) => (l.inService ? 1 : 0)),
+    };
+    loadModels.set(compiled, model);
+  }
+  return model;
+}
+
 export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = {}): ElementPowers {
   const { network } = compiled;
   const loadP = new Float64Array(network.loads.length);
@@ -160,14 +183,26 @@ export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = 
   const genP = new Float64Array(network.generators.length);
   const genQ = new Float64Array(network.generators.length);
   const loads = network.loads;
-  for (let i = 0; i < loads.length; i++) {
-    const load = loads[i];
-    if (!load.inService) continue;
-    const pKw = valueFor(slot.loadsKw, i, load.id) ?? load.pKw;
-    loadP[i] = pKw;
-    // A load given only P keeps its power factor.
-    loadQ[i] = valueFor(slot.loadsKvar, i, load.id) ?? (load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar);
-  }
+  const model = loadModelOf(compiled);
+  const pGiven = slot.loadsKw;
+  if (pGiven && isArrayLike(pGiven) && slot.loadsKvar === undefined) {
+    // The batch's common case (96 forecast arrays): no id lookups, no objects touched.
+    const { pKw: modelP, tanPhi, qFixed, inService } = model;
+    for (let i = 0; i < loadP.length; i++) {
+      if (inService[i] === 0) continue;
+      const pKw = pGiven[i] ?? modelP[i];
+      loadP[i] = pKw;
+      loadQ[i] = modelP[i] !== 0 ? tanPhi[i] * pKw : qFixed[i];
+    }
+  } else
+    for (let i = 0; i < loads.length; i++) {
+      const load = loads[i];
+      if (!load.inService) continue;
+      const pKw = valueFor(slot.loadsKw, i, load.id) ?? load.pKw;
+      loadP[i] = pKw;
+      // A load given only P keeps its power factor.
+      loadQ[i] = valueFor(slot.loadsKvar, i, load.id) ?? (load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar);
+    }
   const generators = network.generators;
   for (let i = 0; i < generators.length; i++) {
     const gen = generators[i];
@@ -247,7 +282,12 @@ export function solveCompiled(
         ? caseState(compiled)
         : flatState(compiled);
   const injections = nodeInjections(compiled, powers);
-  const newton = { tolerancePu, maxIterations, linearSolver: options.linearSolver };
+  const newton = {
+    tolerancePu,
+    maxIterations,
+    linearSolver: options.linearSolver,
+    reuseFactorisation: options.start === "warm" && options.initialState !== undefined,
+  };
   const reports = compiled.subnetworks.map((sub) => solveSubnetwork(compiled, sub, injections, state, newton));
   let hits: PowerFlowResult["reactiveLimitHits"] = [];
   if ((options.reactiveLimits ?? "enforce") === "enforce" && compiled.network.generators.some(hasReactiveLimit))
