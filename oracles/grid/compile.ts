@@ -33,6 +33,8 @@ export interface CompiledBranches {
   /** Current limits at each end in A; 0 = none. */
   limitFromA: Float64Array;
   limitToA: Float64Array;
+  /** Phase shift of the branch in radians (to-end voltage lags the from end by it at no load). */
+  shiftRad: Float64Array;
 }
 
 export interface Subnetwork {
@@ -88,6 +90,11 @@ export interface CompiledNetwork {
   loadNode: Int32Array;
   generatorBus: Int32Array;
   generatorNode: Int32Array;
+  /**
+   * Flat-start angle per node: the slack angle minus the phase shifts of the transformers on the way from the
+   * slack (a 150° HV/MV transformer puts the MV side near −150°; starting at 0° there would not converge).
+   */
+  flatAngle: Float64Array;
   /** Per-bus voltage limits from the model (NaN: use the solve options' band). */
   busVMin: Float64Array;
   busVMax: Float64Array;
@@ -190,6 +197,7 @@ export function compileNetwork(network: Network): CompiledNetwork {
     (g, i) => g.pod !== undefined && podGenerators.set(g.pod, [...(podGenerators.get(g.pod) ?? []), i]),
   );
   return {
+    flatAngle: flatStartAngles(nodeCount, branches, subnetworks, slackNodes),
     busVMin: Float64Array.from(network.buses, (b) => b.vMinPu ?? NaN),
     busVMax: Float64Array.from(network.buses, (b) => b.vMaxPu ?? NaN),
     loadBus,
@@ -212,6 +220,50 @@ export function compileNetwork(network: Network): CompiledNetwork {
     branches,
     subnetworks,
   };
+}
+
+/** Breadth-first from each slack over in-service branches, accumulating phase shifts. */
+function flatStartAngles(
+  nodeCount: number,
+  branches: CompiledBranches,
+  subnetworks: Subnetwork[],
+  slackNodes: number[],
+): Float64Array {
+  const angle = new Float64Array(nodeCount);
+  const seen = new Uint8Array(nodeCount);
+  const start = new Int32Array(nodeCount + 1);
+  for (let k = 0; k < branches.count; k++) {
+    start[branches.fromNode[k] + 1]++;
+    start[branches.toNode[k] + 1]++;
+  }
+  for (let i = 0; i < nodeCount; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, nodeCount);
+  const edge = new Int32Array(2 * branches.count);
+  for (let k = 0; k < branches.count; k++) {
+    edge[fill[branches.fromNode[k]]++] = k;
+    edge[fill[branches.toNode[k]]++] = k;
+  }
+  const queue = new Int32Array(nodeCount);
+  subnetworks.forEach((sub, s) => {
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = slackNodes[s];
+    seen[slackNodes[s]] = 1;
+    angle[slackNodes[s]] = sub.slackAngleRad;
+    while (head < tail) {
+      const n = queue[head++];
+      for (let p = start[n]; p < start[n + 1]; p++) {
+        const k = edge[p];
+        const forward = branches.fromNode[k] === n;
+        const other = forward ? branches.toNode[k] : branches.fromNode[k];
+        if (seen[other]) continue;
+        seen[other] = 1;
+        angle[other] = angle[n] + (forward ? -branches.shiftRad[k] : branches.shiftRad[k]);
+        queue[tail++] = other;
+      }
+    }
+  });
+  return angle;
 }
 
 function compileBranches(
@@ -244,22 +296,33 @@ function compileBranches(
     baseCurrentToA: f64(),
     limitFromA: f64(),
     limitToA: f64(),
+    shiftRad: f64(),
   };
   const kvOf = (busId: string) => network.buses[busIndex.get(busId)!].nominalKv;
   const baseCurrentA = (kv: number) => (baseMva * 1000) / (Math.sqrt(3) * kv);
   let k = 0;
-  const stamp = (r: number, x: number, bTotal: number, tap: number, shiftRad: number) => {
-    // MATPOWER's branch model: series admittance ys, total charging b, complex tap on the from side.
+  const stamp = (
+    r: number,
+    x: number,
+    bTotal: number,
+    tap: number,
+    shiftRad: number,
+    gTotal = 0,
+    gAsym = 0,
+    bAsym = 0,
+  ) => {
+    // MATPOWER's branch model: series admittance ys, total charging g + jb, complex tap on the from side; the
+    // to end may hold an extra shunt (pandapower's asymmetric pi equivalent of a T-model transformer).
     const den = r * r + x * x;
     const ysRe = r / den;
     const ysIm = -x / den;
     const tRe = tap * Math.cos(shiftRad);
     const tIm = tap * Math.sin(shiftRad);
     const tap2 = tap * tap;
-    out.yttRe[k] = ysRe;
-    out.yttIm[k] = ysIm + bTotal / 2;
-    out.yffRe[k] = out.yttRe[k] / tap2;
-    out.yffIm[k] = out.yttIm[k] / tap2;
+    out.yttRe[k] = ysRe + (gTotal + gAsym) / 2;
+    out.yttIm[k] = ysIm + (bTotal + bAsym) / 2;
+    out.yffRe[k] = (ysRe + gTotal / 2) / tap2;
+    out.yffIm[k] = (ysIm + bTotal / 2) / tap2;
     // yft = -ys / conj(t), ytf = -ys / t
     out.yftRe[k] = -(ysRe * tRe - ysIm * tIm) / tap2;
     out.yftIm[k] = -(ysIm * tRe + ysRe * tIm) / tap2;
@@ -269,7 +332,7 @@ function compileBranches(
   for (const line of lines) {
     const kv = kvOf(line.from);
     const zBase = (kv * kv) / baseMva;
-    stamp(line.rOhm / zBase, line.xOhm / zBase, line.bMicroS * 1e-6 * zBase, 1, 0);
+    stamp(line.rOhm / zBase, line.xOhm / zBase, line.bMicroS * 1e-6 * zBase, 1, 0, line.gMicroS * 1e-6 * zBase);
     out.id.push(line.id);
     out.kind.push("line");
     out.fromBus.push(line.from);
@@ -285,10 +348,24 @@ function compileBranches(
   for (const tr of transformers) {
     const z = (tr.vkPercent / 100) * (baseMva / tr.ratedMva);
     const r = (tr.vkrPercent / 100) * (baseMva / tr.ratedMva);
-    const x = Math.sqrt(Math.max(z * z - r * r, 0));
-    stamp(r, x, 0, tr.tapRatio, (tr.shiftDeg * Math.PI) / 180);
+    // A negative vk is a negative series reactance (star-point branches of three-winding transformers, some
+    // MATPOWER cases): keep its sign.
+    const x = Math.sign(z || 1) * Math.sqrt(Math.max(z * z - r * r, 0));
     const hvKv = kvOf(tr.hvBus);
     const lvKv = kvOf(tr.lvBus);
+    const zBaseLv = (lvKv * lvKv) / baseMva;
+    out.shiftRad[k] = (tr.shiftDeg * Math.PI) / 180;
+    const y = (microS: number) => microS * 1e-6 * zBaseLv;
+    stamp(
+      r,
+      x,
+      y(tr.bMicroS),
+      tr.tapRatio,
+      (tr.shiftDeg * Math.PI) / 180,
+      y(tr.gMicroS),
+      y(tr.gAsymMicroS),
+      y(tr.bAsymMicroS),
+    );
     out.id.push(tr.id);
     out.kind.push("transformer");
     out.fromBus.push(tr.hvBus);
@@ -297,8 +374,9 @@ function compileBranches(
     out.toNode[k] = busNode[busIndex.get(tr.lvBus)!];
     out.baseCurrentFromA[k] = baseCurrentA(hvKv);
     out.baseCurrentToA[k] = baseCurrentA(lvKv);
-    out.limitFromA[k] = (tr.ratedMva * 1000) / (Math.sqrt(3) * hvKv);
-    out.limitToA[k] = (tr.ratedMva * 1000) / (Math.sqrt(3) * lvKv);
+    const limitMva = tr.limitMva ?? tr.ratedMva;
+    out.limitFromA[k] = (limitMva * 1000) / (Math.sqrt(3) * hvKv);
+    out.limitToA[k] = (limitMva * 1000) / (Math.sqrt(3) * lvKv);
     k++;
   }
   return out;

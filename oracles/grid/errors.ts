@@ -1,8 +1,42 @@
-// Typed errors of the grid engine: each names the element or the case so a person can fix the model.
-import { FlexGridError } from "../../protocol/src/errors";
+// Typed errors of the grid engine: each names the element or the case so a person can fix the model. The physics
+// depends on no other FlexGrid package, so it has its own small base class; every error carries a stable `code`
+// (as the protocol's FlexGridError does) so a caller can map it to its own error handling.
+import type { ZodType } from "zod";
+
+/** Base of every error the grid engine throws. */
+export class GridError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A case or model failed its schema; the message lists every bad field by its path. */
+export class GridValidationError extends GridError {
+  constructor(
+    readonly what: string,
+    readonly issues: string[],
+  ) {
+    super(`invalid ${what}: ${issues.join("; ")}`, "VALIDATION");
+  }
+}
+
+/** Parses `input` with `schema`; throws a GridValidationError naming `what` and each bad field. */
+export function parseGridInput<T>(schema: ZodType<T>, input: unknown, what: string): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    return `${path}: ${issue.message}`;
+  });
+  throw new GridValidationError(what, issues);
+}
 
 /** The network model breaks a rule (unknown bus, negative impedance, island without slack, ...). */
-export class GridModelError extends FlexGridError {
+export class GridModelError extends GridError {
   constructor(
     message: string,
     readonly element: string,
@@ -13,14 +47,14 @@ export class GridModelError extends FlexGridError {
 }
 
 /** A case file (MATPOWER .m, pandapower JSON, FlexGrid JSON) could not be read. */
-export class GridImportError extends FlexGridError {
+export class GridImportError extends GridError {
   constructor(message: string) {
     super(message, "GRID_IMPORT");
   }
 }
 
 /** Newton–Raphson did not reach the tolerance; the answer is not returned as if it were right. */
-export class PowerFlowDivergedError extends FlexGridError {
+export class PowerFlowDivergedError extends GridError {
   constructor(
     readonly subnetwork: string,
     readonly iterations: number,
@@ -37,7 +71,7 @@ export class PowerFlowDivergedError extends FlexGridError {
 }
 
 /** A zero (or vanishing) pivot in the sparse LU: the Jacobian is singular at this operating point. */
-export class SingularMatrixError extends FlexGridError {
+export class SingularMatrixError extends GridError {
   constructor(
     readonly pivotIndex: number,
     readonly pivotValue: number,
@@ -47,7 +81,7 @@ export class SingularMatrixError extends FlexGridError {
 }
 
 /** Forecast inputs that cannot give a meaningful figure (mismatched lengths, all-zero measurements). */
-export class ForecastInputError extends FlexGridError {
+export class ForecastInputError extends GridError {
   constructor(message: string) {
     super(message, "GRID_FORECAST_INPUT");
   }

@@ -1,7 +1,7 @@
 // The FlexGrid network model: buses, lines/cables, transformers, switches, loads and generators in physical
 // units, with the zod schema that every case file passes through once, at the boundary.
 import { z } from "zod";
-import { parseWith } from "../../protocol/src/errors";
+import { parseGridInput } from "./errors";
 
 const id = z.string().min(1);
 const finite = z.number().finite();
@@ -18,18 +18,25 @@ export const busSchema = z.object({
   /** Shunt admittance at 1 pu voltage, as MATPOWER's Gs/Bs (consumed kW, injected kvar). */
   shuntKw: finite.optional(),
   shuntKvar: finite.optional(),
+  /** A stored operating point (MATPOWER's VM/VA columns), used by the solve option start: "case". */
+  vStartPu: finite.positive().optional(),
+  angleStartDeg: finite.optional(),
 });
 
 export const lineSchema = z.object({
   id,
   from: id,
   to: id,
-  kind: z.enum(["cable", "overhead"]).default("cable"),
+  /** "equivalent": a network equivalent or series compensation (MATPOWER's transmission cases), whose R or X
+   * may be negative; any other kind must have R, X ≥ 0. */
+  kind: z.enum(["cable", "overhead", "equivalent"]).default("cable"),
   /** Series resistance and reactance of the whole line, in ohms. */
   rOhm: finite,
   xOhm: finite,
   /** Total shunt susceptance (pi model, split half at each end), in microsiemens. */
   bMicroS: finite.default(0),
+  /** Total shunt conductance (pi model, split half at each end), in microsiemens (pandapower's g_us_per_km). */
+  gMicroS: finite.default(0),
   /** Thermal limit in amperes; 0 or absent means no limit. */
   ampacityA: finite.nonnegative().optional(),
   lengthKm: finite.nonnegative().optional(),
@@ -48,6 +55,23 @@ export const transformerSchema = z.object({
   /** Off-nominal ratio on the HV side (1 = nominal); phase shift in degrees. */
   tapRatio: finite.positive().default(1),
   shiftDeg: finite.default(0),
+  /**
+   * Shunt susceptance of the pi model in µS referred to the LV bus, half at each end (MATPOWER's branch b; the
+   * magnetising branch of a pandapower transformer). Negative for an inductive magnetising current.
+   */
+  bMicroS: finite.default(0),
+  /** Shunt conductance (iron losses) in µS referred to the LV bus, half at each end. */
+  gMicroS: finite.default(0),
+  /**
+   * Extra shunt admittance at the LV end only (µS, referred to the LV bus): the asymmetry of the pi equivalent of a
+   * T-model transformer (pandapower's g_asym, b_asym), so the LV end holds (g + gAsym)/2 + j(b + bAsym)/2.
+   */
+  gAsymMicroS: finite.default(0),
+  bAsymMicroS: finite.default(0),
+  /** A network equivalent (e.g. a three-winding star branch in a MATPOWER case): vk and vkr may be negative. */
+  equivalent: z.boolean().default(false),
+  /** Thermal limit in MVA when it differs from ratedMva; 0 means no limit (MATPOWER's rateA = 0). */
+  limitMva: finite.nonnegative().optional(),
   inService: z.boolean().default(true),
 });
 
@@ -78,6 +102,12 @@ export const generatorSchema = z.object({
   qKvar: finite.default(0),
   /** When set, the generator holds its bus voltage (PV bus) and qKvar is an output. */
   vSetPu: finite.positive().optional(),
+  /**
+   * Reactive capability of a voltage-holding generator (kvar, generator convention). When the voltage set point
+   * needs more, the generator stops at its limit and its bus becomes a PQ bus (PV → PQ switching).
+   */
+  qMinKvar: finite.optional(),
+  qMaxKvar: finite.optional(),
   pod: z.string().optional(),
   kind: z.enum(["pv", "wind", "chp", "other"]).optional(),
   inService: z.boolean().default(true),
@@ -131,7 +161,7 @@ export type Network = z.infer<typeof networkSchema>;
 /** What a case file may omit (defaults filled in by the schema). */
 export type NetworkInput = z.input<typeof networkSchema>;
 
-/** Parses untrusted input into a Network; a ValidationError lists every bad field by its path. */
+/** Parses untrusted input into a Network; a GridValidationError lists every bad field by its path. */
 export function parseNetwork(input: unknown): Network {
-  return parseWith(networkSchema, input, "network model");
+  return parseGridInput(networkSchema, input, "network model");
 }

@@ -9,6 +9,12 @@ import { denseSolveInPlace } from "./sparse/dense";
 export interface NewtonOptions {
   tolerancePu: number;
   maxIterations: number;
+  /**
+   * Let the steps reuse the subnetwork's last factorised Jacobian while it still converges fast (the previous
+   * slot's, for a warm start): the answer is unchanged (convergence is judged on the true mismatch), only the
+   * number of factorisations drops.
+   */
+  reuseFactorisation?: boolean;
   /** "dense" solves each Newton step with a dense LU: only a benchmark reference, O(n³) per iteration. */
   linearSolver?: "sparse" | "dense";
 }
@@ -49,6 +55,8 @@ interface Work {
   jValue: Float64Array;
 }
 const works = new WeakMap<Subnetwork, Work>();
+/** Subnetworks whose stored factorisation (sub.lu) matches their current PV/PQ node types. */
+const validFactorisation = new WeakSet<Subnetwork>();
 function workOf(sub: Subnetwork): Work {
   let w = works.get(sub);
   if (!w) {
@@ -174,10 +182,13 @@ export function solveSubnetwork(
   setRectangular(w, n);
   let iterations = 0;
   let maxMismatch = Infinity;
+  let previousMismatch = Infinity;
   let worst = 0;
   let failure: string | undefined;
+  const sparse = options.linearSolver !== "dense";
   for (;;) {
-    evaluate(sub, w, w.jValue);
+    // Mismatch only: the Jacobian is filled below, and only when this step factorises a new one.
+    evaluate(sub, w, sparse ? undefined : w.jValue);
     maxMismatch = 0;
     for (let i = 0; i < n; i++) {
       const node = nodes[i];
@@ -208,9 +219,22 @@ export function solveSubnetwork(
     try {
       if (options.linearSolver === "dense") denseStep(sub, w);
       else {
-        sub.lu = numericBlockLu(sub.blockSymbolic, w.jValue, sub.lu);
-        blockLuSolve(sub.lu, w.mismatch, w.dx);
+        // A stale Jacobian is kept only while it still cuts the mismatch a thousandfold per step (the first step
+        // of a warm start, taken from the previous slot's operating point); otherwise factorise afresh.
+        const reuse =
+          options.reuseFactorisation === true &&
+          sub.lu !== undefined &&
+          validFactorisation.has(sub) &&
+          (iterations === 0 || maxMismatch < 1e-3 * previousMismatch);
+        if (!reuse) {
+          validFactorisation.delete(sub);
+          evaluate(sub, w, w.jValue);
+          sub.lu = numericBlockLu(sub.blockSymbolic, w.jValue, sub.lu);
+          validFactorisation.add(sub);
+        }
+        blockLuSolve(sub.lu!, w.mismatch, w.dx);
       }
+      previousMismatch = maxMismatch;
     } catch (error) {
       if (error instanceof SingularMatrixError) {
         failure = error.message;
@@ -237,6 +261,26 @@ export function solveSubnetwork(
     maxMismatchPu: maxMismatch,
     worstBus: compiled.nodeName[nodes[worst]],
     ...(failure ? { failure } : {}),
+  };
+}
+
+/**
+ * Makes a PV node a PQ node for the next solves (a generator at its reactive limit); returns a function that
+ * restores it. The block pattern is unchanged (a PV node's block only has an identity Q row), so the symbolic
+ * factorisation stays valid.
+ */
+export function releaseVoltage(sub: Subnetwork, i: number): () => void {
+  const { type, isPv, vIndex, thetaIndex } = sub;
+  if (type[i] !== NodeType.PV) throw new Error(`node ${i} of ${sub.name} is not a PV node`);
+  type[i] = NodeType.PQ;
+  isPv[i] = 0;
+  vIndex[i] = thetaIndex[i] + 1;
+  validFactorisation.delete(sub);
+  return () => {
+    validFactorisation.delete(sub);
+    type[i] = NodeType.PV;
+    isPv[i] = 1;
+    vIndex[i] = -1;
   };
 }
 

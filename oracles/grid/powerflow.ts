@@ -1,9 +1,16 @@
 // Public power-flow API: one solve (solvePowerFlow) or a day of 96 slots on one compiled network (solveBatch),
 // results per bus and branch in physical units, losses, and violations of ampacity and voltage limits.
-import { compileNetwork, type CompiledNetwork } from "./compile";
+import { compileNetwork, NodeType, type CompiledNetwork } from "./compile";
 import { GridModelError, PowerFlowDivergedError } from "./errors";
 import type { Network } from "./model";
-import { powerAt, solveSubnetwork, type ConvergenceReport, type Injections, type VoltageState } from "./newton";
+import {
+  powerAt,
+  releaseVoltage,
+  solveSubnetwork,
+  type ConvergenceReport,
+  type Injections,
+  type VoltageState,
+} from "./newton";
 
 export type { ConvergenceReport, Injections, VoltageState } from "./newton";
 
@@ -16,8 +23,11 @@ export interface PowerFlowOptions {
   /** Largest P/Q mismatch accepted, pu on the system base (MATPOWER's default 1e-8). */
   tolerancePu?: number;
   maxIterations?: number;
-  /** "flat" starts every PQ bus at 1 pu and the slack angle; "warm" starts from `initialState`. */
-  start?: "flat" | "warm";
+  /**
+   * "flat" starts every PQ bus at 1 pu and the slack angle; "warm" starts from `initialState`; "case" starts
+   * from the voltages stored in the model (buses' vStartPu/angleStartDeg, as MATPOWER's runpf does).
+   */
+  start?: "flat" | "warm" | "case";
   initialState?: VoltageState;
   /** Default voltage band when a bus gives none (default ±10 %). */
   voltageLimits?: VoltageLimits;
@@ -27,6 +37,13 @@ export interface PowerFlowOptions {
   detail?: "full" | "summary";
   /** Linear solver of the Newton steps: "sparse" (default) or "dense" (a benchmark reference only). */
   linearSolver?: "sparse" | "dense";
+  /**
+   * "enforce" (default): a voltage-holding generator whose reactive output leaves [qMinKvar, qMaxKvar] is held at
+   * the limit and its bus becomes PQ, then the subnetwork is solved again (MATPOWER's pf.enforce_q_lims = 1, all
+   * violators at once, no switching back; the slack is never limited). "ignore" solves with set points only
+   * (MATPOWER's default).
+   */
+  reactiveLimits?: "enforce" | "ignore";
 }
 
 export interface BusResult {
@@ -96,6 +113,8 @@ export interface PowerFlowResult {
   violations: Violation[];
   /** Node voltages, to warm-start the next solve of the same compiled network. */
   state: VoltageState;
+  /** Buses whose generators hit a reactive limit and stopped holding their voltage (PV → PQ), with the limit. */
+  reactiveLimitHits: { bus: string; limit: "min" | "max"; qKvar: number }[];
 }
 
 /** Per-slot changes to the network's loads and generators; anything not named keeps its model value. */
@@ -134,6 +153,29 @@ export interface ElementPowers {
   genQ: Float64Array;
 }
 
+const isArrayLike = (v: unknown): v is ArrayLike<number> => typeof (v as ArrayLike<number>).length === "number";
+
+/** Loads' model values as typed arrays, built once per compiled network. */
+const loadModels = new WeakMap<
+  CompiledNetwork,
+  { pKw: Float64Array; tanPhi: Float64Array; qFixed: Float64Array; inService: Uint8Array }
+>();
+function loadModelOf(compiled: CompiledNetwork) {
+  let model = loadModels.get(compiled);
+  if (!model) {
+    const loads = compiled.network.loads;
+    model = {
+      pKw: Float64Array.from(loads, (l) => l.pKw),
+      // q/p as the model gives it, so a load given only P keeps its power factor (same arithmetic order as q·p/p).
+      tanPhi: Float64Array.from(loads, (l) => (l.pKw !== 0 ? l.qKvar / l.pKw : 0)),
+      qFixed: Float64Array.from(loads, (l) => l.qKvar),
+      inService: Uint8Array.from(loads, (l) => (l.inService ? 1 : 0)),
+    };
+    loadModels.set(compiled, model);
+  }
+  return model;
+}
+
 export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = {}): ElementPowers {
   const { network } = compiled;
   const loadP = new Float64Array(network.loads.length);
@@ -141,14 +183,26 @@ export function elementPowers(compiled: CompiledNetwork, slot: SlotInjections = 
   const genP = new Float64Array(network.generators.length);
   const genQ = new Float64Array(network.generators.length);
   const loads = network.loads;
-  for (let i = 0; i < loads.length; i++) {
-    const load = loads[i];
-    if (!load.inService) continue;
-    const pKw = valueFor(slot.loadsKw, i, load.id) ?? load.pKw;
-    loadP[i] = pKw;
-    // A load given only P keeps its power factor.
-    loadQ[i] = valueFor(slot.loadsKvar, i, load.id) ?? (load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar);
-  }
+  const model = loadModelOf(compiled);
+  const pGiven = slot.loadsKw;
+  if (pGiven && isArrayLike(pGiven) && slot.loadsKvar === undefined) {
+    // The batch's common case (96 forecast arrays): no id lookups, no objects touched.
+    const { pKw: modelP, tanPhi, qFixed, inService } = model;
+    for (let i = 0; i < loadP.length; i++) {
+      if (inService[i] === 0) continue;
+      const pKw = pGiven[i] ?? modelP[i];
+      loadP[i] = pKw;
+      loadQ[i] = modelP[i] !== 0 ? tanPhi[i] * pKw : qFixed[i];
+    }
+  } else
+    for (let i = 0; i < loads.length; i++) {
+      const load = loads[i];
+      if (!load.inService) continue;
+      const pKw = valueFor(slot.loadsKw, i, load.id) ?? load.pKw;
+      loadP[i] = pKw;
+      // A load given only P keeps its power factor.
+      loadQ[i] = valueFor(slot.loadsKvar, i, load.id) ?? (load.pKw !== 0 ? (load.qKvar * pKw) / load.pKw : load.qKvar);
+    }
   const generators = network.generators;
   for (let i = 0; i < generators.length; i++) {
     const gen = generators[i];
@@ -198,9 +252,19 @@ export function nodeInjections(compiled: CompiledNetwork, powers: ElementPowers)
 
 export function flatState(compiled: CompiledNetwork): VoltageState {
   const vm = new Float64Array(compiled.nodeCount).fill(1);
-  const va = new Float64Array(compiled.nodeCount);
-  for (const sub of compiled.subnetworks) for (const node of sub.nodes) va[node] = sub.slackAngleRad;
+  const va = compiled.flatAngle.slice();
   return { vm, va };
+}
+
+/** The operating point stored in the model (flat where a bus stores none). */
+export function caseState(compiled: CompiledNetwork): VoltageState {
+  const state = flatState(compiled);
+  compiled.network.buses.forEach((bus, b) => {
+    const node = compiled.busNode[b];
+    if (bus.vStartPu !== undefined) state.vm[node] = bus.vStartPu;
+    if (bus.angleStartDeg !== undefined) state.va[node] = (bus.angleStartDeg * Math.PI) / 180;
+  });
+  return state;
 }
 
 /** Solves a compiled network for given element powers; the core of both the single and the batch API. */
@@ -214,15 +278,20 @@ export function solveCompiled(
   const state: VoltageState =
     options.start === "warm" && options.initialState
       ? { vm: options.initialState.vm.slice(), va: options.initialState.va.slice() }
-      : flatState(compiled);
+      : options.start === "case"
+        ? caseState(compiled)
+        : flatState(compiled);
   const injections = nodeInjections(compiled, powers);
-  const reports = compiled.subnetworks.map((sub) =>
-    solveSubnetwork(compiled, sub, injections, state, {
-      tolerancePu,
-      maxIterations,
-      linearSolver: options.linearSolver,
-    }),
-  );
+  const newton = {
+    tolerancePu,
+    maxIterations,
+    linearSolver: options.linearSolver,
+    reuseFactorisation: options.start === "warm" && options.initialState !== undefined,
+  };
+  const reports = compiled.subnetworks.map((sub) => solveSubnetwork(compiled, sub, injections, state, newton));
+  let hits: PowerFlowResult["reactiveLimitHits"] = [];
+  if ((options.reactiveLimits ?? "enforce") === "enforce" && compiled.network.generators.some(hasReactiveLimit))
+    hits = enforceReactiveLimits(compiled, powers, injections, state, reports, newton);
   const failed = reports.find((r) => !r.converged);
   if (failed && (options.onDivergence ?? "throw") === "throw")
     throw new PowerFlowDivergedError(
@@ -232,7 +301,77 @@ export function solveCompiled(
       failed.worstBus,
       failed.failure,
     );
-  return buildResult(compiled, powers, injections, state, reports, options);
+  const result = buildResult(compiled, powers, injections, state, reports, options);
+  result.reactiveLimitHits = hits;
+  return result;
+}
+
+const hasReactiveLimit = (g: Network["generators"][number]) =>
+  g.inService && g.vSetPu !== undefined && (g.qMinKvar !== undefined || g.qMaxKvar !== undefined);
+
+/**
+ * PV → PQ switching: after a converged solve, every PV node whose generators' reactive output is outside the sum
+ * of their limits is held at that limit as a PQ node and its subnetwork solved again, until none is outside.
+ * `reports` is updated in place; the compiled node types are restored before returning.
+ */
+function enforceReactiveLimits(
+  compiled: CompiledNetwork,
+  powers: ElementPowers,
+  injections: Injections,
+  state: VoltageState,
+  reports: ConvergenceReport[],
+  newton: { tolerancePu: number; maxIterations: number; linearSolver?: "sparse" | "dense" },
+): PowerFlowResult["reactiveLimitHits"] {
+  const scale = 1 / (1000 * compiled.baseMva);
+  // Per node: the PV generators' specified Q (replaced by the computed output) and their summed limits.
+  const qMin = new Map<number, number>();
+  const qMax = new Map<number, number>();
+  const specifiedQ = new Map<number, number>();
+  compiled.network.generators.forEach((g, i) => {
+    if (!g.inService || g.vSetPu === undefined) return;
+    const node = compiled.generatorNode[i];
+    qMin.set(node, (qMin.get(node) ?? 0) + (g.qMinKvar ?? -Infinity) * scale);
+    qMax.set(node, (qMax.get(node) ?? 0) + (g.qMaxKvar ?? Infinity) * scale);
+    specifiedQ.set(node, (specifiedQ.get(node) ?? 0) + powers.genQ[i] * scale);
+  });
+  const solveQ = injections.q.slice();
+  const restore: (() => void)[] = [];
+  const hits: PowerFlowResult["reactiveLimitHits"] = [];
+  try {
+    for (let round = 0; round < 50; round++) {
+      let changed = false;
+      compiled.subnetworks.forEach((sub, s) => {
+        if (!reports[s].converged) return;
+        let violated = false;
+        for (let i = 0; i < sub.nodes.length; i++) {
+          if (sub.type[i] !== NodeType.PV) continue;
+          const node = sub.nodes[i];
+          const lo = qMin.get(node);
+          const hi = qMax.get(node);
+          if (lo === undefined || hi === undefined) continue;
+          // Generator output = what the node injects minus the other (load, PQ generator) injections there.
+          const output = powerAt(sub, state, i).q - (injections.q[node] - specifiedQ.get(node)!);
+          const tolerance = 1e-9;
+          const limit = output > hi + tolerance ? hi : output < lo - tolerance ? lo : undefined;
+          if (limit === undefined) continue;
+          restore.push(releaseVoltage(sub, i));
+          solveQ[node] = injections.q[node] - specifiedQ.get(node)! + limit;
+          hits.push({ bus: compiled.nodeName[node], limit: limit === hi ? "max" : "min", qKvar: limit / scale });
+          violated = true;
+        }
+        if (violated) {
+          changed = true;
+          const previous = reports[s].iterations;
+          reports[s] = solveSubnetwork(compiled, sub, { p: injections.p, q: solveQ }, state, newton);
+          reports[s] = { ...reports[s], iterations: reports[s].iterations + previous };
+        }
+      });
+      if (!changed) break;
+    }
+  } finally {
+    for (const undo of restore.reverse()) undo();
+  }
+  return hits;
 }
 
 /** Compiles, validates and solves a network once. */
@@ -327,6 +466,7 @@ function buildResult(
     maxLoading: { branch: "", loadingPercent: NaN, currentA: NaN },
     violations: [],
     state,
+    reactiveLimitHits: [],
   };
   if (!converged) return empty;
   const full = (options.detail ?? "full") === "full";

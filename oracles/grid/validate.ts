@@ -67,7 +67,7 @@ export function validateNetwork(network: Network): void {
     const from = busOf("line", line.id, line.from);
     const to = busOf("line", line.id, line.to);
     if (from === to) throw new GridModelError(`line ${line.id} connects bus "${line.from}" to itself`, line.id);
-    if (line.rOhm < 0 || line.xOhm < 0)
+    if ((line.rOhm < 0 || line.xOhm < 0) && line.kind !== "equivalent")
       throw new GridModelError(
         `line ${line.id} has a negative impedance (r=${line.rOhm} ohm, x=${line.xOhm} ohm)`,
         line.id,
@@ -87,7 +87,10 @@ export function validateNetwork(network: Network): void {
     busOf("transformer", tr.id, tr.hvBus);
     busOf("transformer", tr.id, tr.lvBus);
     if (tr.hvBus === tr.lvBus) throw new GridModelError(`transformer ${tr.id} connects a bus to itself`, tr.id);
-    if (tr.vkPercent <= 0 || tr.vkrPercent < 0 || tr.vkrPercent > tr.vkPercent)
+    const impedanceOk = tr.equivalent
+      ? tr.vkPercent !== 0 && Math.abs(tr.vkrPercent) <= Math.abs(tr.vkPercent)
+      : tr.vkPercent > 0 && tr.vkrPercent >= 0 && tr.vkrPercent <= tr.vkPercent;
+    if (!impedanceOk)
       throw new GridModelError(
         `transformer ${tr.id} has a negative or zero impedance (vk=${tr.vkPercent} %, vkr=${tr.vkrPercent} %)`,
         tr.id,

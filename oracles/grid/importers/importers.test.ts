@@ -4,8 +4,7 @@ import { parseMatpowerCase } from "./matpower";
 import { parsePandapowerJson } from "./pandapower";
 import { parseCase } from "./load";
 import { solvePowerFlow } from "../powerflow";
-import { GridImportError } from "../errors";
-import { ValidationError } from "../../../protocol/src/errors";
+import { GridImportError, GridValidationError } from "../errors";
 
 const matpowerInPu = `
 mpc.baseMVA = 10;
@@ -30,6 +29,7 @@ describe("parseMatpowerCase", () => {
     const inOhms =
       matpowerInPu.replace("0.1 0.06", "100 60") +
       `
+define_constants;
 Vbase = mpc.bus(1, BASE_KV) * 1e3;
 Sbase = mpc.baseMVA * 1e6;
 mpc.branch(:, [BR_R BR_X]) = mpc.branch(:, [BR_R BR_X]) / (Vbase^2 / Sbase);
@@ -145,20 +145,24 @@ describe("parsePandapowerJson", () => {
     expect(a.totals.lossKw).to.be.above(0);
   });
 
-  it("takes a line out of service when its line switch is open", () => {
+  it("drops a line that an open switch leaves feeding only an empty bus, and refuses one that leaves a load unsupplied", () => {
     const network = parsePandapowerJson({
       ...records,
       switch: [{ bus: 2, element: 1, et: "l", closed: false }],
       load: [records.load[0]],
       sgen: [],
     });
-    expect(network.lines[1].inService).to.equal(false);
+    expect(network.lines.map((l) => l.id)).to.deep.equal(["line-0"]);
+    expect(network.buses.map((b) => b.id)).to.not.include("3");
+    expect(() =>
+      parsePandapowerJson({ ...records, switch: [{ bus: 2, element: 1, et: "l", closed: false }], sgen: [] }),
+    ).to.throw(GridImportError, /load-1.*unsupplied/);
   });
 });
 
 describe("parseCase", () => {
   it("rejects a FlexGrid model with a bad field, naming the field", () => {
     const bad = JSON.stringify({ buses: [{ id: "A", nominalKv: -20 }], slacks: [{ bus: "A" }] });
-    expect(() => parseCase(bad, "bad.json")).to.throw(ValidationError, /buses\.0\.nominalKv/);
+    expect(() => parseCase(bad, "bad.json")).to.throw(GridValidationError, /buses\.0\.nominalKv/);
   });
 });

@@ -50,7 +50,17 @@ export interface RomeOptions {
   secondarySubstations?: number;
   /** Share of feeders still at 8.4 kV (the rest are 20 kV). */
   share8kV4?: number;
+  /**
+   * One connected area instead of independent primary substations: the HV busbars are joined by a 150 kV ring and
+   * only the first one is a slack, so the whole network is a single subnetwork (the benchmark's hard case).
+   */
+  singleArea?: boolean;
+  /** Share of MV cable rows written to → from (as data exported from a GIS often is). */
+  reversedShare?: number;
 }
+
+/** The 150 kV station feeding a single-area network (its slack). */
+export const AREA_STATION = "AREA/150kV";
 
 const LOAD_KINDS = ["residential", "commercial", "industrial"] as const;
 
@@ -92,7 +102,29 @@ export function buildRomeNetwork(options: RomeOptions = {}): Network {
     const ps = `CP-RM-${String(p + 1).padStart(3, "0")}`;
     const hv = `${ps}/HV`;
     input.buses.push({ id: hv, nominalKv: 150 });
-    input.slacks!.push({ bus: hv, vPu: 1.0 });
+    if (!options.singleArea) input.slacks!.push({ bus: hv, vPu: 1.0 });
+    else {
+      // One area: every HV busbar fed from the area's 150 kV station by its own double-circuit line, and the
+      // busbars meshed by a ring of single lines (so the HV network is meshed, not radial).
+      const hvLine = (id: string, from: string, circuits: number, lengthKm: number) => ({
+        id,
+        from,
+        to: hv,
+        kind: "overhead" as const,
+        rOhm: (0.06 * lengthKm) / circuits,
+        xOhm: (0.4 * lengthKm) / circuits,
+        bMicroS: 2.8 * lengthKm * circuits,
+        ampacityA: 900 * circuits,
+        lengthKm,
+      });
+      if (p === 0) {
+        input.buses.push({ id: AREA_STATION, nominalKv: 150 });
+        input.slacks!.push({ bus: AREA_STATION, vPu: 1.02 });
+      }
+      input.lines!.push(hvLine(`${ps}/HV-feed`, AREA_STATION, 2, between(5, 15)));
+      if (p > 0)
+        input.lines!.push(hvLine(`${ps}/HV-ring`, `CP-RM-${String(p).padStart(3, "0")}/HV`, 1, between(4, 10)));
+    }
     input.primarySubstations!.push({ id: ps, hvBus: hv });
     const feeders = feederPs.map((owner, f) => (owner === p ? f : -1)).filter((f) => f >= 0);
     const lastTrunkByKv = new Map<number, string>();
@@ -151,7 +183,12 @@ export function buildRomeNetwork(options: RomeOptions = {}): Network {
               : "Al 3x1x150 mm2"
             : pick(["Al 3x1x95 mm2", "Cu 3x1x70 mm2", "Cu 3x35 mm2 (paper)"] as const);
           const id = s === 0 ? `${feeder}/head` : `${feeder}/L${s}`;
-          input.lines!.push(cableLine(id, parent, busOf[s], type, between(0.15, 0.6)));
+          const reversed = s > 0 && (options.reversedShare ?? 0) > 0 && random() < options.reversedShare!;
+          input.lines!.push(
+            reversed
+              ? cableLine(id, busOf[s], parent, type, between(0.15, 0.6))
+              : cableLine(id, parent, busOf[s], type, between(0.15, 0.6)),
+          );
         }
         input.feeders!.push({ id: feeder, primarySubstation: ps, headBranch: `${feeder}/head` });
         // Normally open tie to the previous feeder of the same busbar: a cable with an open switch at its end.
