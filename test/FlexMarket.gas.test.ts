@@ -14,6 +14,7 @@ import {
   singleSlotOffer,
   deltaRequest,
   registerQualifiedPod,
+  deploySchemeFor,
 } from "./helpers/platform";
 import { Direction, podId, pomId, Verdict } from "./helpers/units";
 
@@ -94,7 +95,7 @@ describe("FlexMarket gas", function () {
     measured.registerPod = await gasOf(
       p.registry.connect(p.aggregator).registerPod(podId("IT002E00000001"), podData()),
     );
-    const scheme = ethers.Wallet.createRandom().address;
+    const { scheme } = await deploySchemeFor(p);
     measured.registerPodWithScheme = await gasOf(
       p.registry.connect(p.aggregator).registerPod(podId("IT002E00000002"), podData({ remunerationScheme: scheme })),
     );
