@@ -71,10 +71,12 @@ describe("PodRegistry", function () {
     it("stores the remuneration scheme when one is given", async function () {
       const p = await loadFixture(deployPlatform);
       const { scheme } = await deploySchemeFor(p);
-      await expect(p.registry.connect(p.aggregator).registerPod(POD_A, podData({ remunerationScheme: scheme })))
-        .to.emit(p.registry, "RemunerationSchemeChanged")
-        .withArgs(POD_A, 1, scheme);
+      await p.registry.connect(p.aggregator).registerPod(POD_A, podData({ remunerationScheme: scheme }));
       expect((await p.registry.podData(POD_A)).remunerationScheme).to.equal(scheme);
+      // In force for sessions whose gate closes after this block, not before.
+      const now = BigInt(await time.latest());
+      expect(await p.registry.remunerationSchemeAt(1, now + 1n)).to.equal(scheme);
+      expect(await p.registry.remunerationSchemeAt(1, now)).to.equal(ethers.ZeroAddress);
     });
 
     it("refuses a scheme that is not the factory's, or owned by another aggregator", async function () {
@@ -343,7 +345,10 @@ describe("PodRegistry", function () {
     it("makes the market refuse a session while it is not the registry's calendar", async function () {
       const p = await loadFixture(withPod);
       const registry = await ethers.deployContract("PodRegistry", [await p.roles.getAddress()]);
-      const market = await ethers.deployContract("FlexMarket", [await p.roles.getAddress(), await registry.getAddress()]);
+      const market = await ethers.deployContract("FlexMarket", [
+        await p.roles.getAddress(),
+        await registry.getAddress(),
+      ]);
       await expect(createDayAheadSession({ ...p, registry, market }))
         .to.be.revertedWithCustomError(registry, "PodRegistryNotCalendar")
         .withArgs(await market.getAddress(), ethers.ZeroAddress);

@@ -15,9 +15,11 @@ import {
   validateAll,
   WRONG_AWARDS,
   createScheme,
+  POM,
   type SettlementFixture,
 } from "./settlement/fixture";
 import {
+  createDayAheadSession,
   deployOpenSession,
   deployPlatform,
   deltaRequest,
@@ -30,7 +32,7 @@ import {
   singleSlotOffer,
 } from "./helpers/platform";
 import { ROLES } from "./helpers/roles";
-import { DAY_SECONDS, Direction, SessionKind, SessionStatus } from "./helpers/units";
+import { Colour, DAY_SECONDS, Direction, perimeterId, SessionKind, SessionStatus } from "./helpers/units";
 
 const DATASET = ethers.id("certified readings of session 1");
 const DEFAULT = { toleranceBps: 3000, rewardShareBps: 10000, penaltyBps: 5000 };
@@ -81,7 +83,9 @@ describe("Security review (issue 16)", function () {
       // After gate closure the aggregator redirects 978's wallet: effective for later sessions only.
       await f.schemes.s1.connect(f.aggregator).enrolPod(POD.p978, f.customer2.address);
       await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
-      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [{ awardIndex: 0, deliveredW: 1_000_000n }]);
+      await f.settlement
+        .connect(f.marketOperator)
+        .settle(f.sessionId, DATASET, [{ awardIndex: 0, deliveredW: 1_000_000n }]);
       expect(await f.token.balanceOf(f.customer1.address)).to.equal(30_000_000n);
       expect(await f.token.balanceOf(f.customer2.address)).to.equal(0n);
       expect(await f.registry.remunerationSchemeAt(1, f.gateClosureTime)).to.equal(await f.schemes.s1.getAddress());
@@ -128,7 +132,9 @@ describe("Security review (issue 16)", function () {
       await validateAll(f, RIGHT_AWARDS.length);
       await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
       expect(await f.challenge.isFinal(f.sessionId)).to.equal(true);
-      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [{ awardIndex: 1, deliveredW: 100_000n }]);
+      await f.settlement
+        .connect(f.marketOperator)
+        .settle(f.sessionId, DATASET, [{ awardIndex: 1, deliveredW: 100_000n }]);
       // Award 1 of the corrected result is 796 (ACEAE_2, 100 kW at 0.03 = 3 EUR, 60 % share) to customer 3.
       expect(await f.token.balanceOf(f.customer3.address)).to.equal(1_800_000n);
     });
@@ -159,7 +165,9 @@ describe("Security review (issue 16)", function () {
       const offerA = await lastOfferId(f);
       await f.market
         .connect(f.aggregator2)
-        .submitOffer(singleSlotOffer(f.sessionId, POD_B, 40, Direction.Down, [{ quantityKw: 100, priceMilliEurPerKw: 5 }]));
+        .submitOffer(
+          singleSlotOffer(f.sessionId, POD_B, 40, Direction.Down, [{ quantityKw: 100, priceMilliEurPerKw: 5 }]),
+        );
       const offerB = await lastOfferId(f);
       await time.increaseTo(f.gateClosureTime);
       return { ...f, dsoRequest, offerA, offerB };
@@ -175,17 +183,23 @@ describe("Security review (issue 16)", function () {
     it("binds the offer curve: an award is paid at least its marginal step's price", async function () {
       const f = await loadFixture(curveFixture);
       await expect(
-        f.market.connect(f.marketOperator).postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 250, 10)]),
+        f.market
+          .connect(f.marketOperator)
+          .postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 250, 10)]),
       )
         .to.be.revertedWithCustomError(f.market, "FlexMarketAwardBelowMarginalPrice")
         .withArgs(f.offerA, 250, 10, 30);
-      await f.market.connect(f.marketOperator).postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 250, 30)]);
+      await f.market
+        .connect(f.marketOperator)
+        .postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 250, 30)]);
     });
 
     it("refuses a DSO award on a PoD outside the request's PoD set", async function () {
       const f = await loadFixture(curveFixture);
       await expect(
-        f.market.connect(f.marketOperator).postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerB, f.dsoRequest, 100, 5)]),
+        f.market
+          .connect(f.marketOperator)
+          .postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerB, f.dsoRequest, 100, 5)]),
       )
         .to.be.revertedWithCustomError(f.market, "FlexMarketAwardPodNotInRequest")
         .withArgs(f.dsoRequest, POD_B);
@@ -194,7 +208,9 @@ describe("Security review (issue 16)", function () {
     it("refuses an award above the request's price cap", async function () {
       const f = await loadFixture(curveFixture);
       await expect(
-        f.market.connect(f.marketOperator).postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 100, 101)]),
+        f.market
+          .connect(f.marketOperator)
+          .postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 100, 101)]),
       ).to.be.revertedWithCustomError(f.market, "FlexMarketAwardPriceOutOfRange");
     });
 
@@ -202,10 +218,71 @@ describe("Security review (issue 16)", function () {
       const f = await loadFixture(curveFixture);
       await f.roles.revokeRole(ROLES.AGGREGATOR, f.aggregator.address);
       await expect(
-        f.market.connect(f.marketOperator).postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 100, 10)]),
+        f.market
+          .connect(f.marketOperator)
+          .postAwards(f.sessionId, ethers.ZeroHash, [award(f.offerA, f.dsoRequest, 100, 10)]),
       )
         .to.be.revertedWithCustomError(f.market, "FlexMarketAggregatorRevoked")
         .withArgs(POD_A, f.aggregator.address);
+    });
+  });
+
+  describe("medium: dynamic traffic lights enforced", function () {
+    const MOSTACCIANO = perimeterId("Mostacciano");
+    const light = (slotIndex: number, colour: number, up: number, down: number) => ({
+      slotIndex,
+      colour,
+      capabilityUpKw: up,
+      capabilityDownKw: down,
+    });
+
+    it("refuses a TSO award on a PoD whose perimeter is red with zero capability that way", async function () {
+      const f = await loadFixture(deploySettlementFixture);
+      // Not reached by gate closure: a fresh session of the next day, a red light down on 978's feeder.
+      const day = f.day + 1;
+      const dayStartTime = f.dayStartTime + DAY_SECONDS;
+      const now = await time.latest();
+      await f.market
+        .connect(f.marketOperator)
+        .createSession(SessionKind.DayAhead, day, 0, dayStartTime, now + 10, dayStartTime - 3600);
+      const sessionId = await f.market.sessionCount();
+      await time.increaseTo(now + 10);
+      await f.trafficLight
+        .connect(f.dsoOracle)
+        .publishTrafficLights(sessionId, MOSTACCIANO, [light(SLOT, Colour.Red, 500, 0)]);
+      await f.market.connect(f.tso).submitTsoRequest(sessionId, POM, deltaRequest(SLOT, -300));
+      const requestId = await lastRequestId(f);
+      await f.market
+        .connect(f.aggregator)
+        .submitOffer(
+          singleSlotOffer(sessionId, POD.p978, SLOT, Direction.Down, [{ quantityKw: 300, priceMilliEurPerKw: 10 }]),
+        );
+      const offerId = await lastOfferId(f);
+      await time.increaseTo(dayStartTime - 3600);
+      const award = { offerId, requestId, slotIndex: SLOT, quantityKw: 300, priceMilliEurPerKw: 10 };
+      await expect(f.market.connect(f.marketOperator).postAwards(sessionId, ethers.ZeroHash, [award]))
+        .to.be.revertedWithCustomError(f.market, "FlexMarketAwardAboveTrafficLight")
+        .withArgs(POD.p978, SLOT, Direction.Down, 300, 0);
+    });
+
+    it("keeps a day-ahead light: a real-time session cannot overwrite it", async function () {
+      const p = await deployPlatform();
+      const s = await createDayAheadSession(p);
+      await p.trafficLight.connect(p.dso).definePerimeter(MOSTACCIANO, [POD_A]);
+      await time.increaseTo(s.openingTime);
+      await p.trafficLight
+        .connect(p.dsoOracle)
+        .publishTrafficLights(s.sessionId, MOSTACCIANO, [light(70, Colour.Red, 0, 0)]);
+      await p.market
+        .connect(p.marketOperator)
+        .createSession(SessionKind.RealTime, s.day, 4, s.dayStartTime, s.openingTime + 10, s.dayStartTime + 60 * 900);
+      const rt = await p.market.sessionCount();
+      await time.increaseTo(s.openingTime + 10);
+      await expect(
+        p.trafficLight.connect(p.dsoOracle).publishTrafficLights(rt, MOSTACCIANO, [light(70, Colour.Green, 900, 900)]),
+      )
+        .to.be.revertedWithCustomError(p.trafficLight, "DynamicTrafficLightDayAheadFixed")
+        .withArgs(MOSTACCIANO, s.day, 70);
     });
   });
 
@@ -258,10 +335,9 @@ describe("Security review (issue 16)", function () {
       await expect(
         p.market.connect(p.marketOperator).postAwards(p.sessionId, ethers.id("inputs"), RIGHT_AWARDS),
       ).to.be.revertedWithCustomError(p.market, "RoleGuardedPaused");
-      await expect(p.settlement.connect(p.marketOperator).settle(p.sessionId, DATASET, [])).to.be.revertedWithCustomError(
-        p.settlement,
-        "RoleGuardedPaused",
-      );
+      await expect(
+        p.settlement.connect(p.marketOperator).settle(p.sessionId, DATASET, []),
+      ).to.be.revertedWithCustomError(p.settlement, "RoleGuardedPaused");
       await expect(p.roles.connect(p.stranger).unpause()).to.be.revertedWithCustomError(
         p.roles,
         "AccessControlUnauthorizedAccount",
@@ -271,10 +347,7 @@ describe("Security review (issue 16)", function () {
 
     it("refuses zero addresses in constructors", async function () {
       const factory = await ethers.getContractFactory("PodRegistry");
-      await expect(factory.deploy(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        factory,
-        "RoleGuardedZeroAddress",
-      );
+      await expect(factory.deploy(ethers.ZeroAddress)).to.be.revertedWithCustomError(factory, "RoleGuardedZeroAddress");
     });
   });
 });

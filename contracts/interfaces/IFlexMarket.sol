@@ -294,6 +294,16 @@ interface IFlexMarket is IDayAheadCalendar {
     );
     /// @notice A DSO award's PoD is not in the request's PoD set.
     error FlexMarketAwardPodNotInRequest(RequestId requestId, PodId podId);
+    /// @notice A TSO award exceeds the dynamic traffic light's capability of its PoD's perimeter that way.
+    error FlexMarketAwardAboveTrafficLight(
+        PodId podId,
+        uint8 slotIndex,
+        Direction direction,
+        uint32 quantityKw,
+        uint32 capabilityKw
+    );
+    /// @notice The traffic-light contract is set once and for all.
+    error FlexMarketTrafficLightAlreadySet(address trafficLight);
     /// @notice The PoD's aggregator no longer holds the AGGREGATOR role.
     error FlexMarketAggregatorRevoked(PodId podId, address aggregator);
 
@@ -365,6 +375,8 @@ interface IFlexMarket is IDayAheadCalendar {
         uint32 finalQuantityKw,
         uint16 reasonCode
     );
+    /// @notice The admin set the dynamic traffic light that bounds TSO awards.
+    event TrafficLightSet(address trafficLight);
     /// @notice The admin set the merit-order challenge allowed to void results.
     event ChallengeSet(address challenge);
     /// @notice The merit-order challenge voided round `round`'s result of `awardCount` awards.
@@ -375,6 +387,14 @@ interface IFlexMarket is IDayAheadCalendar {
     event VoidedAwardsReleased(SessionId indexed sessionId, uint32 fromIndex, uint32 toIndex);
     /// @notice A corrected result may be posted as round `round` (session back to GateClosed).
     event ClearingReopened(SessionId indexed sessionId, uint8 round);
+
+    /// @notice Sets the dynamic traffic light whose capabilities bound TSO awards (admin, once).
+    /// @param trafficLight The DynamicTrafficLight.
+    function setTrafficLight(address trafficLight) external;
+
+    /// @notice The dynamic traffic light bounding TSO awards (zero until set: no bound).
+    /// @return The DynamicTrafficLight.
+    function trafficLightContract() external view returns (address);
 
     /// @notice Sets the merit-order challenge, the only account allowed to void results (admin, once).
     /// @param challenge The MeritOrderChallenge.
@@ -410,7 +430,8 @@ interface IFlexMarket is IDayAheadCalendar {
     /// @return The clearing round.
     function clearingOf(SessionId sessionId) external view returns (ClearingView memory);
 
-    /// @notice Whether a PoD is in a DSO request's PoD set.
+    /// @notice Whether a PoD's current registration is in a DSO request's PoD set (the registrations live when the
+    /// request was posted).
     /// @param requestId The request.
     /// @param podId The PoD.
     /// @return True for a member.

@@ -124,7 +124,8 @@ interface IPodRegistry {
     /// @notice The admin set the factory whose schemes PoDs may settle through.
     event SchemeFactorySet(address factory);
     /// @notice Registration `index` of a PoD settles through `scheme` (zero: none) for sessions whose gate closes
-    /// after this block; earlier sessions keep the scheme in force at their gate closure.
+    /// after this block; earlier sessions keep the scheme in force at their gate closure. (A scheme given at
+    /// registration rides in PodRegistered's data instead.)
     event RemunerationSchemeChanged(PodId indexed podId, uint32 indexed index, address indexed scheme);
 
     /// @notice Registers a PoD for the calling aggregator; its static traffic light starts Pending.

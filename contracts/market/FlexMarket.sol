@@ -23,6 +23,7 @@ import {AwardPacking} from "../libraries/AwardPacking.sol";
 import {EntryPacking, OfferCore, RequestCore} from "../libraries/EntryPacking.sol";
 import {IPodRegistry, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
+import {IDynamicTrafficLight} from "../interfaces/IDynamicTrafficLight.sol";
 import {
     IFlexMarket,
     SessionStatus,
@@ -88,6 +89,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     IPodRegistry private immutable _podRegistry;
     address private _challenge;
+    IDynamicTrafficLight private _trafficLight;
 
     uint256 private _sessionCount;
     uint256 private _requestCount;
@@ -104,7 +106,10 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     /// @dev Keyed by offer id | round << 32, so a corrected result books block energy afresh.
     mapping(uint256 offerRoundKey => uint256 awardedKwSlots) private _blockAwardedKwSlots;
     mapping(SessionId sessionId => Clearing) private _clearings;
-    mapping(RequestId requestId => mapping(PodId podId => bool member)) private _dsoRequestPods;
+    /// @dev A DSO request's PoD set as a bitmap over registration indices (bit i of word w = index 256 w + i): the
+    /// registrations live when the request was posted. An award reads one word per request and 256 indices, so the
+    /// check costs a cold read per request rather than per award.
+    mapping(RequestId requestId => mapping(uint256 word => uint256 bits)) private _dsoRequestMembers;
     mapping(SessionId sessionId => mapping(uint256 word => uint256 twoPackedAwards)) private _awards;
     mapping(SessionId sessionId => mapping(uint256 word => uint256 packedValidations)) private _validations;
     mapping(PodId podId => mapping(uint32 day => uint256 slotBitmap)) private _awardedSlots;
@@ -114,6 +119,14 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     constructor(address roleRegistry_, IPodRegistry podRegistry_) RoleGuarded(roleRegistry_) {
         _requireNonZero(address(podRegistry_));
         _podRegistry = podRegistry_;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function setTrafficLight(address trafficLight_) external onlyRole(Roles.ADMIN) {
+        _requireNonZero(trafficLight_);
+        if (address(_trafficLight) != address(0)) revert FlexMarketTrafficLightAlreadySet(address(_trafficLight));
+        _trafficLight = IDynamicTrafficLight(trafficLight_);
+        emit TrafficLightSet(trafficLight_);
     }
 
     /// @inheritdoc IFlexMarket
@@ -181,8 +194,12 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (podIds.length == 0) revert FlexMarketEmptyPodSet();
         bytes32 podSetHash = PodSet.hash(podIds);
         requestId = _storeRequest(sessionId, RequestKind.Dso, podSetHash, input);
-        mapping(PodId podId => bool member) storage members = _dsoRequestPods[requestId];
-        for (uint256 i = 0; i < podIds.length; ++i) members[podIds[i]] = true;
+        mapping(uint256 word => uint256 bits) storage members = _dsoRequestMembers[requestId];
+        for (uint256 i = 0; i < podIds.length; ++i) {
+            // A PoD not registered now cannot be served by this request (a later registration gets a new index).
+            PodFlexibility memory f = _podRegistry.flexibilityOf(podIds[i]);
+            if (f.status == PodStatus.Registered) members[f.index >> 8] |= uint256(1) << (f.index & 0xff);
+        }
         emit DsoRequestSubmitted(requestId, sessionId, input.slotIndex, podSetHash, podIds, input);
     }
 
@@ -353,6 +370,11 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     }
 
     /// @inheritdoc IFlexMarket
+    function trafficLightContract() external view returns (address) {
+        return address(_trafficLight);
+    }
+
+    /// @inheritdoc IFlexMarket
     function challengeContract() external view returns (address) {
         return _challenge;
     }
@@ -366,7 +388,11 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @inheritdoc IFlexMarket
     function isDsoRequestPod(RequestId requestId, PodId podId) external view returns (bool) {
-        return _dsoRequestPods[requestId][podId];
+        return _isDsoRequestMember(requestId, _podRegistry.flexibilityOf(podId).index);
+    }
+
+    function _isDsoRequestMember(RequestId requestId, uint32 registrationIndex) private view returns (bool) {
+        return (_dsoRequestMembers[requestId][registrationIndex >> 8] >> (registrationIndex & 0xff)) & 1 == 1;
     }
 
     /// @inheritdoc IFlexMarket
@@ -777,7 +803,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (r.kind == RequestKind.Tso) {
             PomId pom = PomId.wrap(_requestTargets[a.requestId]);
             if (_podRegistry.pomOf(f.podId) != pom) revert FlexMarketAwardOutsidePom(f.podId, pom);
-        } else if (!_dsoRequestPods[a.requestId][f.podId]) {
+            _checkTrafficLight(f.podId, day, a.slotIndex, o.direction, a.quantityKw);
+        } else if (!_isDsoRequestMember(a.requestId, f.index)) {
             revert FlexMarketAwardPodNotInRequest(a.requestId, f.podId);
         }
         if (o.kind == OfferKind.Block) _bookBlockEnergy(a.offerId, round, o.energyKwh, a.quantityKw);
@@ -810,6 +837,22 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
             // A revoked aggregator's PoDs are not awarded (the role is re-checked once per PoD and batch).
             if (!_hasRole(Roles.AGGREGATOR, f.aggregator)) revert FlexMarketAggregatorRevoked(f.podId, f.aggregator);
             cache[line] = f;
+        }
+    }
+
+    /// @dev A TSO award stays within the dynamic traffic light of its PoD's perimeter (red: zero that way).
+    function _checkTrafficLight(
+        PodId podId,
+        uint32 day,
+        uint8 slotIndex,
+        Direction direction,
+        uint32 quantityKw
+    ) private view {
+        IDynamicTrafficLight lights = _trafficLight;
+        if (address(lights) == address(0)) return;
+        uint32 capabilityKw = lights.tsoCapabilityKw(podId, day, slotIndex, direction);
+        if (quantityKw > capabilityKw) {
+            revert FlexMarketAwardAboveTrafficLight(podId, slotIndex, direction, quantityKw, capabilityKw);
         }
     }
 

@@ -89,8 +89,8 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         emit PodRegistered(podId, msg.sender, index, data);
         if (data.remunerationScheme != address(0)) {
             _checkScheme(podId, data.remunerationScheme, msg.sender);
+            // PodRegistered's data carries the scheme: no second event (it would cost the registration its goal).
             (r.remunerationScheme, r.schemeSince) = (data.remunerationScheme, uint64(block.timestamp));
-            emit RemunerationSchemeChanged(podId, index, data.remunerationScheme);
         }
     }
 

@@ -19,6 +19,7 @@ export async function deployPlatform() {
   await roles.grantRole(ROLES.MARKET_OPERATOR, marketOperator.address);
   await roles.grantRoleBatch(ROLES.AGGREGATOR, [aggregator.address, aggregator2.address]);
   await registry.setCalendar(await market.getAddress());
+  await market.setTrafficLight(await trafficLight.getAddress());
   return {
     roles,
     registry,

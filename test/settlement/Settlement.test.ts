@@ -44,7 +44,12 @@ const SkipReason = { UnknownAward: 0, AlreadySettled: 1, NothingToSettle: 2, NoS
 
 /** 978 withdrawn from its scheme before gate closure: its award has no scheme to settle through. */
 async function noSchemeFixture() {
-  const f = await deploySettlementFixture((g) => g.schemes.s1.connect(g.aggregator).withdrawPod(POD.p978).then(() => undefined));
+  const f = await deploySettlementFixture((g) =>
+    g.schemes.s1
+      .connect(g.aggregator)
+      .withdrawPod(POD.p978)
+      .then(() => undefined),
+  );
   await postAndSeal(f, RIGHT_AWARDS);
   await validateAll(f, RIGHT_AWARDS.length);
   await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
