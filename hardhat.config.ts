@@ -3,6 +3,7 @@ import { subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
+import { compiledEvmVersion, DEFAULT_EVM_VERSION, loadTargets, targetUrl } from "./scripts/deploy/targets";
 
 export const SOLIDITY_VERSION = "0.8.28";
 
@@ -19,12 +20,27 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
+// The EVM version the contracts are compiled for: a production target states its own (scripts/deploy/networks.json;
+// a Besu QBFT chain runs what its genesis milestones enable) and the deploy refuses a mismatch. A build for another
+// version than the default lives in its own artifacts folder, so it never overwrites the one the tests use.
+const EVM_VERSION = compiledEvmVersion();
+const BUILD_SUFFIX = EVM_VERSION === DEFAULT_EVM_VERSION ? "" : `-${EVM_VERSION}`;
+
+// Production targets: any EVM JSON-RPC endpoint; no chainId here, so Hardhat takes the node's. Accounts are not
+// configured: the deploy script loads the deployer from env or an encrypted keystore (scripts/deploy/targets.ts).
+const targetNetworks = Object.fromEntries(
+  Object.entries(loadTargets()).flatMap(([name, target]) => {
+    const url = targetUrl(name, target);
+    return url ? [[name, { url, accounts: [] as string[] }]] : [];
+  }),
+);
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLIDITY_VERSION,
     settings: {
       optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
+      evmVersion: EVM_VERSION,
       // The IR pipeline optimises across functions: a single-slot offer costs ~78k gas instead of ~80.5k (goal < 80k)
       // and 100 awards ~60k less. It costs compile time: ~70 s instead of ~26 s for a full solcjs build here.
       viaIR: true,
@@ -32,19 +48,21 @@ const config: HardhatUserConfig = {
   },
   networks: {
     hardhat: {
-      chainId: 31337,
+      // HARDHAT_CHAIN_ID lets a second local node pose as another chain (the production deploy path's demo).
+      chainId: Number(process.env.HARDHAT_CHAIN_ID ?? 31337),
       allowUnlimitedContractSize: false,
     },
     localhost: {
       url: process.env.RPC_URL || `http://127.0.0.1:${process.env.RPC_PORT || "8545"}`,
       chainId: 31337,
     },
+    ...targetNetworks,
   },
   paths: {
     sources: "contracts",
     tests: "test",
-    cache: "cache",
-    artifacts: "artifacts",
+    cache: `cache${BUILD_SUFFIX}`,
+    artifacts: `artifacts${BUILD_SUFFIX}`,
   },
   typechain: {
     outDir: "typechain-types",

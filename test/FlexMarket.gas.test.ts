@@ -14,8 +14,9 @@ import {
   singleSlotOffer,
   deltaRequest,
   registerQualifiedPod,
+  deploySchemeFor,
 } from "./helpers/platform";
-import { Direction, podId, pomId, Verdict } from "./helpers/units";
+import { Direction, perimeterId, podId, pomId, Verdict } from "./helpers/units";
 
 const SNAPSHOT = path.join(__dirname, "..", "gas-snapshots", "market.json");
 const GOALS: Record<string, number> = {
@@ -25,6 +26,8 @@ const GOALS: Record<string, number> = {
   submitBaseline96: 120_000,
   postAwards100_podMajor: 2_500_000,
   postAwards100_slotMajor: 2_500_000,
+  trafficLightsPerPerimeterSlot: 25_000,
+  settlementPerAward: 80_000,
 };
 const REGRESSION_TOLERANCE = 1.02;
 const committed: Record<string, number> = fs.existsSync(SNAPSHOT)
@@ -46,6 +49,26 @@ async function bookOf100() {
     pods,
     pods.map(() => pomId("CP-IRLANDESE")),
   );
+  // Settlement: each PoD enrolled (before gate closure) with one of ten customer wallets in a default scheme.
+  const rolesAddress = await p.roles.getAddress();
+  const challenge = await ethers.deployContract("MeritOrderChallenge", [await p.market.getAddress()]);
+  const factory = await ethers.deployContract("RemunerationSchemeFactory", [
+    rolesAddress,
+    await p.registry.getAddress(),
+  ]);
+  const settlement = await ethers.deployContract("Settlement", [
+    rolesAddress,
+    await challenge.getAddress(),
+    await factory.getAddress(),
+  ]);
+  await p.registry.setSchemeFactory(await factory.getAddress());
+  await p.market.setChallenge(await challenge.getAddress());
+  const parameters = { toleranceBps: 3000, rewardShareBps: 10000, penaltyBps: 5000 };
+  const schemeAddress = await factory.connect(p.aggregator).createScheme.staticCall(parameters);
+  await factory.connect(p.aggregator).createScheme(parameters);
+  const scheme = await ethers.getContractAt("RemunerationScheme", schemeAddress);
+  const customers = (await ethers.getSigners()).slice(8, 8 + POD_COUNT);
+  for (let i = 0; i < POD_COUNT; i++) await scheme.connect(p.aggregator).enrolPod(pods[i]!, customers[i]!.address);
   const s = await createDayAheadSession(p);
   await time.increaseTo(s.openingTime);
   for (let slot = 0; slot < SLOT_COUNT; slot++) {
@@ -61,7 +84,7 @@ async function bookOf100() {
     }
   }
   await time.increaseTo(s.gateClosureTime);
-  return { ...p, ...s, pods };
+  return { ...p, ...s, pods, challenge, settlement };
 }
 
 describe("FlexMarket gas", function () {
@@ -94,7 +117,7 @@ describe("FlexMarket gas", function () {
     measured.registerPod = await gasOf(
       p.registry.connect(p.aggregator).registerPod(podId("IT002E00000001"), podData()),
     );
-    const scheme = ethers.Wallet.createRandom().address;
+    const { scheme } = await deploySchemeFor(p);
     measured.registerPodWithScheme = await gasOf(
       p.registry.connect(p.aggregator).registerPod(podId("IT002E00000002"), podData({ remunerationScheme: scheme })),
     );
@@ -162,6 +185,30 @@ describe("FlexMarket gas", function () {
         ),
       );
       expect((await p.market.awardsOf(p.sessionId)).length).to.equal(100);
+      if (order !== "podMajor") return;
+      // Settlement of the 100 awards in one batch, each delivered in full (100 kW down = +100,000 W).
+      await time.increaseTo(await p.challenge.challengeDeadline(p.sessionId));
+      const items = awards.map((_, i) => ({ awardIndex: i, deliveredW: 100_000n }));
+      const settled = await gasOf(p.settlement.connect(p.marketOperator).settle(p.sessionId, ethers.ZeroHash, items));
+      measured.settlementPerAward = Math.round(settled / items.length);
+      expect(measured.settlementPerAward).to.be.lte(GOALS.settlementPerAward!);
     });
   }
+
+  it("publishes a day of traffic lights for a perimeter under its goal per perimeter-slot", async function () {
+    const p = await loadFixture(deployPlatform);
+    const s = await createDayAheadSession(p);
+    const perimeter = perimeterId("Mostacciano");
+    await p.trafficLight.connect(p.dso).definePerimeter(perimeter, [podId("IT002E90000000")]);
+    await time.increaseTo(s.openingTime);
+    const lights = Array.from({ length: 96 }, (_, slotIndex) => ({
+      slotIndex,
+      colour: slotIndex % 3,
+      capabilityUpKw: 1000 + slotIndex,
+      capabilityDownKw: 2000 + slotIndex,
+    }));
+    const gas = await gasOf(p.trafficLight.connect(p.dsoOracle).publishTrafficLights(s.sessionId, perimeter, lights));
+    measured.trafficLightsPerPerimeterSlot = Math.round(gas / lights.length);
+    expect(measured.trafficLightsPerPerimeterSlot).to.be.lte(GOALS.trafficLightsPerPerimeterSlot!);
+  });
 });

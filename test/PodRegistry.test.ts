@@ -9,6 +9,7 @@ import {
   createDayAheadSession,
   dayAheadSchedule,
   registerQualifiedPod,
+  deploySchemeFor,
 } from "./helpers/platform";
 import { shouldBehaveLikeRoleGuarded } from "./helpers/shouldBehaveLikeRoleGuarded";
 import { baselineHash, PodStatus, pomId, Qualification, SessionKind } from "./helpers/units";
@@ -41,6 +42,12 @@ describe("PodRegistry", function () {
       send: (f, s) => f.registry.connect(s).invalidateQualification(POD_A),
     },
     { fn: "setCalendar", role: "ADMIN", send: (f, s) => f.registry.connect(s).setCalendar(ethers.ZeroAddress) },
+    {
+      fn: "setSchemeFactory",
+      role: "ADMIN",
+      send: (f, s) => f.registry.connect(s).setSchemeFactory(ethers.ZeroAddress),
+    },
+    { fn: "updatePod", role: "AGGREGATOR", send: (f, s) => f.registry.connect(s).updatePod(POD_A, podData()) },
   ]);
 
   describe("registerPod", function () {
@@ -63,9 +70,24 @@ describe("PodRegistry", function () {
 
     it("stores the remuneration scheme when one is given", async function () {
       const p = await loadFixture(deployPlatform);
-      const scheme = ethers.Wallet.createRandom().address;
+      const { scheme } = await deploySchemeFor(p);
       await p.registry.connect(p.aggregator).registerPod(POD_A, podData({ remunerationScheme: scheme }));
       expect((await p.registry.podData(POD_A)).remunerationScheme).to.equal(scheme);
+      // In force for sessions whose gate closes after this block, not before.
+      const now = BigInt(await time.latest());
+      expect(await p.registry.remunerationSchemeAt(1, now + 1n)).to.equal(scheme);
+      expect(await p.registry.remunerationSchemeAt(1, now)).to.equal(ethers.ZeroAddress);
+    });
+
+    it("refuses a scheme that is not the factory's, or owned by another aggregator", async function () {
+      const p = await loadFixture(deployPlatform);
+      const { scheme } = await deploySchemeFor(p, p.aggregator2);
+      const random = ethers.Wallet.createRandom().address;
+      for (const s of [random, scheme]) {
+        await expect(p.registry.connect(p.aggregator).registerPod(POD_A, podData({ remunerationScheme: s })))
+          .to.be.revertedWithCustomError(p.registry, "PodRegistryInvalidScheme")
+          .withArgs(POD_A, s, p.aggregator.address);
+      }
     });
 
     it("reverts for the zero PoD id", async function () {
@@ -134,7 +156,7 @@ describe("PodRegistry", function () {
     it("keeps the static traffic light when only the remuneration scheme changes", async function () {
       const p = await loadFixture(withPod);
       await p.registry.connect(p.dso).confirmQualification(POD_A);
-      const scheme = ethers.Wallet.createRandom().address;
+      const { scheme } = await deploySchemeFor(p);
       await expect(p.registry.connect(p.aggregator).updatePod(POD_A, podData({ remunerationScheme: scheme })))
         .to.emit(p.registry, "PodUpdated")
         .withArgs(POD_A, p.aggregator.address, Object.values(podData({ remunerationScheme: scheme })), false)
@@ -320,14 +342,28 @@ describe("PodRegistry", function () {
         .withArgs(p.admin.address, await p.market.getAddress());
     });
 
-    it("makes the market refuse a day-ahead session while it is not the registry's calendar", async function () {
+    it("makes the market refuse a session while it is not the registry's calendar", async function () {
       const p = await loadFixture(withPod);
-      await expect(p.registry.setCalendar(ethers.ZeroAddress))
-        .to.emit(p.registry, "CalendarSet")
-        .withArgs(ethers.ZeroAddress);
-      await expect(createDayAheadSession(p))
-        .to.be.revertedWithCustomError(p.registry, "PodRegistryNotCalendar")
-        .withArgs(await p.market.getAddress(), ethers.ZeroAddress);
+      const registry = await ethers.deployContract("PodRegistry", [await p.roles.getAddress()]);
+      const market = await ethers.deployContract("FlexMarket", [
+        await p.roles.getAddress(),
+        await registry.getAddress(),
+      ]);
+      await expect(createDayAheadSession({ ...p, registry, market }))
+        .to.be.revertedWithCustomError(registry, "PodRegistryNotCalendar")
+        .withArgs(await market.getAddress(), ethers.ZeroAddress);
+      await expect(registry.setCalendar(await market.getAddress()))
+        .to.emit(registry, "CalendarSet")
+        .withArgs(await market.getAddress());
+    });
+
+    it("keeps the earliest gate closure of a day, whatever the session kind", async function () {
+      const p = await loadFixture(withPod);
+      const s = await createDayAheadSession(p);
+      await p.market
+        .connect(p.marketOperator)
+        .createSession(SessionKind.RealTime, s.day, 5, s.dayStartTime, s.openingTime, s.dayStartTime + 80 * 900);
+      expect(await p.registry.dayAheadGateClosureOf(s.day)).to.equal(BigInt(s.gateClosureTime));
     });
   });
 

@@ -6,18 +6,26 @@ import {IRoleGuarded} from "../interfaces/IRoleGuarded.sol";
 import {IRoleRegistry} from "../interfaces/IRoleRegistry.sol";
 
 /// @title RoleGuarded
-/// @notice Guarantees: a function marked `onlyRole(r)` runs only for a caller holding `r` in the RoleRegistry.
+/// @notice Guarantees: a function marked `onlyRole(r)` runs only for a caller holding `r` in the RoleRegistry; one
+/// marked `whenNotPaused` only while the registry is not paused.
 abstract contract RoleGuarded is IRoleGuarded {
     IRoleRegistry private immutable _roleRegistry;
 
-    /// @param roleRegistry_ The platform's RoleRegistry.
+    /// @param roleRegistry_ The platform's RoleRegistry (not zero).
     constructor(address roleRegistry_) {
+        _requireNonZero(roleRegistry_);
         _roleRegistry = IRoleRegistry(roleRegistry_);
     }
 
     /// @dev Reverts with `RoleGuardedUnauthorizedAccount(msg.sender, role)` unless the caller holds `role`.
     modifier onlyRole(bytes32 role) {
         _checkRole(role, msg.sender);
+        _;
+    }
+
+    /// @dev Reverts with `RoleGuardedPaused()` while the guardian has paused the platform.
+    modifier whenNotPaused() {
+        if (_roleRegistry.paused()) revert RoleGuardedPaused();
         _;
     }
 
@@ -34,5 +42,10 @@ abstract contract RoleGuarded is IRoleGuarded {
     /// @dev Whether `account` holds `role`.
     function _hasRole(bytes32 role, address account) internal view returns (bool) {
         return _roleRegistry.hasRole(role, account);
+    }
+
+    /// @dev Reverts with `RoleGuardedZeroAddress()` for the zero address.
+    function _requireNonZero(address account) internal pure {
+        if (account == address(0)) revert RoleGuardedZeroAddress();
     }
 }

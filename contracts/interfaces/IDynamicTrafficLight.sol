@@ -3,7 +3,7 @@
 // capability in each direction that bounds what the TSO may activate there.
 pragma solidity ^0.8.24;
 
-import {PodId, PerimeterId, SessionId, TrafficLightColour} from "../libraries/Types.sol";
+import {Direction, PodId, PerimeterId, SessionId, TrafficLightColour} from "../libraries/Types.sol";
 import {IFlexMarket} from "./IFlexMarket.sol";
 
 /// @notice One slot's light as published.
@@ -30,12 +30,22 @@ struct TrafficLight {
 
 /// @title IDynamicTrafficLight
 /// @notice Guarantees: perimeters are defined only by the DSO (each redefinition bumps the version); lights are
-/// published only by the DSO oracle, for slots of a session, before that session's gate closure.
+/// published only by the DSO oracle, for slots of a session, before that session's gate closure; a light published by
+/// a day-ahead session cannot be overwritten by a real-time one; the FlexMarket refuses a TSO award above the
+/// capability of its PoD's perimeter in the award's direction (a red light publishes zero there).
 interface IDynamicTrafficLight {
+    /// @notice A perimeter needs at least one PoD.
     error DynamicTrafficLightEmptyPerimeter(PerimeterId perimeterId);
+    /// @notice The perimeter was never defined.
     error DynamicTrafficLightUnknownPerimeter(PerimeterId perimeterId);
+    /// @notice The session's gate has closed: its lights are fixed.
     error DynamicTrafficLightGateClosed(SessionId sessionId, uint64 gateClosureTime);
+    /// @notice The slot is not one of the session's.
     error DynamicTrafficLightSlotOutsideSession(SessionId sessionId, uint8 slotIndex);
+    /// @notice A day-ahead session published this slot's light: a real-time session cannot overwrite it.
+    error DynamicTrafficLightDayAheadFixed(PerimeterId perimeterId, uint32 day, uint8 slotIndex);
+    /// @notice A perimeter can be redefined at most 65,535 times (its version is stored in 16 bits).
+    error DynamicTrafficLightTooManyVersions(PerimeterId perimeterId);
 
     /// @notice The DSO (re)defined a perimeter; the PoD list rides here, its hash is stored.
     event PerimeterDefined(PerimeterId indexed perimeterId, uint32 version, bytes32 podSetHash, PodId[] podIds);
@@ -57,7 +67,8 @@ interface IDynamicTrafficLight {
     function definePerimeter(PerimeterId perimeterId, PodId[] calldata podIds) external;
 
     /// @notice Publishes lights of a perimeter for slots of a session (DSO oracle), before the session's gate
-    /// closure; a later publication for the same day and slot replaces an earlier one.
+    /// closure; a later publication for the same day and slot replaces an earlier one, except that a real-time
+    /// session cannot replace a day-ahead session's light.
     /// @param sessionId The session whose slots the lights are for.
     /// @param perimeterId A defined perimeter.
     /// @param lights One per slot.
@@ -77,6 +88,25 @@ interface IDynamicTrafficLight {
         uint32 day,
         uint8 slotIndex
     ) external view returns (TrafficLight memory);
+
+    /// @notice What the TSO may activate on a PoD in a slot and direction: its perimeter's published capability, or
+    /// 2^32 − 1 when the PoD is in no current perimeter or no light was published.
+    /// @param podId The PoD.
+    /// @param day The market day.
+    /// @param slotIndex The slot.
+    /// @param direction Up or Down.
+    /// @return The capability, kW.
+    function tsoCapabilityKw(
+        PodId podId,
+        uint32 day,
+        uint8 slotIndex,
+        Direction direction
+    ) external view returns (uint32);
+
+    /// @notice The current perimeter of a PoD (zero if none).
+    /// @param podId The PoD.
+    /// @return The perimeter.
+    function perimeterOf(PodId podId) external view returns (PerimeterId);
 
     /// @notice A perimeter's current definition.
     /// @param perimeterId The perimeter.

@@ -11,12 +11,16 @@ import {EntryStatus, IFlexMarket, OfferKind, SessionStatus} from "./IFlexMarket.
 /// @notice Guarantees: a session's result is voided only by a proof, from FlexMarket's committed data, that award
 /// `awardIndex` took offer A at step price pA for a DSO request while offer B of the same session, slot and
 /// direction, of a PoD of the request with no award in that slot of the day (any session), priced within the cap,
-/// was rejected at pB < pA. Challenges are open from sealing until the session's first slot starts; a result is
-/// final (settleable) once the session is finalised, that window has passed and it was not voided.
+/// was rejected at pB < pA. Challenges are open for CHALLENGE_WINDOW_SECONDS from the sealing of the result (the
+/// FlexMarket refuses to seal after delivery has started); a result is final (settleable) once the session is
+/// finalised and that window has passed. A voided result is released in the FlexMarket and re-cleared there.
 /// @dev TSO requests are out of scope on chain (the dynamic traffic light can rightly exclude a cheaper PoD);
 /// `flexgrid market verify` re-runs those off chain.
 interface IMeritOrderChallenge {
+    /// @notice The session's current result is voided already.
     error MeritOrderChallengeVoided(SessionId sessionId);
+    /// @notice The market address is zero.
+    error MeritOrderChallengeZeroMarket();
     error MeritOrderChallengeNotCleared(SessionId sessionId, SessionStatus status);
     error MeritOrderChallengeWindowClosed(SessionId sessionId, uint64 deadline);
     error MeritOrderChallengeTsoRequest(RequestId requestId);
@@ -60,7 +64,7 @@ interface IMeritOrderChallenge {
     /// @return True when voided.
     function isVoided(SessionId sessionId) external view returns (bool);
 
-    /// @notice When challenges close: the start of the session's first slot (unix seconds).
+    /// @notice When challenges of the current round close: its sealing + CHALLENGE_WINDOW_SECONDS (0 while unsealed).
     /// @param sessionId The session.
     /// @return The deadline.
     function challengeDeadline(SessionId sessionId) external view returns (uint64);

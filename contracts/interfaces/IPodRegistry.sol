@@ -5,6 +5,7 @@ pragma solidity ^0.8.24;
 import {PodId, PomId, VoltageLevel} from "../libraries/Types.sol";
 import {DAY_SLOTS} from "../libraries/SlotTime.sol";
 import {IDayAheadCalendar} from "./IDayAheadCalendar.sol";
+import {IRemunerationSchemeFactory} from "./IRemunerationSchemeFactory.sol";
 
 /// @notice Life cycle of a PoD registration.
 enum PodStatus {
@@ -84,6 +85,14 @@ interface IPodRegistry {
     error PodRegistryLengthMismatch(uint256 podCount, uint256 pomCount);
     /// @notice The registration index does not exist.
     error PodRegistryUnknownIndex(uint32 index);
+    /// @notice The calendar is set once and for all (it decides when baselines freeze).
+    error PodRegistryCalendarAlreadySet(address calendar);
+    /// @notice The remuneration-scheme factory is set once and for all.
+    error PodRegistrySchemeFactoryAlreadySet(address factory);
+    /// @notice `scheme` is not a scheme of the factory owned by the PoD's aggregator `aggregator`.
+    error PodRegistryInvalidScheme(PodId podId, address scheme, address aggregator);
+    /// @notice Only the scheme the PoD settles through may release it.
+    error PodRegistryNotCurrentScheme(PodId podId, address caller, address scheme);
 
     /// @notice A PoD was registered (or registered again after deregistration) by `aggregator`.
     event PodRegistered(PodId indexed podId, address indexed aggregator, uint32 index, PodData data);
@@ -112,6 +121,12 @@ interface IPodRegistry {
     event DayAheadGateClosureRecorded(uint32 indexed day, uint64 gateClosureTime);
     /// @notice The admin set the market whose day-ahead gate closure freezes baselines.
     event CalendarSet(address calendar);
+    /// @notice The admin set the factory whose schemes PoDs may settle through.
+    event SchemeFactorySet(address factory);
+    /// @notice Registration `index` of a PoD settles through `scheme` (zero: none) for sessions whose gate closes
+    /// after this block; earlier sessions keep the scheme in force at their gate closure. (A scheme given at
+    /// registration rides in PodRegistered's data instead.)
+    event RemunerationSchemeChanged(PodId indexed podId, uint32 indexed index, address indexed scheme);
 
     /// @notice Registers a PoD for the calling aggregator; its static traffic light starts Pending.
     /// @param podId The PoD (`encodeBytes32String` of its code).
@@ -119,7 +134,8 @@ interface IPodRegistry {
     /// @return index The new registration index.
     function registerPod(PodId podId, PodData calldata data) external returns (uint32 index);
 
-    /// @notice Changes a PoD's data. Changing any power or cos φ resets the static traffic light to Pending.
+    /// @notice Changes a PoD's data (its aggregator, holding AGGREGATOR). Changing any power or cos φ resets the
+    /// static traffic light to Pending; a new remuneration scheme applies to sessions whose gate closes from now on.
     /// @param podId The PoD (caller must be its aggregator).
     /// @param data The new data.
     function updatePod(PodId podId, PodData calldata data) external;
@@ -147,7 +163,8 @@ interface IPodRegistry {
     /// @param podId A registered PoD.
     function invalidateQualification(PodId podId) external;
 
-    /// @notice Commits the baseline of a PoD for a market day (its aggregator), until that day's day-ahead gate closure.
+    /// @notice Commits the baseline of a PoD for a market day (its aggregator), until the earliest gate closure of
+    /// that day's sessions.
     /// @param podId A registered PoD.
     /// @param day The market day (local date as days since 1970-01-01).
     /// @param valuesKw The 96 slot powers, kW, load convention (positive = consumption).
@@ -159,10 +176,34 @@ interface IPodRegistry {
     /// @param gateClosureTime The session's gate closure (UTC seconds).
     function recordDayAheadGateClosure(uint32 day, uint64 gateClosureTime) external;
 
-    /// @notice Sets the market allowed to record day-ahead gate closures (admin). Set it before the market creates
-    /// day-ahead sessions: creating one records its gate closure here.
+    /// @notice Sets the market allowed to record gate closures (admin, once: a calendar swapped later could rewrite
+    /// when baselines freeze). Set it before the market creates sessions: creating one records its gate closure here.
     /// @param calendar The FlexMarket.
     function setCalendar(IDayAheadCalendar calendar) external;
+
+    /// @notice Sets the remuneration-scheme factory whose schemes PoDs may settle through (admin, once).
+    /// @param factory The factory.
+    function setSchemeFactory(IRemunerationSchemeFactory factory) external;
+
+    /// @notice Makes the calling scheme the one a PoD settles through, for sessions whose gate closes from now on
+    /// (called by a scheme of the factory when the PoD's own aggregator, still holding AGGREGATOR, enrols it).
+    /// @param podId A registered PoD whose aggregator owns the calling scheme.
+    function bindRemunerationScheme(PodId podId) external;
+
+    /// @notice Releases a PoD from the calling scheme (the scheme it settles through), for sessions from now on.
+    /// @param podId The PoD.
+    function unbindRemunerationScheme(PodId podId) external;
+
+    /// @notice The scheme registration `index` settled through for a session whose gate closed at `asOf`: the last
+    /// one set strictly before `asOf` (zero if none).
+    /// @param index The registration index.
+    /// @param asOf The session's gate closure (UTC seconds).
+    /// @return The scheme.
+    function remunerationSchemeAt(uint32 index, uint64 asOf) external view returns (address);
+
+    /// @notice The remuneration-scheme factory (zero until set).
+    /// @return The factory.
+    function schemeFactory() external view returns (IRemunerationSchemeFactory);
 
     /// @notice The flexibility record of a PoD's current registration (zero record if never registered).
     /// @param podId The PoD.
@@ -198,7 +239,7 @@ interface IPodRegistry {
     /// @return The calendar (zero until set).
     function calendar() external view returns (IDayAheadCalendar);
 
-    /// @notice The recorded day-ahead gate closure of a day (0 = no day-ahead session yet: baselines stay open).
+    /// @notice The earliest recorded gate closure of a day's sessions (0 = no session yet: baselines stay open).
     /// @param day The market day.
     /// @return UTC seconds.
     function dayAheadGateClosureOf(uint32 day) external view returns (uint64);

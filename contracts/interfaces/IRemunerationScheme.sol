@@ -38,8 +38,10 @@ interface IRemunerationScheme {
     error RemunerationSchemePodNotEnrolled(PodId podId);
     /// @notice An award of zero power cannot be assessed.
     error RemunerationSchemeZeroAward(PodId podId);
+    /// @notice The scheme's aggregator `aggregator` does not hold the PoD's live registration (held by `registered`).
+    error RemunerationSchemeNotPodAggregator(PodId podId, address aggregator, address registered);
 
-    /// @notice A PoD was enrolled (or its wallet changed).
+    /// @notice A PoD was enrolled (or its wallet changed), for sessions whose gate closes after this block.
     event PodEnrolled(PodId indexed podId, address indexed wallet);
     /// @notice A PoD left the scheme.
     event PodWithdrawn(PodId indexed podId);
@@ -59,7 +61,9 @@ interface IRemunerationScheme {
     /// @return The parameters.
     function parameters() external view returns (Parameters memory);
 
-    /// @notice Enrols a PoD with its customer's wallet, or changes the wallet (aggregator only).
+    /// @notice Enrols a PoD with its customer's wallet, or changes the wallet (aggregator only, and only for a PoD
+    /// whose live registration it holds); binds the PoD to this scheme in the PodRegistry. The change applies to
+    /// sessions whose gate closes from now on.
     /// @param podId The PoD.
     /// @param wallet The customer's wallet receiving rewards.
     function enrolPod(PodId podId, address wallet) external;
@@ -72,6 +76,13 @@ interface IRemunerationScheme {
     /// @param podId The PoD.
     /// @return The wallet.
     function walletOf(PodId podId) external view returns (address);
+
+    /// @notice The wallet a PoD paid into for a session whose gate closed at `asOf`: the last one set strictly before
+    /// `asOf` (zero if none).
+    /// @param podId The PoD.
+    /// @param asOf The session's gate closure (UTC seconds).
+    /// @return The wallet.
+    function walletAt(PodId podId, uint64 asOf) external view returns (address);
 
     /// @notice Assesses one award's delivery under the scheme's rule.
     /// @param podId The PoD (must be enrolled).

@@ -4,19 +4,20 @@ pragma solidity ^0.8.24;
 
 import {PodId} from "../libraries/Types.sol";
 import {IRemunerationScheme} from "./IRemunerationScheme.sol";
+import {IPodRegistry} from "./IPodRegistry.sol";
 
 /// @title IRemunerationSchemeFactory
 /// @notice Guarantees: every scheme it lists is a clone of one audited implementation, owned by the aggregator
-/// that created it, and a PoD settles through at most one scheme at a time.
+/// that created it, with parameters within the platform's floor (tolerance at most ±30 % as the seeds' rule, a
+/// penalty of at least MIN_PENALTY_BPS); which scheme a PoD settles through is the PodRegistry's record alone.
 interface IRemunerationSchemeFactory {
     /// @notice `caller` is not a scheme created by this factory.
     error RemunerationSchemeFactoryUnknownScheme(address caller);
-    /// @notice The PoD already settles through another scheme.
-    error RemunerationSchemeFactoryPodTaken(PodId podId, address scheme);
 
     /// @notice An aggregator created a scheme.
     event SchemeCreated(address indexed aggregator, address indexed scheme, IRemunerationScheme.Parameters parameters);
-    /// @notice A PoD now settles through `scheme` (zero: through none).
+    /// @notice A scheme enrolled (or released) a PoD: it settles through `scheme` (zero: none) from now on. For
+    /// indexers; the PodRegistry's RemunerationSchemeChanged is the record settlement reads.
     event PodSchemeChanged(PodId indexed podId, address indexed scheme);
 
     /// @notice The implementation every scheme clones.
@@ -33,7 +34,8 @@ interface IRemunerationSchemeFactory {
     /// @return scheme The new scheme.
     function createScheme(IRemunerationScheme.Parameters calldata parameters) external returns (address scheme);
 
-    /// @notice The scheme a PoD settles through (zero when none).
+    /// @notice The scheme a PoD's current registration settles through from now on (the PodRegistry's record; zero
+    /// when none).
     /// @param podId The PoD.
     /// @return The scheme.
     function schemeOfPod(PodId podId) external view returns (IRemunerationScheme);
@@ -48,11 +50,16 @@ interface IRemunerationSchemeFactory {
     /// @return True for a scheme of this factory.
     function isScheme(address scheme) external view returns (bool);
 
-    /// @notice Binds a PoD to the calling scheme (called by the scheme when its aggregator enrols the PoD).
+    /// @notice Announces that the calling scheme enrolled a PoD (emits PodSchemeChanged; the binding itself is the
+    /// PodRegistry's, which the scheme updated in the same call).
     /// @param podId The PoD.
     function bindPod(PodId podId) external;
 
-    /// @notice Releases a PoD from the calling scheme.
+    /// @notice Announces that the calling scheme released a PoD.
     /// @param podId The PoD.
     function unbindPod(PodId podId) external;
+
+    /// @notice The PodRegistry whose record binds PoDs to schemes.
+    /// @return The registry.
+    function podRegistry() external view returns (IPodRegistry);
 }

@@ -9,6 +9,10 @@ import {IRoleRegistry} from "./IRoleRegistry.sol";
 interface IRoleGuarded {
     /// @notice `account` called a function that needs `neededRole`, which it does not hold.
     error RoleGuardedUnauthorizedAccount(address account, bytes32 neededRole);
+    /// @notice The platform is paused by its guardian: results and money do not move.
+    error RoleGuardedPaused();
+    /// @notice A constructor or setter was given the zero address.
+    error RoleGuardedZeroAddress();
 
     /// @notice The registry this contract reads roles from.
     /// @return The RoleRegistry address.

@@ -3,7 +3,7 @@
 // minted to (or penalties burned from) the customer's wallet through the PoD's remuneration scheme.
 pragma solidity ^0.8.24;
 
-import {PodId, SessionId, ValidationVerdict} from "../libraries/Types.sol";
+import {PodId, SessionId} from "../libraries/Types.sol";
 
 /// @title ISettlement
 /// @notice Guarantees: only final results are settled, each award at most once; the reward token's supply always
@@ -16,6 +16,15 @@ interface ISettlement {
         int256 deliveredW;
     }
 
+    /// @notice Why an item of a batch was skipped (the rest of the batch settles).
+    enum SkipReason {
+        UnknownAward,
+        AlreadySettled,
+        NothingToSettle,
+        NoScheme,
+        NoWallet
+    }
+
     /// @notice What a wallet has received and lost in total.
     struct WalletTotals {
         uint256 rewardedMicroEur;
@@ -25,13 +34,14 @@ interface ISettlement {
 
     /// @notice The session's result is not final (not finalised, voided, or still challengeable).
     error SettlementResultNotFinal(SessionId sessionId);
-    /// @notice The award has no final quantity (the DSO's validation rejected it): nothing to settle.
-    error SettlementNothingToSettle(SessionId sessionId, uint256 awardIndex, ValidationVerdict verdict);
-    /// @notice The award was settled already.
-    error SettlementAlreadySettled(SessionId sessionId, uint256 awardIndex);
-    /// @notice No remuneration scheme holds the PoD.
-    error SettlementPodWithoutScheme(PodId podId);
 
+    /// @notice The remuneration-scheme factory serves another PodRegistry than the market's (`registry`).
+    error SettlementRegistryMismatch(address registry);
+
+    /// @notice One item of a batch was not settled, for `reason`; the others were.
+    event AwardSkipped(SessionId indexed sessionId, uint256 indexed awardIndex, SkipReason reason);
+    /// @notice How many items of a batch were settled and skipped.
+    event SettlementBatchSummary(SessionId indexed sessionId, uint256 settledCount, uint256 skippedCount);
     /// @notice A batch of a session was settled with the hash of the data set (certified readings) it used.
     event SettlementPosted(SessionId indexed sessionId, bytes32 datasetHash, uint256 itemCount);
     /// @notice One award was settled.
@@ -48,7 +58,8 @@ interface ISettlement {
         uint256 burnedMicroEur
     );
 
-    /// @notice Settles awards of a final result (MARKET_OPERATOR).
+    /// @notice Settles awards of a final result (MARKET_OPERATOR); an item that cannot be settled (unknown, already
+    /// settled, rejected by validation, no scheme or wallet at gate closure) is skipped with AwardSkipped.
     /// @param sessionId The session.
     /// @param datasetHash Hash of the certified readings and baselines used.
     /// @param items The awards and their deliveries.

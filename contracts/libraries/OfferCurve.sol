@@ -41,4 +41,16 @@ library OfferCurve {
         if (total > type(uint32).max) return (0, 0, n - 1);
         return (uint32(total), steps[0].priceMilliEurPerKw, type(uint256).max);
     }
+
+    /// @notice The price of the step a quantity reaches (the marginal step): taking `quantityKw` from the cheapest
+    /// step on, the last step it needs. A quantity above the curve's total reports the last step's price.
+    function marginalPrice(PriceStep[] memory steps, uint32 quantityKw) internal pure returns (uint32) {
+        uint256 cumulative;
+        uint256 n = steps.length;
+        for (uint256 i = 0; i < n; ++i) {
+            cumulative += steps[i].quantityKw;
+            if (cumulative >= quantityKw) return steps[i].priceMilliEurPerKw;
+        }
+        return steps[n - 1].priceMilliEurPerKw;
+    }
 }

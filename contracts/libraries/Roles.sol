@@ -19,4 +19,6 @@ library Roles {
     bytes32 internal constant AGGREGATOR = keccak256("AGGREGATOR");
     /// @dev The BAL: anchors measurement batches, manages Light Node keys.
     bytes32 internal constant BAL_ANCHOR = keccak256("BAL_ANCHOR");
+    /// @dev The guardian: may pause the platform's result and money paths (only ADMIN resumes them).
+    bytes32 internal constant GUARDIAN = keccak256("GUARDIAN");
 }

@@ -23,6 +23,7 @@ import {AwardPacking} from "../libraries/AwardPacking.sol";
 import {EntryPacking, OfferCore, RequestCore} from "../libraries/EntryPacking.sol";
 import {IPodRegistry, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
+import {IDynamicTrafficLight} from "../interfaces/IDynamicTrafficLight.sol";
 import {
     IFlexMarket,
     SessionStatus,
@@ -37,7 +38,8 @@ import {
     SessionView,
     RequestView,
     OfferView,
-    AwardView
+    AwardView,
+    ClearingView
 } from "../interfaces/IFlexMarket.sol";
 
 /// @title FlexMarket
@@ -60,6 +62,15 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         uint32 pendingValidations;
     }
 
+    /// @dev The clearing round of a session (a second slot: the first is full). Round 0 is the first result; a
+    /// voided or lapsed result is released award by award, then the market operator reopens the next round.
+    struct Clearing {
+        uint40 sealedAt;
+        uint40 sealingDeadline;
+        uint8 round;
+        uint32 releasedAwards;
+    }
+
     /// @dev Working copies of one award and its offer and request, reused across a `postAwards` batch.
     struct AwardScratch {
         AwardInput award;
@@ -69,8 +80,16 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
 
     /// @dev Lines of the registration cache of one `postAwards` call (index 0 is no registration: lines start empty).
     uint256 private constant REGISTRATION_CACHE_SIZE = 32;
+    /// @dev A corrected result must be sealed within this time of its round's reopening.
+    uint256 private constant CORRECTION_SEALING_SECONDS = 2 hours;
+    /// @dev Awards and validations of round r live from word r << ROUND_SHIFT on, so a new round starts empty.
+    uint256 private constant ROUND_SHIFT = 64;
+    /// @dev Price steps packed per storage word (quantity 32 bits | price 32 bits each).
+    uint256 private constant STEPS_PER_WORD = 4;
 
     IPodRegistry private immutable _podRegistry;
+    address private _challenge;
+    IDynamicTrafficLight private _trafficLight;
 
     uint256 private _sessionCount;
     uint256 private _requestCount;
@@ -81,9 +100,16 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     mapping(RequestId requestId => uint256 packedRequest) private _requests;
     mapping(RequestId requestId => bytes32 target) private _requestTargets;
     mapping(OfferId offerId => uint256 packedOffer) private _offers;
-    /// @dev Only for curves of two or more steps: a one-step curve is implied by the offer's quantity and price.
-    mapping(OfferId offerId => bytes32 curveHash) private _storedCurveHashes;
-    mapping(OfferId offerId => uint256 awardedKwSlots) private _blockAwardedKwSlots;
+    /// @dev Only for curves of two or more steps, four steps a word (a one-step curve is implied by the offer's
+    /// quantity and price): the award checks its marginal step's price, the hash is rebuilt from them.
+    mapping(OfferId offerId => mapping(uint256 word => uint256 packedSteps)) private _storedCurves;
+    /// @dev Keyed by offer id | round << 32, so a corrected result books block energy afresh.
+    mapping(uint256 offerRoundKey => uint256 awardedKwSlots) private _blockAwardedKwSlots;
+    mapping(SessionId sessionId => Clearing) private _clearings;
+    /// @dev A DSO request's PoD set as a bitmap over registration indices (bit i of word w = index 256 w + i): the
+    /// registrations live when the request was posted. An award reads one word per request and 256 indices, so the
+    /// check costs a cold read per request rather than per award.
+    mapping(RequestId requestId => mapping(uint256 word => uint256 bits)) private _dsoRequestMembers;
     mapping(SessionId sessionId => mapping(uint256 word => uint256 twoPackedAwards)) private _awards;
     mapping(SessionId sessionId => mapping(uint256 word => uint256 packedValidations)) private _validations;
     mapping(PodId podId => mapping(uint32 day => uint256 slotBitmap)) private _awardedSlots;
@@ -91,7 +117,24 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     /// @param roleRegistry_ The platform's RoleRegistry.
     /// @param podRegistry_ The PodRegistry.
     constructor(address roleRegistry_, IPodRegistry podRegistry_) RoleGuarded(roleRegistry_) {
+        _requireNonZero(address(podRegistry_));
         _podRegistry = podRegistry_;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function setTrafficLight(address trafficLight_) external onlyRole(Roles.ADMIN) {
+        _requireNonZero(trafficLight_);
+        if (address(_trafficLight) != address(0)) revert FlexMarketTrafficLightAlreadySet(address(_trafficLight));
+        _trafficLight = IDynamicTrafficLight(trafficLight_);
+        emit TrafficLightSet(trafficLight_);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function setChallenge(address challenge_) external onlyRole(Roles.ADMIN) {
+        _requireNonZero(challenge_);
+        if (_challenge != address(0)) revert FlexMarketChallengeAlreadySet(_challenge);
+        _challenge = challenge_;
+        emit ChallengeSet(challenge_);
     }
 
     // ------------------------------------------------------------------ sessions
@@ -123,9 +166,11 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         );
         s.phase = SessionStatus.Scheduled;
         _sessionIds[kind][day][realTimeIndex] = sessionId;
+        _clearings[sessionId].sealingDeadline = uint40(SlotTime.slotStart(dayStartTime, firstSlot));
         _emitSessionCreated(sessionId, s);
-        // Baselines of the day freeze at this gate closure; the registry keeps it so a baseline needs no call here.
-        if (kind == SessionKind.DayAhead) _podRegistry.recordDayAheadGateClosure(day, gateClosureTime);
+        // Baselines of the day freeze at the earliest gate closure of its sessions (any kind); the registry keeps
+        // it so a baseline needs no call here.
+        _podRegistry.recordDayAheadGateClosure(day, gateClosureTime);
     }
 
     /// @inheritdoc IFlexMarket
@@ -149,6 +194,12 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         if (podIds.length == 0) revert FlexMarketEmptyPodSet();
         bytes32 podSetHash = PodSet.hash(podIds);
         requestId = _storeRequest(sessionId, RequestKind.Dso, podSetHash, input);
+        mapping(uint256 word => uint256 bits) storage members = _dsoRequestMembers[requestId];
+        for (uint256 i = 0; i < podIds.length; ++i) {
+            // A PoD not registered now cannot be served by this request (a later registration gets a new index).
+            PodFlexibility memory f = _podRegistry.flexibilityOf(podIds[i]);
+            if (f.status == PodStatus.Registered) members[f.index >> 8] |= uint256(1) << (f.index & 0xff);
+        }
         emit DsoRequestSubmitted(requestId, sessionId, input.slotIndex, podSetHash, podIds, input);
     }
 
@@ -208,7 +259,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         SessionId sessionId,
         bytes32 inputsHash,
         AwardInput[] calldata awards
-    ) external onlyRole(Roles.MARKET_OPERATOR) {
+    ) external onlyRole(Roles.MARKET_OPERATOR) whenNotPaused {
         Session storage s = _existingSession(sessionId);
         _enterClearing(sessionId, s, inputsHash);
         uint32 first = s.awardCount;
@@ -218,9 +269,13 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     }
 
     /// @inheritdoc IFlexMarket
-    function sealClearing(SessionId sessionId) external onlyRole(Roles.MARKET_OPERATOR) {
+    function sealClearing(SessionId sessionId) external onlyRole(Roles.MARKET_OPERATOR) whenNotPaused {
         Session storage s = _existingSession(sessionId);
         _requirePhase(sessionId, s, SessionStatus.Clearing);
+        Clearing storage c = _clearings[sessionId];
+        uint64 deadline = c.sealingDeadline;
+        if (block.timestamp >= deadline) revert FlexMarketSealingDeadlinePassed(sessionId, deadline);
+        c.sealedAt = uint40(block.timestamp);
         uint32 awardCount = s.awardCount;
         s.phase = SessionStatus.Cleared;
         s.pendingValidations = awardCount;
@@ -229,15 +284,73 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     }
 
     /// @inheritdoc IFlexMarket
+    function voidResult(SessionId sessionId) external {
+        if (msg.sender != _challenge) revert FlexMarketNotChallenge(msg.sender, _challenge);
+        Session storage s = _existingSession(sessionId);
+        SessionStatus status = s.phase;
+        if (status != SessionStatus.Cleared && status != SessionStatus.Finalised) {
+            revert FlexMarketUnexpectedStatus(sessionId, status, SessionStatus.Cleared);
+        }
+        s.phase = SessionStatus.Voided;
+        emit ResultVoided(sessionId, _clearings[sessionId].round, s.awardCount);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function lapseClearing(SessionId sessionId) external {
+        Session storage s = _existingSession(sessionId);
+        SessionStatus status = _status(s);
+        if (status != SessionStatus.GateClosed && status != SessionStatus.Clearing) {
+            revert FlexMarketUnexpectedStatus(sessionId, status, SessionStatus.Clearing);
+        }
+        uint64 deadline = _clearings[sessionId].sealingDeadline;
+        if (block.timestamp < deadline) revert FlexMarketSealingDeadlineNotPassed(sessionId, deadline);
+        s.phase = SessionStatus.Voided;
+        emit ClearingLapsed(sessionId, s.awardCount);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function releaseVoidedAwards(SessionId sessionId, uint32 maxCount) external {
+        Session storage s = _existingSession(sessionId);
+        if (s.phase != SessionStatus.Voided) {
+            revert FlexMarketUnexpectedStatus(sessionId, s.phase, SessionStatus.Voided);
+        }
+        Clearing storage c = _clearings[sessionId];
+        uint32 from = c.releasedAwards;
+        uint32 to = s.awardCount;
+        if (to - from > maxCount) to = from + maxCount;
+        for (uint32 i = from; i < to; ++i) _releaseAward(sessionId, s.day, c.round, i);
+        c.releasedAwards = to;
+        emit VoidedAwardsReleased(sessionId, from, to);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function reopenClearing(SessionId sessionId) external onlyRole(Roles.MARKET_OPERATOR) whenNotPaused {
+        Session storage s = _existingSession(sessionId);
+        if (s.phase != SessionStatus.Voided) {
+            revert FlexMarketUnexpectedStatus(sessionId, s.phase, SessionStatus.Voided);
+        }
+        Clearing storage c = _clearings[sessionId];
+        if (c.releasedAwards != s.awardCount) {
+            revert FlexMarketAwardsNotReleased(sessionId, c.releasedAwards, s.awardCount);
+        }
+        uint8 round = c.round + 1;
+        (c.round, c.releasedAwards, c.sealedAt) = (round, 0, 0);
+        c.sealingDeadline = uint40(block.timestamp + CORRECTION_SEALING_SECONDS);
+        (s.awardCount, s.pendingValidations, s.phase) = (0, 0, SessionStatus.GateClosed);
+        emit ClearingReopened(sessionId, round);
+    }
+
+    /// @inheritdoc IFlexMarket
     function postValidations(
         SessionId sessionId,
         ValidationInput[] calldata validations
-    ) external onlyRole(Roles.DSO_ORACLE) {
+    ) external onlyRole(Roles.DSO_ORACLE) whenNotPaused {
         Session storage s = _existingSession(sessionId);
         _requirePhase(sessionId, s, SessionStatus.Cleared);
         uint32 awardCount = s.awardCount;
+        uint256 roundBase = _roundBase(sessionId);
         for (uint256 i = 0; i < validations.length; ++i) {
-            _validate(sessionId, s.day, awardCount, validations[i]);
+            _validate(sessionId, s.day, awardCount, roundBase, validations[i]);
         }
         uint32 pending = s.pendingValidations - uint32(validations.length);
         s.pendingValidations = pending;
@@ -254,6 +367,32 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     /// @inheritdoc IDayAheadCalendar
     function dayAheadGateClosure(uint32 day) external view returns (uint64) {
         return _sessions[_sessionIds[SessionKind.DayAhead][day][0]].gateClosureTime;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function trafficLightContract() external view returns (address) {
+        return address(_trafficLight);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function challengeContract() external view returns (address) {
+        return _challenge;
+    }
+
+    /// @inheritdoc IFlexMarket
+    function clearingOf(SessionId sessionId) external view returns (ClearingView memory) {
+        _existingSession(sessionId);
+        Clearing storage c = _clearings[sessionId];
+        return ClearingView(c.round, c.sealedAt, c.sealingDeadline, c.releasedAwards);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function isDsoRequestPod(RequestId requestId, PodId podId) external view returns (bool) {
+        return _isDsoRequestMember(requestId, _podRegistry.flexibilityOf(podId).index);
+    }
+
+    function _isDsoRequestMember(RequestId requestId, uint32 registrationIndex) private view returns (bool) {
+        return (_dsoRequestMembers[requestId][registrationIndex >> 8] >> (registrationIndex & 0xff)) & 1 == 1;
     }
 
     /// @inheritdoc IFlexMarket
@@ -343,14 +482,15 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     /// @inheritdoc IFlexMarket
     function award(SessionId sessionId, uint32 awardIndex) external view returns (AwardView memory) {
         if (awardIndex >= _sessions[sessionId].awardCount) revert FlexMarketUnknownAward(sessionId, awardIndex);
-        return _awardView(sessionId, awardIndex);
+        return _awardView(sessionId, _roundBase(sessionId), awardIndex);
     }
 
     /// @inheritdoc IFlexMarket
     function awardsOf(SessionId sessionId) external view returns (AwardView[] memory views) {
         uint32 n = _sessions[sessionId].awardCount;
         views = new AwardView[](n);
-        for (uint32 i = 0; i < n; ++i) views[i] = _awardView(sessionId, i);
+        uint256 roundBase = _roundBase(sessionId);
+        for (uint32 i = 0; i < n; ++i) views[i] = _awardView(sessionId, roundBase, i);
     }
 
     /// @inheritdoc IFlexMarket
@@ -361,8 +501,9 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         uint32 n = _sessions[sessionId].awardCount;
         views = new AwardView[](n);
         uint256 found;
+        uint256 roundBase = _roundBase(sessionId);
         for (uint32 i = 0; i < n; ++i) {
-            AwardView memory v = _awardView(sessionId, i);
+            AwardView memory v = _awardView(sessionId, roundBase, i);
             if (v.aggregator == aggregator) views[found++] = v;
         }
         // Shrink the array to the matches: safe, `found` <= the allocated length.
@@ -532,8 +673,34 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
                 minPriceMilliEurPerKw: minPrice
             })
         );
-        if (stepCount > 1) _storedCurveHashes[offerId] = OfferCurve.hash(input.steps);
+        if (stepCount > 1) _storeCurve(offerId, input.steps);
         _emitOfferSubmitted(offerId, input);
+    }
+
+    /// @dev Four steps a word: a curve of 2..4 steps costs one word, as its hash did.
+    function _storeCurve(OfferId offerId, PriceStep[] calldata steps) private {
+        mapping(uint256 word => uint256 packedSteps) storage words = _storedCurves[offerId];
+        uint256 packed;
+        for (uint256 i = 0; i < steps.length; ++i) {
+            uint256 step = (uint256(steps[i].quantityKw) << 32) | steps[i].priceMilliEurPerKw;
+            packed |= step << (64 * (i % STEPS_PER_WORD));
+            if (i % STEPS_PER_WORD == STEPS_PER_WORD - 1 || i + 1 == steps.length) {
+                words[i / STEPS_PER_WORD] = packed;
+                packed = 0;
+            }
+        }
+    }
+
+    /// @dev The stored curve of an offer of `stepCount` >= 2 steps.
+    function _loadCurve(OfferId offerId, uint8 stepCount) private view returns (PriceStep[] memory steps) {
+        mapping(uint256 word => uint256 packedSteps) storage words = _storedCurves[offerId];
+        steps = new PriceStep[](stepCount);
+        uint256 packed;
+        for (uint256 i = 0; i < stepCount; ++i) {
+            if (i % STEPS_PER_WORD == 0) packed = words[i / STEPS_PER_WORD];
+            uint256 step = packed >> (64 * (i % STEPS_PER_WORD));
+            steps[i] = PriceStep(uint32(step >> 32), uint32(step));
+        }
     }
 
     /// @dev Its own function so `_submitOffer` stays within the stack in builds without the IR pipeline (coverage).
@@ -595,14 +762,16 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     /// earlier call left it half-filled).
     function _storeAwards(SessionId sessionId, uint32 day, uint32 first, AwardInput[] calldata awards) private {
         mapping(uint256 word => uint256 twoPackedAwards) storage words = _awards[sessionId];
+        uint8 round = _clearings[sessionId].round;
         PodFlexibility[] memory registrations = new PodFlexibility[](REGISTRATION_CACHE_SIZE);
         // One scratch copy of each entry for the whole batch: memory is never freed and costs quadratically.
         AwardScratch memory scratch;
         (uint256 wordIndex, uint256 shift) = AwardPacking.awardSlot(first);
+        wordIndex += uint256(round) << ROUND_SHIFT;
         uint256 packed = shift == 0 ? 0 : words[wordIndex];
         for (uint256 i = 0; i < awards.length; ++i) {
             _copyAward(awards[i], scratch.award);
-            packed |= uint256(_checkAward(sessionId, day, scratch, registrations)) << shift;
+            packed |= uint256(_checkAward(sessionId, day, round, scratch, registrations)) << shift;
             if (shift != 0 || i + 1 == awards.length) {
                 words[wordIndex++] = packed;
                 (shift, packed) = (0, 0);
@@ -616,6 +785,7 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     function _checkAward(
         SessionId sessionId,
         uint32 day,
+        uint8 round,
         AwardScratch memory scratch,
         PodFlexibility[] memory registrations
     ) private returns (uint128) {
@@ -627,13 +797,17 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         EntryPacking.unpackOfferInto(_offers[a.offerId], o);
         EntryPacking.unpackRequestInto(_requests[a.requestId], r);
         _checkAwardTerms(sessionId, a, o, r);
+        if (o.stepCount > 1) _checkMarginalPrice(a, o.stepCount);
         PodFlexibility memory f = _registration(registrations, o.registrationIndex);
         _checkQualifiedFor(f, o.direction, a.quantityKw);
         if (r.kind == RequestKind.Tso) {
             PomId pom = PomId.wrap(_requestTargets[a.requestId]);
             if (_podRegistry.pomOf(f.podId) != pom) revert FlexMarketAwardOutsidePom(f.podId, pom);
+            _checkTrafficLight(f.podId, day, a.slotIndex, o.direction, a.quantityKw);
+        } else if (!_isDsoRequestMember(a.requestId, f.index)) {
+            revert FlexMarketAwardPodNotInRequest(a.requestId, f.podId);
         }
-        if (o.kind == OfferKind.Block) _bookBlockEnergy(a.offerId, o.energyKwh, a.quantityKw);
+        if (o.kind == OfferKind.Block) _bookBlockEnergy(a.offerId, round, o.energyKwh, a.quantityKw);
         _bookSlot(f.podId, day, a.slotIndex);
         return
             AwardPacking.packAward(
@@ -660,7 +834,34 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         f = cache[line];
         if (f.index != registrationIndex) {
             f = _podRegistry.flexibilityAt(registrationIndex);
+            // A revoked aggregator's PoDs are not awarded (the role is re-checked once per PoD and batch).
+            if (!_hasRole(Roles.AGGREGATOR, f.aggregator)) revert FlexMarketAggregatorRevoked(f.podId, f.aggregator);
             cache[line] = f;
+        }
+    }
+
+    /// @dev A TSO award stays within the dynamic traffic light of its PoD's perimeter (red: zero that way).
+    function _checkTrafficLight(
+        PodId podId,
+        uint32 day,
+        uint8 slotIndex,
+        Direction direction,
+        uint32 quantityKw
+    ) private view {
+        IDynamicTrafficLight lights = _trafficLight;
+        if (address(lights) == address(0)) return;
+        uint32 capabilityKw = lights.tsoCapabilityKw(podId, day, slotIndex, direction);
+        if (quantityKw > capabilityKw) {
+            revert FlexMarketAwardAboveTrafficLight(podId, slotIndex, direction, quantityKw, capabilityKw);
+        }
+    }
+
+    /// @dev The curve binds: an award reaching into step k is paid at least step k's price.
+    function _checkMarginalPrice(AwardInput memory a, uint8 stepCount) private view {
+        PriceStep[] memory steps = _loadCurve(a.offerId, stepCount);
+        uint32 marginal = OfferCurve.marginalPrice(steps, a.quantityKw);
+        if (a.priceMilliEurPerKw < marginal) {
+            revert FlexMarketAwardBelowMarginalPrice(a.offerId, a.quantityKw, a.priceMilliEurPerKw, marginal);
         }
     }
 
@@ -703,22 +904,53 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     }
 
     /// @dev A block's awards together stay within its energy: sum of kW over slots <= energyKwh × slots per hour.
-    function _bookBlockEnergy(OfferId offerId, uint32 energyKwh, uint32 quantityKw) private {
-        uint256 awarded = _blockAwardedKwSlots[offerId] + quantityKw;
+    function _bookBlockEnergy(OfferId offerId, uint8 round, uint32 energyKwh, uint32 quantityKw) private {
+        uint256 key = OfferId.unwrap(offerId) | (uint256(round) << 32);
+        uint256 awarded = _blockAwardedKwSlots[key] + quantityKw;
         uint256 limit = uint256(energyKwh) * SlotTime.SLOTS_PER_HOUR;
         if (awarded > limit) revert FlexMarketBlockEnergyExceeded(offerId, awarded, limit);
-        _blockAwardedKwSlots[offerId] = awarded;
+        _blockAwardedKwSlots[key] = awarded;
     }
 
-    function _validate(SessionId sessionId, uint32 day, uint32 awardCount, ValidationInput calldata v) private {
+    /// @dev Frees the slot a voided award booked, unless its validation was KO (which freed it already and may
+    /// since have let another session book it).
+    function _releaseAward(SessionId sessionId, uint32 day, uint8 round, uint32 awardIndex) private {
+        uint256 roundBase = uint256(round) << ROUND_SHIFT;
+        (uint256 word, uint256 shift) = AwardPacking.validationSlot(awardIndex);
+        (ValidationVerdict verdict, , ) = AwardPacking.unpackValidation(
+            AwardPacking.readValidation(_validations[sessionId][roundBase + word], shift)
+        );
+        if (verdict == ValidationVerdict.Ko) return;
+        (uint32 offerId, uint32 requestId, , ) = AwardPacking.unpackAward(
+            _packedAward(sessionId, roundBase, awardIndex)
+        );
+        PodId podId = _podRegistry
+            .flexibilityAt(EntryPacking.offerRegistrationIndex(_offers[OfferId.wrap(offerId)]))
+            .podId;
+        uint8 slotIndex = EntryPacking.requestSlotIndex(_requests[RequestId.wrap(requestId)]);
+        _awardedSlots[podId][day] &= ~(uint256(1) << slotIndex);
+    }
+
+    function _roundBase(SessionId sessionId) private view returns (uint256) {
+        return uint256(_clearings[sessionId].round) << ROUND_SHIFT;
+    }
+
+    function _validate(
+        SessionId sessionId,
+        uint32 day,
+        uint32 awardCount,
+        uint256 roundBase,
+        ValidationInput calldata v
+    ) private {
         if (v.awardIndex >= awardCount) revert FlexMarketUnknownAward(sessionId, v.awardIndex);
         (uint256 word, uint256 shift) = AwardPacking.validationSlot(v.awardIndex);
+        word += roundBase;
         uint256 packedWord = _validations[sessionId][word];
         if (AwardPacking.readValidation(packedWord, shift) != 0) {
             revert FlexMarketAwardAlreadyValidated(sessionId, v.awardIndex);
         }
         (uint32 offerId, uint32 requestId, uint32 quantityKw, ) = AwardPacking.unpackAward(
-            _packedAward(sessionId, v.awardIndex)
+            _packedAward(sessionId, roundBase, v.awardIndex)
         );
         uint32 finalQuantityKw = _finalQuantity(sessionId, v, quantityKw);
         _validations[sessionId][word] = AwardPacking.writeValidation(
@@ -752,26 +984,30 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         return v.verdict == ValidationVerdict.Partial ? v.reducedQuantityKw : 0;
     }
 
-    function _packedAward(SessionId sessionId, uint32 awardIndex) private view returns (uint128) {
+    function _packedAward(SessionId sessionId, uint256 roundBase, uint32 awardIndex) private view returns (uint128) {
         (uint256 word, uint256 shift) = AwardPacking.awardSlot(awardIndex);
-        return AwardPacking.readAward(_awards[sessionId][word], shift);
+        return AwardPacking.readAward(_awards[sessionId][roundBase + word], shift);
     }
 
-    /// @dev The stored hash for curves of several steps; a one-step curve's hash is rebuilt from the offer itself.
+    /// @dev Rebuilt from the stored steps for curves of several steps, from the offer itself for one step.
     function _curveHash(OfferId offerId, OfferCore memory c) private view returns (bytes32) {
-        if (c.stepCount > 1) return _storedCurveHashes[offerId];
+        if (c.stepCount > 1) return keccak256(abi.encode(_loadCurve(offerId, c.stepCount)));
         PriceStep[] memory steps = new PriceStep[](1);
         steps[0] = PriceStep(c.maxQuantityKw, c.minPriceMilliEurPerKw);
         return keccak256(abi.encode(steps));
     }
 
-    function _awardView(SessionId sessionId, uint32 awardIndex) private view returns (AwardView memory v) {
+    function _awardView(
+        SessionId sessionId,
+        uint256 roundBase,
+        uint32 awardIndex
+    ) private view returns (AwardView memory v) {
         (uint32 offerId, uint32 requestId, uint32 quantityKw, uint32 price) = AwardPacking.unpackAward(
-            _packedAward(sessionId, awardIndex)
+            _packedAward(sessionId, roundBase, awardIndex)
         );
         (uint256 word, uint256 shift) = AwardPacking.validationSlot(awardIndex);
         (ValidationVerdict verdict, uint32 finalQuantityKw, uint16 reasonCode) = AwardPacking.unpackValidation(
-            AwardPacking.readValidation(_validations[sessionId][word], shift)
+            AwardPacking.readValidation(_validations[sessionId][roundBase + word], shift)
         );
         OfferCore memory o = EntryPacking.unpackOffer(_offers[OfferId.wrap(offerId)]);
         PodFlexibility memory f = _podRegistry.flexibilityAt(o.registrationIndex);
@@ -787,5 +1023,6 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         v.verdict = verdict;
         v.finalQuantityKw = finalQuantityKw;
         v.reasonCode = reasonCode;
+        v.registrationIndex = o.registrationIndex;
     }
 }

@@ -10,18 +10,30 @@ import {DAY_SLOTS} from "../libraries/SlotTime.sol";
 import {Baseline} from "../libraries/Baseline.sol";
 import {MarketUnits} from "../libraries/MarketUnits.sol";
 import {IDayAheadCalendar} from "../interfaces/IDayAheadCalendar.sol";
+import {IRemunerationScheme} from "../interfaces/IRemunerationScheme.sol";
+import {IRemunerationSchemeFactory} from "../interfaces/IRemunerationSchemeFactory.sol";
 import {IPodRegistry, PodData, PodFlexibility, PodStatus, QualificationStatus} from "../interfaces/IPodRegistry.sol";
 
 /// @title PodRegistry
 /// @notice Guarantees: one live registration per PoD, changed only by its aggregator; the static traffic light is
 /// set only by the DSO and reset to Pending whenever the declared powers change; PoMs are written only by the DSO
-/// oracle; a day's baselines are frozen from that day's day-ahead gate closure on.
+/// oracle; a day's baselines are frozen from the earliest gate closure of that day's sessions on. It is the one source
+/// of truth for the remuneration scheme a PoD settles through: a scheme of the factory owned by the registration's
+/// aggregator, each change recorded with its time so a session settles under the scheme in force at its gate closure.
+/// A revoked aggregator can no longer change its PoDs; the calendar and the scheme factory are set once.
 contract PodRegistry is RoleGuarded, IPodRegistry {
     /// @dev One registration, laid out so the market's hot read (`flexibility`) is a single slot.
     struct Registration {
         PodId podId;
         Flexibility flexibility;
         address remunerationScheme;
+        uint64 schemeSince;
+    }
+
+    /// @dev A scheme that was in force from `since` until the next change of its registration.
+    struct SchemeChange {
+        address scheme;
+        uint64 since;
     }
 
     /// @dev 30 bytes: aggregator 20, status 1, qualification 1, limits 4 + 4.
@@ -52,8 +64,10 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     mapping(PodId podId => PomId pom) private _poms;
     mapping(PodId podId => mapping(uint32 day => bytes32 baselineHash)) private _baselines;
     mapping(uint32 day => uint64 gateClosureTime) private _dayAheadGateClosures;
+    mapping(uint32 index => SchemeChange[] history) private _schemeHistory;
     uint32 private _registrationCount;
     IDayAheadCalendar private _calendar;
+    IRemunerationSchemeFactory private _schemeFactory;
 
     /// @param roleRegistry_ The platform's RoleRegistry.
     constructor(address roleRegistry_) RoleGuarded(roleRegistry_) {}
@@ -71,13 +85,17 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         Registration storage r = _registrations[index];
         r.podId = podId;
         r.flexibility = Flexibility(msg.sender, PodStatus.Registered, QualificationStatus.Pending, 0, 0);
-        if (data.remunerationScheme != address(0)) r.remunerationScheme = data.remunerationScheme;
         _pods[podId] = _record(index, data);
         emit PodRegistered(podId, msg.sender, index, data);
+        if (data.remunerationScheme != address(0)) {
+            _checkScheme(podId, data.remunerationScheme, msg.sender);
+            // PodRegistered's data carries the scheme: no second event (it would cost the registration its goal).
+            (r.remunerationScheme, r.schemeSince) = (data.remunerationScheme, uint64(block.timestamp));
+        }
     }
 
     /// @inheritdoc IPodRegistry
-    function updatePod(PodId podId, PodData calldata data) external {
+    function updatePod(PodId podId, PodData calldata data) external onlyRole(Roles.AGGREGATOR) {
         Registration storage r = _liveRegistration(podId);
         if (r.flexibility.aggregator != msg.sender) {
             revert PodRegistryNotPodAggregator(podId, msg.sender, r.flexibility.aggregator);
@@ -87,8 +105,11 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
         PodRecord memory updated = _record(record.currentIndex, data);
         bool requalificationNeeded = keccak256(abi.encode(updated)) != keccak256(abi.encode(record));
         _pods[podId] = updated;
-        r.remunerationScheme = data.remunerationScheme;
         emit PodUpdated(podId, msg.sender, data, requalificationNeeded);
+        if (data.remunerationScheme != r.remunerationScheme) {
+            if (data.remunerationScheme != address(0)) _checkScheme(podId, data.remunerationScheme, msg.sender);
+            _changeScheme(podId, record.currentIndex, r, data.remunerationScheme);
+        }
         if (requalificationNeeded) _setQualification(podId, r, QualificationStatus.Pending, 0, 0);
     }
 
@@ -96,7 +117,8 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     function deregisterPod(PodId podId) external {
         Registration storage r = _liveRegistration(podId);
         address aggregator = r.flexibility.aggregator;
-        if (aggregator != msg.sender && !_hasRole(Roles.DSO, msg.sender)) {
+        bool byAggregator = aggregator == msg.sender && _hasRole(Roles.AGGREGATOR, msg.sender);
+        if (!byAggregator && !_hasRole(Roles.DSO, msg.sender)) {
             revert PodRegistryNotPodAggregator(podId, msg.sender, aggregator);
         }
         r.flexibility.status = PodStatus.Deregistered;
@@ -135,6 +157,8 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     }
 
     /// @inheritdoc IPodRegistry
+    /// @dev No role re-check here (it would cost the baseline its gas goal): a revoked aggregator's baseline leads
+    /// nowhere, since its offers, awards and scheme bindings are refused.
     function submitBaseline(PodId podId, uint32 day, int32[DAY_SLOTS] calldata valuesKw) external {
         Registration storage r = _liveRegistration(podId);
         if (r.flexibility.aggregator != msg.sender) {
@@ -152,14 +176,62 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     /// @inheritdoc IPodRegistry
     function recordDayAheadGateClosure(uint32 day, uint64 gateClosureTime) external {
         if (msg.sender != address(_calendar)) revert PodRegistryNotCalendar(msg.sender, address(_calendar));
+        // The earliest gate closure of any session of the day freezes its baselines (day-ahead or real-time).
+        uint64 recorded = _dayAheadGateClosures[day];
+        if (recorded != 0 && recorded <= gateClosureTime) return;
         _dayAheadGateClosures[day] = gateClosureTime;
         emit DayAheadGateClosureRecorded(day, gateClosureTime);
     }
 
     /// @inheritdoc IPodRegistry
     function setCalendar(IDayAheadCalendar calendar_) external onlyRole(Roles.ADMIN) {
+        _requireNonZero(address(calendar_));
+        if (address(_calendar) != address(0)) revert PodRegistryCalendarAlreadySet(address(_calendar));
         _calendar = calendar_;
         emit CalendarSet(address(calendar_));
+    }
+
+    /// @inheritdoc IPodRegistry
+    function setSchemeFactory(IRemunerationSchemeFactory factory) external onlyRole(Roles.ADMIN) {
+        _requireNonZero(address(factory));
+        if (address(_schemeFactory) != address(0)) revert PodRegistrySchemeFactoryAlreadySet(address(_schemeFactory));
+        _schemeFactory = factory;
+        emit SchemeFactorySet(address(factory));
+    }
+
+    /// @inheritdoc IPodRegistry
+    function bindRemunerationScheme(PodId podId) external {
+        Registration storage r = _liveRegistration(podId);
+        address aggregator = r.flexibility.aggregator;
+        _checkScheme(podId, msg.sender, aggregator);
+        _checkRole(Roles.AGGREGATOR, aggregator);
+        if (r.remunerationScheme != msg.sender) _changeScheme(podId, _pods[podId].currentIndex, r, msg.sender);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function unbindRemunerationScheme(PodId podId) external {
+        Registration storage r = _liveRegistration(podId);
+        if (r.remunerationScheme != msg.sender) {
+            revert PodRegistryNotCurrentScheme(podId, msg.sender, r.remunerationScheme);
+        }
+        _changeScheme(podId, _pods[podId].currentIndex, r, address(0));
+    }
+
+    /// @inheritdoc IPodRegistry
+    function remunerationSchemeAt(uint32 index, uint64 asOf) external view returns (address) {
+        Registration storage r = _registrations[index];
+        if (r.schemeSince < asOf) return r.remunerationScheme;
+        SchemeChange[] storage history = _schemeHistory[index];
+        for (uint256 i = history.length; i > 0; --i) {
+            SchemeChange storage c = history[i - 1];
+            if (c.since < asOf) return c.scheme;
+        }
+        return address(0);
+    }
+
+    /// @inheritdoc IPodRegistry
+    function schemeFactory() external view returns (IRemunerationSchemeFactory) {
+        return _schemeFactory;
     }
 
     /// @inheritdoc IPodRegistry
@@ -220,6 +292,23 @@ contract PodRegistry is RoleGuarded, IPodRegistry {
     function _liveRegistration(PodId podId) private view returns (Registration storage r) {
         r = _registrations[_pods[podId].currentIndex];
         if (r.flexibility.status != PodStatus.Registered) revert PodRegistryPodNotRegistered(podId);
+    }
+
+    /// @dev A scheme must be one of the factory's, owned by the registration's aggregator.
+    function _checkScheme(PodId podId, address scheme, address aggregator) private view {
+        IRemunerationSchemeFactory factory = _schemeFactory;
+        if (
+            address(factory) == address(0) ||
+            !factory.isScheme(scheme) ||
+            IRemunerationScheme(scheme).aggregator() != aggregator
+        ) revert PodRegistryInvalidScheme(podId, scheme, aggregator);
+    }
+
+    /// @dev Keeps the scheme in force so far in the history: sessions whose gate closed before now settle under it.
+    function _changeScheme(PodId podId, uint32 index, Registration storage r, address scheme) private {
+        _schemeHistory[index].push(SchemeChange(r.remunerationScheme, r.schemeSince));
+        (r.remunerationScheme, r.schemeSince) = (scheme, uint64(block.timestamp));
+        emit RemunerationSchemeChanged(podId, index, scheme);
     }
 
     function _setQualification(

@@ -8,6 +8,7 @@ import {OfferCurve, PriceStep} from "../libraries/OfferCurve.sol";
 import {PodSet} from "../libraries/PodSet.sol";
 import {
     AwardView,
+    ClearingView,
     EntryStatus,
     IFlexMarket,
     OfferKind,
@@ -20,15 +21,18 @@ import {
 import {IMeritOrderChallenge} from "../interfaces/IMeritOrderChallenge.sol";
 
 /// @title MeritOrderChallenge
-/// @notice See IMeritOrderChallenge. Holds no funds and no roles: anyone may prove, nobody may void otherwise.
+/// @notice See IMeritOrderChallenge. Holds no funds and no roles: anyone may prove, nobody may void otherwise. A
+/// proof voids the result in the FlexMarket (which must name this contract as its challenge), where the session's
+/// awards are then released and a corrected result can be posted.
 contract MeritOrderChallenge is IMeritOrderChallenge {
-    uint64 private constant SLOT_SECONDS = 900;
+    /// @notice How long a sealed result stays challengeable.
+    uint64 public constant CHALLENGE_WINDOW_SECONDS = 1 hours;
 
     IFlexMarket private immutable _market;
-    mapping(SessionId sessionId => bool voided) private _voided;
 
     /// @param market_ The FlexMarket.
     constructor(address market_) {
+        if (market_ == address(0)) revert MeritOrderChallengeZeroMarket();
         _market = IFlexMarket(market_);
     }
 
@@ -51,7 +55,7 @@ contract MeritOrderChallenge is IMeritOrderChallenge {
     ) external {
         Accepted memory accepted = _checkAccepted(sessionId, awardIndex, acceptedCurve, requestPodIds);
         _checkRejected(sessionId, accepted, rejectedOfferId, rejectedCurve, requestPodIds);
-        _voided[sessionId] = true;
+        _market.voidResult(sessionId);
         emit SessionResultVoided(sessionId, msg.sender, awardIndex, accepted.award.offerId, rejectedOfferId);
     }
 
@@ -63,11 +67,11 @@ contract MeritOrderChallenge is IMeritOrderChallenge {
         PriceStep[] calldata acceptedCurve,
         PodId[] calldata requestPodIds
     ) private view returns (Accepted memory accepted) {
-        if (_voided[sessionId]) revert MeritOrderChallengeVoided(sessionId);
         SessionView memory s = _market.session(sessionId);
+        if (s.status == SessionStatus.Voided) revert MeritOrderChallengeVoided(sessionId);
         if (s.status != SessionStatus.Cleared && s.status != SessionStatus.Finalised)
             revert MeritOrderChallengeNotCleared(sessionId, s.status);
-        uint64 deadline = _deadline(s);
+        uint64 deadline = _deadline(sessionId);
         if (block.timestamp >= deadline) revert MeritOrderChallengeWindowClosed(sessionId, deadline);
         accepted.day = s.day;
         accepted.award = _market.award(sessionId, awardIndex);
@@ -112,18 +116,19 @@ contract MeritOrderChallenge is IMeritOrderChallenge {
 
     /// @inheritdoc IMeritOrderChallenge
     function isVoided(SessionId sessionId) external view returns (bool) {
-        return _voided[sessionId];
+        return _market.sessionStatus(sessionId) == SessionStatus.Voided;
     }
 
     /// @inheritdoc IMeritOrderChallenge
     function challengeDeadline(SessionId sessionId) external view returns (uint64) {
-        return _deadline(_market.session(sessionId));
+        return _deadline(sessionId);
     }
 
     /// @inheritdoc IMeritOrderChallenge
     function isFinal(SessionId sessionId) external view returns (bool) {
-        SessionView memory s = _market.session(sessionId);
-        return s.status == SessionStatus.Finalised && !_voided[sessionId] && block.timestamp >= _deadline(s);
+        if (_market.sessionStatus(sessionId) != SessionStatus.Finalised) return false;
+        uint64 deadline = _deadline(sessionId);
+        return deadline != 0 && block.timestamp >= deadline;
     }
 
     /// @inheritdoc IMeritOrderChallenge
@@ -131,8 +136,10 @@ contract MeritOrderChallenge is IMeritOrderChallenge {
         return _market;
     }
 
-    function _deadline(SessionView memory s) private pure returns (uint64) {
-        return s.dayStartTime + uint64(s.firstSlot) * SLOT_SECONDS;
+    /// @dev The window runs from the sealing of the current round (0 while unsealed).
+    function _deadline(SessionId sessionId) private view returns (uint64) {
+        ClearingView memory c = _market.clearingOf(sessionId);
+        return c.sealedAt == 0 ? 0 : c.sealedAt + CHALLENGE_WINDOW_SECONDS;
     }
 
     function _checkHash(bytes32 committed, bytes32 supplied) private pure {

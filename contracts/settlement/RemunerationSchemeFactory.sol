@@ -1,27 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-// Creates aggregators' remuneration schemes as minimal clones of one implementation and records which scheme each
-// PoD settles through.
+// Creates aggregators' remuneration schemes as minimal clones of one implementation.
 pragma solidity 0.8.28;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {RoleGuarded} from "../access/RoleGuarded.sol";
 import {Roles} from "../libraries/Roles.sol";
 import {PodId} from "../libraries/Types.sol";
+import {IPodRegistry} from "../interfaces/IPodRegistry.sol";
 import {IRemunerationScheme} from "../interfaces/IRemunerationScheme.sol";
 import {IRemunerationSchemeFactory} from "../interfaces/IRemunerationSchemeFactory.sol";
 import {RemunerationScheme} from "./RemunerationScheme.sol";
 
 /// @title RemunerationSchemeFactory
-/// @notice Guarantees: schemes are clones of `implementation`, created only by AGGREGATORs; a PoD is bound to at
-/// most one scheme, and only that scheme can release it.
+/// @notice Guarantees: schemes are clones of `implementation`, created only by AGGREGATORs, with parameters within
+/// the platform's floor. Which scheme a PoD settles through is recorded in the PodRegistry only.
 contract RemunerationSchemeFactory is RoleGuarded, IRemunerationSchemeFactory {
     address private immutable _implementation;
+    IPodRegistry private immutable _podRegistry;
     mapping(address scheme => bool created) private _isScheme;
     mapping(address aggregator => address[] schemes) private _schemesOf;
-    mapping(PodId podId => address scheme) private _schemeOfPod;
 
     /// @param roleRegistry_ The platform's RoleRegistry.
-    constructor(address roleRegistry_) RoleGuarded(roleRegistry_) {
+    /// @param podRegistry_ The PodRegistry that records PoD → scheme (its admin points it at this factory).
+    constructor(address roleRegistry_, IPodRegistry podRegistry_) RoleGuarded(roleRegistry_) {
+        _requireNonZero(address(podRegistry_));
+        _podRegistry = podRegistry_;
         _implementation = address(new RemunerationScheme());
     }
 
@@ -31,8 +34,23 @@ contract RemunerationSchemeFactory is RoleGuarded, IRemunerationSchemeFactory {
     }
 
     /// @inheritdoc IRemunerationSchemeFactory
+    function bindPod(PodId podId) external onlyScheme {
+        emit PodSchemeChanged(podId, msg.sender);
+    }
+
+    /// @inheritdoc IRemunerationSchemeFactory
+    function unbindPod(PodId podId) external onlyScheme {
+        emit PodSchemeChanged(podId, address(0));
+    }
+
+    /// @inheritdoc IRemunerationSchemeFactory
     function implementation() external view returns (address) {
         return _implementation;
+    }
+
+    /// @inheritdoc IRemunerationSchemeFactory
+    function podRegistry() external view returns (IPodRegistry) {
+        return _podRegistry;
     }
 
     /// @inheritdoc IRemunerationSchemeFactory
@@ -53,7 +71,7 @@ contract RemunerationSchemeFactory is RoleGuarded, IRemunerationSchemeFactory {
 
     /// @inheritdoc IRemunerationSchemeFactory
     function schemeOfPod(PodId podId) external view returns (IRemunerationScheme) {
-        return IRemunerationScheme(_schemeOfPod[podId]);
+        return IRemunerationScheme(_podRegistry.podData(podId).remunerationScheme);
     }
 
     /// @inheritdoc IRemunerationSchemeFactory
@@ -64,20 +82,5 @@ contract RemunerationSchemeFactory is RoleGuarded, IRemunerationSchemeFactory {
     /// @inheritdoc IRemunerationSchemeFactory
     function isScheme(address scheme) external view returns (bool) {
         return _isScheme[scheme];
-    }
-
-    /// @inheritdoc IRemunerationSchemeFactory
-    function bindPod(PodId podId) external onlyScheme {
-        address current = _schemeOfPod[podId];
-        if (current != address(0) && current != msg.sender) revert RemunerationSchemeFactoryPodTaken(podId, current);
-        _schemeOfPod[podId] = msg.sender;
-        emit PodSchemeChanged(podId, msg.sender);
-    }
-
-    /// @inheritdoc IRemunerationSchemeFactory
-    function unbindPod(PodId podId) external onlyScheme {
-        if (_schemeOfPod[podId] != msg.sender) revert RemunerationSchemeFactoryPodTaken(podId, _schemeOfPod[podId]);
-        delete _schemeOfPod[podId];
-        emit PodSchemeChanged(podId, address(0));
     }
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { Signer } from "ethers";
 import { deploymentPath, deploymentSchema, parseWith, type Deployment } from "../../protocol";
+import type { RoleManifest } from "./targets";
 
 export interface NamedAccounts {
   admin: Signer;
@@ -22,6 +23,9 @@ export interface DeployContext {
   deployer: Signer;
   accounts: NamedAccounts;
   book: Deployment;
+  /** Production: who holds which role, and the admin (multisig or timelock) the deployer hands ADMIN to. Without
+   * one (a local chain) the demo's named accounts get their roles. */
+  manifest?: RoleManifest;
   log(message: string): void;
   /** Deploys `contractName` as `name` unless the book already has it on chain; returns its address. */
   deploy(name: string, contractName: string, args?: unknown[]): Promise<string>;
@@ -67,6 +71,19 @@ export async function namedAccounts(hre: HardhatRuntimeEnvironment): Promise<Nam
   };
 }
 
+/** A production deploy has no named demo accounts: every slot is the deployer, and no aggregator gets a scheme. */
+export function deployerOnlyAccounts(deployer: Signer): NamedAccounts {
+  return {
+    admin: deployer,
+    dso: deployer,
+    dsoOracle: deployer,
+    tso: deployer,
+    marketOperator: deployer,
+    balAnchor: deployer,
+    aggregators: {},
+  };
+}
+
 export function createDeployContext(
   hre: HardhatRuntimeEnvironment,
   deployer: Signer,
@@ -74,12 +91,14 @@ export function createDeployContext(
   book: Deployment,
   log: (m: string) => void,
   dir?: string,
+  manifest?: RoleManifest,
 ): DeployContext {
   return {
     hre,
     deployer,
     accounts,
     book,
+    manifest,
     log,
     async deploy(name, contractName, args = []) {
       const existing = book.contracts[name];

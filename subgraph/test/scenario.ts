@@ -35,12 +35,14 @@ export async function deployFlexGrid(hre: HardhatRuntimeEnvironment) {
   await grant("AGGREGATOR", aggregator2.address);
   await (await registry.setCalendar(await market.getAddress())).wait();
   const challenge = await ethers.deployContract("MeritOrderChallenge", [await market.getAddress()]);
-  const factory = await ethers.deployContract("RemunerationSchemeFactory", [rolesAddress]);
+  const factory = await ethers.deployContract("RemunerationSchemeFactory", [rolesAddress, await registry.getAddress()]);
   const settlement = await ethers.deployContract("Settlement", [
     rolesAddress,
     await challenge.getAddress(),
     await factory.getAddress(),
   ]);
+  await (await registry.setSchemeFactory(await factory.getAddress())).wait();
+  await (await market.setChallenge(await challenge.getAddress())).wait();
   const token = await ethers.getContractAt("RewardToken", await settlement.rewardToken());
   const contracts = {
     RoleRegistry: roles,
@@ -240,6 +242,27 @@ export async function runMarketDay(hre: HardhatRuntimeEnvironment, p: Platform) 
   ).wait();
   await (await p.market.connect(p.aggregator2).cancelOffer(5)).wait();
 
+  // Remuneration schemes (default for the first aggregator, a custom one for the second), customers enrolled before gate closure (the
+  // terms in force at gate closure settle the session).
+  const schemeOf = async (
+    aggregator: typeof p.aggregator,
+    parameters: { toleranceBps: number; rewardShareBps: number; penaltyBps: number },
+  ) => {
+    const address = await p.factory.connect(aggregator).createScheme.staticCall(parameters);
+    await (await p.factory.connect(aggregator).createScheme(parameters)).wait();
+    return ethers.getContractAt("RemunerationScheme", address);
+  };
+  const defaults = await p.factory.defaultParameters();
+  const scheme1 = await schemeOf(p.aggregator, {
+    toleranceBps: Number(defaults.toleranceBps),
+    rewardShareBps: Number(defaults.rewardShareBps),
+    penaltyBps: Number(defaults.penaltyBps),
+  });
+  const scheme2 = await schemeOf(p.aggregator2, { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 });
+  await (await scheme1.connect(p.aggregator).enrolPod(pods[0], p.customers[0].address)).wait();
+  await (await scheme1.connect(p.aggregator).enrolPod(pods[1], p.customers[1].address)).wait();
+  await (await scheme2.connect(p.aggregator2).enrolPod(pods[2], p.customers[2].address)).wait();
+
   // Gate closure, clearing (DSO first, then TSO), sealing, validation (one partial) → final outcome.
   await hre.network.provider.send("evm_setNextBlockTimestamp", [gateClosureTime]);
   const inputsHash = ethers.id("clearing-inputs");
@@ -263,26 +286,6 @@ export async function runMarketDay(hre: HardhatRuntimeEnvironment, p: Platform) 
       .connect(p.marketOperator)
       .anchor(ethers.id("final-outcome"), ethers.encodeBytes32String("final-outcome"), "ipfs://results")
   ).wait();
-
-  // Remuneration schemes (default for the first aggregator, a custom one for the second), customers enrolled.
-  const schemeOf = async (
-    aggregator: typeof p.aggregator,
-    parameters: { toleranceBps: number; rewardShareBps: number; penaltyBps: number },
-  ) => {
-    const address = await p.factory.connect(aggregator).createScheme.staticCall(parameters);
-    await (await p.factory.connect(aggregator).createScheme(parameters)).wait();
-    return ethers.getContractAt("RemunerationScheme", address);
-  };
-  const defaults = await p.factory.defaultParameters();
-  const scheme1 = await schemeOf(p.aggregator, {
-    toleranceBps: Number(defaults.toleranceBps),
-    rewardShareBps: Number(defaults.rewardShareBps),
-    penaltyBps: Number(defaults.penaltyBps),
-  });
-  const scheme2 = await schemeOf(p.aggregator2, { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 });
-  await (await scheme1.connect(p.aggregator).enrolPod(pods[0], p.customers[0].address)).wait();
-  await (await scheme1.connect(p.aggregator).enrolPod(pods[1], p.customers[1].address)).wait();
-  await (await scheme2.connect(p.aggregator2).enrolPod(pods[2], p.customers[2].address)).wait();
 
   // Settlement after the challenge window: award 0 delivered exactly, award 1 (60 kW final) half, award 2 exactly.
   const deadline = Number(await p.challenge.challengeDeadline(sessionId));

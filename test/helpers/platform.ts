@@ -19,6 +19,7 @@ export async function deployPlatform() {
   await roles.grantRole(ROLES.MARKET_OPERATOR, marketOperator.address);
   await roles.grantRoleBatch(ROLES.AGGREGATOR, [aggregator.address, aggregator2.address]);
   await registry.setCalendar(await market.getAddress());
+  await market.setTrafficLight(await trafficLight.getAddress());
   return {
     roles,
     registry,
@@ -37,6 +38,20 @@ export async function deployPlatform() {
 }
 
 export type Platform = Awaited<ReturnType<typeof deployPlatform>>;
+
+/** Deploys the remuneration-scheme factory, points the registry at it and creates one default scheme for
+ * `aggregator` (registry schemes must be the factory's, owned by the PoD's aggregator). */
+export async function deploySchemeFor(p: Platform, aggregator: HardhatEthersSigner = p.aggregator) {
+  const factory = await ethers.deployContract("RemunerationSchemeFactory", [
+    await p.roles.getAddress(),
+    await p.registry.getAddress(),
+  ]);
+  await p.registry.setSchemeFactory(await factory.getAddress());
+  const parameters = { toleranceBps: 3000, rewardShareBps: 10000, penaltyBps: 5000 };
+  const scheme = await factory.connect(aggregator).createScheme.staticCall(parameters);
+  await factory.connect(aggregator).createScheme(parameters);
+  return { factory, scheme };
+}
 
 /** A plausible MV PoD: 1 MW withdrawn, 200 kW injected, 300 kW up, 500 kW down. */
 export function podData(overrides: Partial<ReturnType<typeof basePodData>> = {}) {

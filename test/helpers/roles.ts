@@ -9,6 +9,7 @@ export const ROLES = {
   MARKET_OPERATOR: ethers.id("MARKET_OPERATOR"),
   AGGREGATOR: ethers.id("AGGREGATOR"),
   BAL_ANCHOR: ethers.id("BAL_ANCHOR"),
+  GUARDIAN: ethers.id("GUARDIAN"),
 } as const;
 
 export type RoleName = keyof typeof ROLES;

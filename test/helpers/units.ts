@@ -33,6 +33,7 @@ export const SessionStatus = {
   Clearing: 4,
   Cleared: 5,
   Finalised: 6,
+  Voided: 7,
 } as const;
 export const RequestKind = { Dso: 0, Tso: 1 } as const;
 export const TargetKind = { Absolute: 0, Delta: 1 } as const;

@@ -42,8 +42,10 @@ describe("MeritOrderChallenge", function () {
         .to.emit(f.challenge, "SessionResultVoided")
         .withArgs(f.sessionId, (await ethers.getSigners())[0].address, 1, OFFER_ID.o469, OFFER_ID.o796);
       expect(await f.challenge.isVoided(f.sessionId)).to.equal(true);
-      // Even once validated and past the window, a voided result never becomes final.
-      await validateAll(f, WRONG_AWARDS.length);
+      // A voided result takes no validation and never becomes final (a corrected round replaces it).
+      await expect(validateAll(f, WRONG_AWARDS.length))
+        .to.be.revertedWithCustomError(f.market, "FlexMarketUnexpectedStatus")
+        .withArgs(f.sessionId, SessionStatus.Voided, SessionStatus.Cleared);
       await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
       expect(await f.challenge.isFinal(f.sessionId)).to.equal(false);
     });
@@ -98,10 +100,11 @@ describe("MeritOrderChallenge", function () {
         .withArgs(f.sessionId);
     });
 
-    it("closes when the session's first slot starts", async function () {
+    it("closes CHALLENGE_WINDOW_SECONDS after sealing", async function () {
       const f = await loadFixture(wrongFixture);
       const deadline = await f.challenge.challengeDeadline(f.sessionId);
-      expect(deadline).to.equal(BigInt(f.dayStartTime));
+      const sealedAt = (await f.market.clearingOf(f.sessionId)).sealedAt;
+      expect(deadline).to.equal(sealedAt + (await f.challenge.CHALLENGE_WINDOW_SECONDS()));
       await time.increaseTo(deadline);
       await expect(challengeWrong(f))
         .to.be.revertedWithCustomError(f.challenge, "MeritOrderChallengeWindowClosed")

@@ -44,7 +44,8 @@ describe("RemunerationSchemeFactory", function () {
       const f = await loadFixture(schemesFixture);
       const address = await f.scheme2.getAddress();
       expect(await f.factory.isScheme(address)).to.equal(true);
-      expect(await f.factory.schemesOf(f.aggregator2.address)).to.deep.equal([address]);
+      // The fixture created ACEAE_2's first scheme; this one is its second.
+      expect((await f.factory.schemesOf(f.aggregator2.address)).at(-1)).to.equal(address);
       expect(await f.scheme2.aggregator()).to.equal(f.aggregator2.address);
       const p = await f.scheme2.parameters();
       expect([p.toleranceBps, p.rewardShareBps, p.penaltyBps].map(Number)).to.deep.equal([2000, 6000, 2500]);
@@ -84,25 +85,41 @@ describe("RemunerationSchemeFactory", function () {
     });
   });
 
-  describe("bindPod / unbindPod", function () {
-    it("revert for a caller that is not one of the factory's schemes", async function () {
+  describe("bindRemunerationScheme (PodRegistry)", function () {
+    it("reverts for a caller that is not one of the factory's schemes", async function () {
       const f = await loadFixture(schemesFixture);
-      await expect(f.factory.connect(f.stranger).bindPod(POD.p978))
-        .to.be.revertedWithCustomError(f.factory, "RemunerationSchemeFactoryUnknownScheme")
-        .withArgs(f.stranger.address);
+      await expect(f.registry.connect(f.stranger).bindRemunerationScheme(POD.p978))
+        .to.be.revertedWithCustomError(f.registry, "PodRegistryInvalidScheme")
+        .withArgs(POD.p978, f.stranger.address, f.aggregator.address);
+    });
+  });
+
+  describe("parameters floor", function () {
+    it("refuses a tolerance wider than ±30 %, a penalty under 10 % and a customer share under 10 %", async function () {
+      const f = await loadFixture(schemesFixture);
+      const implementation = await ethers.getContractAt("RemunerationScheme", await f.factory.implementation());
+      for (const [parameters, value, bound] of [
+        [{ toleranceBps: 3001, rewardShareBps: 10000, penaltyBps: 5000 }, 3001, 3000],
+        [{ toleranceBps: 3000, rewardShareBps: 10000, penaltyBps: 999 }, 999, 1000],
+        [{ toleranceBps: 3000, rewardShareBps: 0, penaltyBps: 5000 }, 0, 1000],
+      ] as const) {
+        await expect(f.factory.connect(f.aggregator).createScheme(parameters))
+          .to.be.revertedWithCustomError(implementation, "RemunerationSchemeInvalidParameter")
+          .withArgs(value, bound);
+      }
     });
   });
 });
 
 describe("RemunerationScheme", function () {
   describe("enrolPod", function () {
-    it("binds the PoD to the scheme with the customer's wallet", async function () {
+    it("binds the PoD to the scheme in the PodRegistry, with the customer's wallet", async function () {
       const f = await loadFixture(schemesFixture);
       await expect(f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address))
         .to.emit(f.scheme1, "PodEnrolled")
         .withArgs(POD.p978, f.customer1.address)
-        .and.to.emit(f.factory, "PodSchemeChanged")
-        .withArgs(POD.p978, await f.scheme1.getAddress());
+        .and.to.emit(f.registry, "RemunerationSchemeChanged")
+        .withArgs(POD.p978, 1, await f.scheme1.getAddress());
       expect(await f.scheme1.walletOf(POD.p978)).to.equal(f.customer1.address);
       expect(await f.factory.schemeOfPod(POD.p978)).to.equal(await f.scheme1.getAddress());
     });
@@ -128,17 +145,27 @@ describe("RemunerationScheme", function () {
         .withArgs(POD.p978);
     });
 
-    it("reverts when another scheme holds the PoD, and allows it once released", async function () {
+    it("reverts for a PoD of another aggregator, even once its own scheme released it", async function () {
       const f = await loadFixture(schemesFixture);
       await f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
       await expect(f.scheme2.connect(f.aggregator2).enrolPod(POD.p978, f.customer2.address))
-        .to.be.revertedWithCustomError(f.factory, "RemunerationSchemeFactoryPodTaken")
-        .withArgs(POD.p978, await f.scheme1.getAddress());
+        .to.be.revertedWithCustomError(f.scheme2, "RemunerationSchemeNotPodAggregator")
+        .withArgs(POD.p978, f.aggregator2.address, f.aggregator.address);
       await expect(f.scheme1.connect(f.aggregator).withdrawPod(POD.p978))
         .to.emit(f.scheme1, "PodWithdrawn")
         .withArgs(POD.p978);
-      await f.scheme2.connect(f.aggregator2).enrolPod(POD.p978, f.customer2.address);
-      expect(await f.factory.schemeOfPod(POD.p978)).to.equal(await f.scheme2.getAddress());
+      expect(await f.factory.schemeOfPod(POD.p978)).to.equal(ethers.ZeroAddress);
+      await expect(
+        f.scheme2.connect(f.aggregator2).enrolPod(POD.p978, f.customer2.address),
+      ).to.be.revertedWithCustomError(f.scheme2, "RemunerationSchemeNotPodAggregator");
+    });
+
+    it("moves the PoD between two schemes of its own aggregator", async function () {
+      const f = await loadFixture(schemesFixture);
+      const other = await createScheme(f.factory, f.aggregator, CUSTOM);
+      await f.scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
+      await other.connect(f.aggregator).enrolPod(POD.p978, f.customer2.address);
+      expect(await f.factory.schemeOfPod(POD.p978)).to.equal(await other.getAddress());
     });
   });
 

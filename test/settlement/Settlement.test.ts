@@ -9,7 +9,6 @@ import { assessDelivery, DEFAULT_SCHEME, TokenLedger } from "../../oracles/marke
 import { shouldBehaveLikeRoleGuarded } from "../helpers/shouldBehaveLikeRoleGuarded";
 import { Verdict } from "../helpers/units";
 import {
-  createScheme,
   CURVES,
   deploySettlementFixture,
   DSO_PODS,
@@ -25,15 +24,10 @@ import {
 const DATASET = ethers.id("certified readings of session 1");
 const CUSTOM = { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 };
 
-/** 978→customer 1, 469→customer 2 (aggregator ACEAE, default scheme); 189→customer 3 (ACEAE); 796→customer 3 (ACEAE_2, custom). */
+/** The fixture enrolled, before gate closure: 978→customer 1, 469→customer 2 (aggregator ACEAE, default scheme);
+ * 189→customer 3 (ACEAE); 796→customer 3 (ACEAE_2, custom). */
 async function enrol(f: SettlementFixture) {
-  const scheme1 = await createScheme(f.factory, f.aggregator, DEFAULT_SCHEME);
-  const scheme2 = await createScheme(f.factory, f.aggregator2, CUSTOM);
-  await scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
-  await scheme1.connect(f.aggregator).enrolPod(POD.p469, f.customer2.address);
-  await scheme1.connect(f.aggregator).enrolPod(POD.p189, f.customer3.address);
-  await scheme2.connect(f.aggregator2).enrolPod(POD.p796, f.customer3.address);
-  return { scheme1, scheme2 };
+  return { scheme1: f.schemes.s1, scheme2: f.schemes.s2 };
 }
 
 /** Right result posted, validated OK, challenge window over. Awards: 0 978, 1 796, 2 469 (all 0.03), 3 189 (0.07). */
@@ -46,6 +40,21 @@ async function finalFixture() {
 }
 
 const item = (awardIndex: number, deliveredW: bigint) => ({ awardIndex, deliveredW });
+const SkipReason = { UnknownAward: 0, AlreadySettled: 1, NothingToSettle: 2, NoScheme: 3, NoWallet: 4 } as const;
+
+/** 978 withdrawn from its scheme before gate closure: its award has no scheme to settle through. */
+async function noSchemeFixture() {
+  const f = await deploySettlementFixture((g) =>
+    g.schemes.s1
+      .connect(g.aggregator)
+      .withdrawPod(POD.p978)
+      .then(() => undefined),
+  );
+  await postAndSeal(f, RIGHT_AWARDS);
+  await validateAll(f, RIGHT_AWARDS.length);
+  await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
+  return f;
+}
 
 describe("RewardToken", function () {
   it("has 6 decimals (one unit = one micro-EUR) and the settlement contract as its only minter", async function () {
@@ -147,14 +156,13 @@ describe("Settlement", function () {
       const f = await loadFixture(deploySettlementFixture);
       await postAndSeal(f, WRONG_AWARDS);
       await f.challenge.challenge(f.sessionId, 1, CURVES.o469.steps, OFFER_ID.o796, CURVES.o796.steps, DSO_PODS);
-      await validateAll(f, WRONG_AWARDS.length);
       await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
       await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, []))
         .to.be.revertedWithCustomError(f.settlement, "SettlementResultNotFinal")
         .withArgs(f.sessionId);
     });
 
-    it("reverts for an award the DSO's validation rejected", async function () {
+    it("skips an award the DSO's validation rejected", async function () {
       const f = await loadFixture(deploySettlementFixture);
       await enrol(f);
       await postAndSeal(f, RIGHT_AWARDS);
@@ -169,8 +177,8 @@ describe("Settlement", function () {
       );
       await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
       await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(3, 272_000n)]))
-        .to.be.revertedWithCustomError(f.settlement, "SettlementNothingToSettle")
-        .withArgs(f.sessionId, 3, Verdict.Ko);
+        .to.emit(f.settlement, "AwardSkipped")
+        .withArgs(f.sessionId, 3, SkipReason.NothingToSettle);
     });
 
     it("settles a partially validated award at its reduced quantity", async function () {
@@ -193,20 +201,38 @@ describe("Settlement", function () {
       expect(await f.token.balanceOf(f.customer3.address)).to.equal(10_500_000n);
     });
 
-    it("reverts for an award twice", async function () {
+    it("skips an award settled already, and settles the rest of the batch", async function () {
       const f = await loadFixture(finalFixture);
       await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n)]);
-      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n)]))
-        .to.be.revertedWithCustomError(f.settlement, "SettlementAlreadySettled")
-        .withArgs(f.sessionId, 0);
+      await expect(
+        f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n), item(2, 277_000n)]),
+      )
+        .to.emit(f.settlement, "AwardSkipped")
+        .withArgs(f.sessionId, 0, SkipReason.AlreadySettled)
+        .and.to.emit(f.settlement, "SettlementBatchSummary")
+        .withArgs(f.sessionId, 1, 1);
+      expect(await f.settlement.isSettled(f.sessionId, 2)).to.equal(true);
     });
 
-    it("reverts for a PoD in no scheme", async function () {
+    it("skips an unknown award index without reverting the batch", async function () {
+      const f = await loadFixture(finalFixture);
+      await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(99, 1n)]))
+        .to.emit(f.settlement, "AwardSkipped")
+        .withArgs(f.sessionId, 99, SkipReason.UnknownAward);
+    });
+
+    it("still pays a PoD withdrawn after gate closure, under the terms in force then", async function () {
       const f = await loadFixture(finalFixture);
       await f.scheme1.connect(f.aggregator).withdrawPod(POD.p978);
+      await f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1_000_000n)]);
+      expect(await f.token.balanceOf(f.customer1.address)).to.equal(30_000_000n);
+    });
+
+    it("skips a PoD that was in no scheme at gate closure", async function () {
+      const f = await loadFixture(noSchemeFixture);
       await expect(f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [item(0, 1n)]))
-        .to.be.revertedWithCustomError(f.settlement, "SettlementPodWithoutScheme")
-        .withArgs(POD.p978);
+        .to.emit(f.settlement, "AwardSkipped")
+        .withArgs(f.sessionId, 0, SkipReason.NoScheme);
     });
   });
 

@@ -3,7 +3,8 @@
 // and the challenge, scheme factory and settlement. Awards are posted by each test (right or wrong).
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { dayAheadSchedule, deployPlatform, deltaRequest, singleSlotOffer } from "../helpers/platform";
+import { dayAheadSchedule, deployPlatform, deltaRequest, singleSlotOffer, type Platform } from "../helpers/platform";
+import type { RemunerationScheme } from "../../typechain-types";
 import { loadTorDiValle, podDataOf } from "../helpers/torDiValle";
 import { Direction, SessionKind, perimeterId, podId, pomId, Verdict } from "../helpers/units";
 
@@ -62,7 +63,10 @@ export const WRONG_AWARDS = [
   award("o189", TSO_REQUEST_ID, 272, 70),
 ];
 
-export async function deploySettlementFixture() {
+/** `beforeGateClosure` runs once the schemes are set up, while the session is still open. */
+export async function deploySettlementFixture(
+  beforeGateClosure?: (f: { schemes: Record<"s1" | "s2", RemunerationScheme> } & Platform) => Promise<void>,
+) {
   const p = await deployPlatform();
   const signers = await ethers.getSigners();
   const [customer1, customer2, customer3] = signers.slice(8, 11);
@@ -100,19 +104,38 @@ export async function deploySettlementFixture() {
     const owner = aggregators[pods.find((x) => podId(x.pod) === c.pod)!.aggregator];
     await p.market.connect(owner).submitOffer(singleSlotOffer(sessionId, c.pod, SLOT, c.direction, c.steps));
   }
-  await time.increaseTo(s.gateClosureTime);
 
   const registryAddress = await p.roles.getAddress();
   const challenge = await ethers.deployContract("MeritOrderChallenge", [await p.market.getAddress()]);
-  const factory = await ethers.deployContract("RemunerationSchemeFactory", [registryAddress]);
+  const factory = await ethers.deployContract("RemunerationSchemeFactory", [
+    registryAddress,
+    await p.registry.getAddress(),
+  ]);
   const settlement = await ethers.deployContract("Settlement", [
     registryAddress,
     await challenge.getAddress(),
     await factory.getAddress(),
   ]);
+  await p.registry.setSchemeFactory(await factory.getAddress());
+  await p.market.setChallenge(await challenge.getAddress());
   const token = await ethers.getContractAt("RewardToken", await settlement.rewardToken());
-  return { ...p, ...s, sessionId, customer1, customer2, customer3, challenge, factory, settlement, token };
+  // Before gate closure each aggregator enrols its own PoDs: 978→customer 1, 469→customer 2, 189→customer 3
+  // (ACEAE, default scheme); 796→customer 3 (ACEAE_2, its own scheme). Terms in force at gate closure settle.
+  const s1 = await createScheme(factory, p.aggregator, DEFAULT_PARAMETERS);
+  const s2 = await createScheme(factory, p.aggregator2, CUSTOM_PARAMETERS);
+  await s1.connect(p.aggregator).enrolPod(POD.p978, customer1.address);
+  await s1.connect(p.aggregator).enrolPod(POD.p469, customer2.address);
+  await s1.connect(p.aggregator).enrolPod(POD.p189, customer3.address);
+  await s2.connect(p.aggregator2).enrolPod(POD.p796, customer3.address);
+  const schemes = { s1, s2 };
+  if (beforeGateClosure) await beforeGateClosure({ ...p, schemes });
+  await time.increaseTo(s.gateClosureTime);
+  return { ...p, ...s, sessionId, customer1, customer2, customer3, challenge, factory, settlement, token, schemes };
 }
+
+/** The factory's default (±30 %, all to the customer, 50 % penalty) and ACEAE_2's own scheme. */
+export const DEFAULT_PARAMETERS = { toleranceBps: 3000, rewardShareBps: 10000, penaltyBps: 5000 };
+export const CUSTOM_PARAMETERS = { toleranceBps: 2000, rewardShareBps: 6000, penaltyBps: 2500 };
 
 export type SettlementFixture = Awaited<ReturnType<typeof deploySettlementFixture>>;
 
@@ -137,8 +160,8 @@ export async function validateAll(f: SettlementFixture, count: number) {
 
 /** Creates a scheme for `aggregator` with `parameters` and returns it. */
 export async function createScheme(
-  factory: SettlementFixture["factory"],
-  aggregator: SettlementFixture["aggregator"],
+  factory: import("../../typechain-types").RemunerationSchemeFactory,
+  aggregator: import("@nomicfoundation/hardhat-ethers/signers").HardhatEthersSigner,
   parameters: { toleranceBps: number; rewardShareBps: number; penaltyBps: number },
 ) {
   const address = await factory.connect(aggregator).createScheme.staticCall(parameters);

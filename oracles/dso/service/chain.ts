@@ -41,6 +41,7 @@ export const SESSION_STATUS = {
   Clearing: 4,
   Cleared: 5,
   Finalised: 6,
+  Voided: 7,
 } as const;
 export const QUALIFICATION = { Pending: 0, Confirmed: 1, Modulated: 2, Invalidated: 3 } as const;
 export const TARGET_KIND = { absolute: 0, delta: 1 } as const;

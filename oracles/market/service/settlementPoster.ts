@@ -9,7 +9,6 @@ import {
   MeritOrderChallenge__factory,
   PodRegistry__factory,
   RemunerationScheme__factory,
-  RemunerationSchemeFactory__factory,
   Settlement__factory,
 } from "../../../typechain-types";
 import { canonicalJson } from "../clearing/book";
@@ -57,7 +56,6 @@ export async function settleSession(
   const market = FlexMarket__factory.connect(addresses.market, operator);
   const registry = PodRegistry__factory.connect(addresses.registry, operator);
   const challenge = MeritOrderChallenge__factory.connect(addresses.challenge, operator);
-  const schemes = RemunerationSchemeFactory__factory.connect(addresses.schemes, operator);
   const settlement = Settlement__factory.connect(addresses.settlement, operator);
   const report: SettlementReport = { sessionId, final: false, settled: [], alreadySettled: [] };
   if (!(await challenge.isFinal(sessionId))) return report;
@@ -82,7 +80,9 @@ export async function settleSession(
         pod,
         (events.at(-1)?.args.valuesKw ?? []).map((kw) => Number(kw) * W_PER_KW),
       );
-      const scheme = await schemes.schemeOfPod(a.podId);
+      // The scheme the registry recorded for the award's registration at gate closure (later changes apply to
+      // later sessions only, as on chain).
+      const scheme = await registry.remunerationSchemeAt(a.registrationIndex, session.gateClosureTime);
       const p =
         scheme === "0x0000000000000000000000000000000000000000"
           ? DEFAULT_SCHEME
