@@ -193,10 +193,42 @@ export class ScdStore {
     return new Set(rows.map((r) => String(r.hash)));
   }
 
-  /** Highest accepted sequence number per PoD (a node numbers every packet kind in one series): the order guard's memory. */
-  async lastSequences(): Promise<Map<string, number>> {
-    const { rows } = await this.db.query<Row>(`select pod, max(seq) as seq from bal_packets group by pod`);
-    return new Map(rows.map((r) => [String(r.pod), num(r.seq)]));
+  /**
+   * Highest accepted sequence number per PoD and its timestamp (a node numbers every packet kind in one series): the
+   * order and monotonic-time guard's memory. The node's last will is left out (it carries an older sequence).
+   */
+  async lastSequences(): Promise<Map<string, { seq: number; ts: number }>> {
+    const { rows } = await this.db.query<Row>(
+      `select distinct on (pod) pod, seq, ts_ms from bal_packets
+       where (data->>'anomaly') is distinct from 'node-offline' order by pod, seq desc`,
+    );
+    return new Map(rows.map((r) => [String(r.pod), { seq: num(r.seq), ts: num(r.ts_ms) }]));
+  }
+
+  /**
+   * For each (PoD, sequence): whether that sequence is stored, and the timestamps of the nearest stored packets
+   * before and after it (null when none). Keyed `${pod}\u0000${seq}`. What a late gap filler is checked against.
+   */
+  async neighbourTimes(
+    wanted: readonly { pod: string; seq: number }[],
+  ): Promise<Map<string, { taken: boolean; beforeTs: number | null; afterTs: number | null }>> {
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.db.query<Row>(
+      `select w.pod, w.seq,
+         exists (select 1 from bal_packets p where p.pod = w.pod and p.seq = w.seq) as taken,
+         (select p.ts_ms from bal_packets p where p.pod = w.pod and p.seq < w.seq
+            and (p.data->>'anomaly') is distinct from 'node-offline' order by p.seq desc limit 1) as before_ts,
+         (select p.ts_ms from bal_packets p where p.pod = w.pod and p.seq > w.seq
+            and (p.data->>'anomaly') is distinct from 'node-offline' order by p.seq limit 1) as after_ts
+       from unnest($1::text[], $2::bigint[]) as w(pod, seq)`,
+      [wanted.map((w) => w.pod), wanted.map((w) => w.seq)],
+    );
+    return new Map(
+      rows.map((r) => [
+        `${String(r.pod)}\u0000${num(r.seq)}`,
+        { taken: Boolean(r.taken), beforeTs: numOrNull(r.before_ts), afterTs: numOrNull(r.after_ts) },
+      ]),
+    );
   }
 
   /**
