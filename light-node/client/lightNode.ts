@@ -389,6 +389,9 @@ export class LightNode {
 
   /** Sends again what the BAL did not answer in time, and what it asked to retry once its pause is over. */
   private resendOverdue(): void {
+    // entries a full disk refused: try again (they are sent meanwhile from memory)
+    if (this._queue.unpersisted > 0 && this._queue.persistTail())
+      this._log.info("the disk takes the queue's entries again");
     if (!this._client?.connected || this._stopped) return;
     const now = this._clock();
     for (const [hash, f] of this._inFlight) {
