@@ -76,6 +76,10 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     dataDir: opts.inMemoryDb ? undefined : path.join(dataDir, "scd"),
     schema: opts.databaseSchema,
   });
+  if (db.kind === "pglite" && !opts.inMemoryDb)
+    log.warn(
+      "the SCD runs on PGlite, which does not fsync: a reading acknowledged to its node can be lost on a power cut; set DATABASE_URL (or run PostgreSQL locally) in production",
+    );
   const store = await ScdStore.open(db);
   const workers = opts.workers ?? 2;
   let verifier: Verifier;
