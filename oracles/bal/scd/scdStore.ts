@@ -37,6 +37,13 @@ export interface BatchRow {
   blockNumber: number | null;
   chainBatchId: number | null;
   anchoredMs: number | null;
+  /** chain head when the batch was cut: where recovery starts looking for its event */
+  checkpointBlock?: number | null;
+  /** the anchoring transaction in flight (or the last one sent) and its nonce */
+  submittedTx?: string | null;
+  submittedNonce?: number | null;
+  /** anchored and at least N confirmations deep */
+  final?: boolean;
 }
 
 export interface StoredPacketWithBatch extends StoredPacket {
@@ -81,7 +88,7 @@ const PACKET_COLUMNS = `p.id, p.hash, p.kind, p.pod, p.seq, p.ts_ms, p.public_ke
    where pb.id = l.batch_id and p.proof is null and pb.proofs is not null) as proof_record`;
 // every column of bal_batches but the proof blob
 const BATCH_ROW_COLUMNS = `id, root, from_ms, to_ms, count, status, created_ms, tx_hash, block_number, chain_batch_id,
-  anchored_ms`;
+  anchored_ms, checkpoint_block, submitted_tx, submitted_nonce, final`;
 const BATCH_COLUMNS = `b.id as b_id, b.root, b.from_ms, b.to_ms, b.count, b.status, b.created_ms, b.tx_hash,
   b.block_number, b.chain_batch_id, b.anchored_ms`;
 
@@ -126,6 +133,14 @@ function toBatch(r: Row, idColumn = "id"): BatchRow {
     blockNumber: numOrNull(r.block_number),
     chainBatchId: numOrNull(r.chain_batch_id),
     anchoredMs: numOrNull(r.anchored_ms),
+    ...(r.final !== undefined
+      ? {
+          checkpointBlock: numOrNull(r.checkpoint_block),
+          submittedTx: (r.submitted_tx as string | null) ?? null,
+          submittedNonce: numOrNull(r.submitted_nonce),
+          final: Boolean(r.final),
+        }
+      : {}),
   };
 }
 
@@ -321,6 +336,46 @@ export class ScdStore {
       [limit],
     );
     return rows.map((r) => toBatch(r));
+  }
+
+  /** Records the chain head a batch's recovery may start from. */
+  async setBatchCheckpoint(id: number, block: number): Promise<void> {
+    await this.db.query(`update bal_batches set checkpoint_block = $2 where id = $1 and checkpoint_block is null`, [
+      id,
+      block,
+    ]);
+  }
+
+  /** Records the anchoring transaction just sent (before waiting for it), so a restart finds it by hash. */
+  async recordSubmission(id: number, txHash: string, nonce: number): Promise<void> {
+    await this.db.query(`update bal_batches set submitted_tx = $2, submitted_nonce = $3 where id = $1`, [
+      id,
+      txHash,
+      nonce,
+    ]);
+  }
+
+  /** Anchored batches not yet N confirmations deep (what reconciliation looks at), oldest first. */
+  async unfinalBatches(limit = 1000): Promise<BatchRow[]> {
+    const { rows } = await this.db.query<Row>(
+      `select ${BATCH_ROW_COLUMNS} from bal_batches where status = 'anchored' and not final order by id limit $1`,
+      [limit],
+    );
+    return rows.map((r) => toBatch(r));
+  }
+
+  async markBatchFinal(id: number): Promise<void> {
+    await this.db.query(`update bal_batches set final = true where id = $1 and status = 'anchored'`, [id]);
+  }
+
+  /** A reorg dropped the batch's anchoring: it becomes pending again (its packets and proofs are unchanged). */
+  async reopenBatch(id: number, checkpointBlock: number): Promise<void> {
+    await this.db.query(
+      `update bal_batches set status = 'pending', tx_hash = null, block_number = null, chain_batch_id = null,
+         anchored_ms = null, submitted_tx = null, submitted_nonce = null, final = false, checkpoint_block = $2
+       where id = $1 and status = 'anchored' and not final`,
+      [id, checkpointBlock],
+    );
   }
 
   async markBatchAnchored(
