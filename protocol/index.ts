@@ -2,6 +2,7 @@
 export * from "./src/errors";
 export * from "./src/ids";
 export * from "./src/packets";
+export * from "./src/acks";
 export * from "./src/signing";
 export * from "./src/merkle";
 export * from "./src/topics";

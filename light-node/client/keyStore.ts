@@ -1,8 +1,9 @@
 // The Light Node's P-256 key and sequence counter in its data dir: created on first start, kept across restarts.
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { generateLightNodeKey, publicKeyOf, type LightNodeKey } from "../../protocol";
+import { writeFileDurably } from "./diskQueue";
 
 // UNFINISHED: key rotation from the device. LightNodeRegistry.rotateKey and the off-chain helpers
 // (oracles/bal/chain/keyRegister.ts: rotationMessage, signRotation) are done and tested; no command or MQTT flow
@@ -24,17 +25,23 @@ export function loadOrCreateNodeKey(dataDir: string): LightNodeKey & { created: 
 }
 
 /**
- * The node's packet counter. Persisted before each packet is signed, so a restart never reuses a sequence number
- * (the BAL would reject it as a replay). Reserving ahead in blocks keeps disk writes rare.
+ * The node's packet counter. Persisted (fsynced) before each packet is signed, so a restart, even after a power cut,
+ * never reuses a sequence number (the BAL would refuse it as a replay). Reserving ahead in blocks keeps disk writes
+ * rare. A full disk does not stop the node: it counts on in memory (should it then crash, a reused number is
+ * refused by the BAL as a replay and the node is told).
  */
 export class SequenceCounter {
   private readonly _file: string;
   private _next: number;
   private _reservedUntil: number;
 
+  /** reservations the disk refused */
+  writeFailures = 0;
+
   constructor(
     dataDir: string,
     private readonly block = 100,
+    private readonly write: (file: string, text: string) => void = writeFileDurably,
   ) {
     mkdirSync(dataDir, { recursive: true });
     this._file = path.join(dataDir, "sequence");
@@ -46,10 +53,14 @@ export class SequenceCounter {
 
   next(): number {
     if (this._next >= this._reservedUntil) {
-      this._reservedUntil = this._next + this.block;
-      const tmp = `${this._file}.tmp`;
-      writeFileSync(tmp, String(this._reservedUntil));
-      renameSync(tmp, this._file);
+      const until = this._next + this.block;
+      try {
+        this.write(this._file, String(until));
+        this._reservedUntil = until;
+      } catch {
+        this.writeFailures++;
+        return this._next++; // try to reserve again with the next packet
+      }
     }
     return this._next++;
   }

@@ -1,11 +1,16 @@
 // The Light Node: reads the meter every N seconds, signs each reading (P-256), publishes QoS 1 through an on-disk
 // store-and-forward queue, reports link anomalies as signed packets (and a signed last will), and forwards DSO
-// setpoints to the EMS, answering with a signed activation packet.
+// setpoints to the EMS, answering with a signed activation packet. The queue's cursor moves only on the BAL's
+// application-level acknowledgement (flexgrid/<pod>/acks): stored or duplicate = done, refused = kept in
+// <dataDir>/outbox/refused.jsonl for an operator, retry or no answer = sent again later.
 import net from "node:net";
 import path from "node:path";
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import { z } from "zod";
 import {
+  ackIsFinal,
+  ackMessageSchema,
   createLogger,
   gridIdSchema,
   parseWith,
@@ -20,6 +25,7 @@ import {
   type SetpointMessage,
   type SignedPacket,
   type AnomalyType,
+  type PacketAck,
 } from "../../protocol";
 import { modbusLinkSchema, MeterReader } from "../meter/meterReader";
 import { DEFAULT_METER_MAP_FILE, loadMeterMap } from "../meter/registerMap";
@@ -47,8 +53,13 @@ export const lightNodeConfigSchema = z.object({
   dsoHealthUrl: z.string().url().optional(),
   /** a host:port probed for the "internet-lost" anomaly (optional) */
   internetProbe: z.object({ host: z.string(), port: z.number().int() }).optional(),
-  /** QoS 1 publishes in flight at once while draining the queue (order is kept) */
+  /** packets sent and not yet acknowledged by the BAL at once while draining the queue (order is kept) */
   publishWindow: z.number().int().positive().default(32),
+  /** a packet the BAL has not acknowledged (stored/refused/retry) this long after it was sent is sent again */
+  ackTimeoutMs: z.number().int().positive().default(15_000),
+  /** first pause before sending a packet the BAL answered "retry" again; doubles up to retryMaxMs */
+  retryDelayMs: z.number().int().positive().default(5_000),
+  retryMaxMs: z.number().int().positive().default(300_000),
 });
 export type LightNodeConfig = z.input<typeof lightNodeConfigSchema>;
 type ParsedConfig = z.infer<typeof lightNodeConfigSchema>;
@@ -56,6 +67,23 @@ type ParsedConfig = z.infer<typeof lightNodeConfigSchema>;
 interface QueuedPacket {
   topic: string;
   packet: SignedPacket;
+}
+
+/** A packet the BAL refused for good, as kept for an operator in <dataDir>/outbox/refused.jsonl. */
+export interface RefusedPacket extends QueuedPacket {
+  index: number;
+  reason: string;
+  detail?: string;
+  refusedMs: number;
+}
+
+interface InFlight {
+  index: number;
+  sentMs: number;
+  /** "retry" answers so far (backoff) */
+  retries: number;
+  /** not before this time (a "retry" answer's backoff) */
+  resendAtMs?: number;
 }
 
 type Link = "meter" | "ems" | "dso" | "internet" | "mqtt";
@@ -70,7 +98,12 @@ const LINK_ANOMALY: Record<Link, AnomalyType> = {
 export interface LightNodeStats {
   readings: number;
   readFailures: number;
+  /** packets the BAL acknowledged as stored (or already stored) */
   published: number;
+  /** packets the BAL refused for good (kept in refused.jsonl) */
+  refused: number;
+  /** packets sent again (no answer in time, a "retry" answer, a reconnect) */
+  resent: number;
   queued: number;
   anomalies: number;
   activations: number;
@@ -90,9 +123,12 @@ export class LightNode {
   private _timers: NodeJS.Timeout[] = [];
   private _slotTimer?: NodeJS.Timeout;
   private _linkUp: Partial<Record<Link, boolean>> = {};
-  private _inFlight = new Set<number>();
+  /** sent and not yet finally acknowledged by the BAL, by packet hash */
+  private _inFlight = new Map<string, InFlight>();
+  /** queue indexes finally acknowledged beyond the cursor (the cursor moves over the contiguous prefix) */
   private _acked = new Set<number>();
   private _sentThrough = -1;
+  private readonly _refusedFile: string;
   private _commandSeq = 0;
   private _stopped = false;
   private _pumping = false;
@@ -100,6 +136,8 @@ export class LightNode {
     readings: 0,
     readFailures: 0,
     published: 0,
+    refused: 0,
+    resent: 0,
     queued: 0,
     anomalies: 0,
     activations: 0,
@@ -117,6 +155,7 @@ export class LightNode {
     this.publicKey = key.publicKey;
     this._seq = new SequenceCounter(this.config.dataDir);
     this._queue = new DiskQueue<QueuedPacket>(path.join(this.config.dataDir, "outbox"));
+    this._refusedFile = path.join(this.config.dataDir, "outbox", "refused.jsonl");
     const map = loadMeterMap(this.config.meterMapFile);
     this._meter = new MeterReader(this.config.meter, map);
     this._ems = createEmsLink(this.config.ems, map, this._clock);
@@ -149,10 +188,13 @@ export class LightNode {
       if (this._linkUp.mqtt === false) this.linkChanged("mqtt", true, "MQTT broker reachable again");
       this._linkUp.mqtt = true;
       client.subscribe(
-        topics.setpoints(pod),
+        [topics.setpoints(pod), topics.acks(pod)],
         { qos: 1 },
-        (err) => err && this._log.warn({ err }, "setpoint subscription failed"),
+        (err) => err && this._log.warn({ err }, "setpoint/ack subscription failed"),
       );
+      // whatever was in flight on the last connection may never have arrived: send it again (the BAL answers
+      // "duplicate" for what it already stored)
+      this.resendAllInFlight();
       void this.pump();
     });
     client.on("close", () => {
@@ -167,8 +209,12 @@ export class LightNode {
     client.on("error", (err) => this._log.debug({ err: err.message }, "mqtt error"));
     client.on("message", (topic, payload) => {
       if (topic === topics.setpoints(pod)) void this.onSetpoint(payload);
+      else if (topic === topics.acks(pod)) this.onAck(payload);
     });
     this._timers.push(setInterval(() => void this.readOnce(), this.config.readIntervalMs));
+    this._timers.push(
+      setInterval(() => this.resendOverdue(), Math.max(100, Math.min(this.config.ackTimeoutMs, this.config.retryDelayMs) / 2)),
+    );
     this._timers.push(setInterval(() => void this.probeLinks(), this.config.probeIntervalMs));
     void this.readOnce();
   }
@@ -292,8 +338,9 @@ export class LightNode {
   }
 
   /**
-   * Drains the queue in order with up to `publishWindow` QoS 1 publishes in flight; the on-disk cursor only moves
-   * over the contiguous acknowledged prefix, so a crash or outage replays from the first unacknowledged packet.
+   * Drains the queue in order with up to `publishWindow` packets awaiting the BAL's acknowledgement; the on-disk
+   * cursor only moves over the contiguous prefix the BAL finally acknowledged, so a crash, an outage or a BAL
+   * failure replays from the first packet not known to be stored or refused.
    */
   private async pump(): Promise<void> {
     const client = this._client;
@@ -306,11 +353,9 @@ export class LightNode {
         const next = this._queue.peek(room, this._sentThrough + 1);
         if (next.length === 0) return;
         for (const entry of next) {
-          this._inFlight.add(entry.index);
           this._sentThrough = entry.index;
-          client.publish(entry.item.topic, JSON.stringify(entry.item.packet), { qos: 1 }, (err) =>
-            this.onPublished(entry.index, err),
-          );
+          this._inFlight.set(entry.item.packet.hash, { index: entry.index, sentMs: this._clock(), retries: 0 });
+          this.send(entry.item);
         }
       }
     } finally {
@@ -318,20 +363,123 @@ export class LightNode {
     }
   }
 
-  private onPublished(index: number, err?: Error): void {
-    this._inFlight.delete(index);
-    if (err) {
-      // not acknowledged: resend from the first unacknowledged entry once connected again
-      this._sentThrough = Math.min(this._sentThrough, this._queue.cursor - 1);
-      this._acked.clear();
+  private send(item: QueuedPacket): void {
+    // the broker's PUBACK only means the broker has it; an error is handled by the ack timeout / reconnect
+    this._client?.publish(item.topic, JSON.stringify(item.packet), { qos: 1 }, (err) => {
+      if (err) this._log.debug({ err: err.message }, "publish not acknowledged by the broker");
+    });
+  }
+
+  /** Sends one in-flight packet again (it is still in the queue: nothing in flight was delivered). */
+  private resend(hash: string, f: InFlight): void {
+    const entry = this._queue.peek(1, f.index)[0];
+    if (!entry || entry.index !== f.index) {
+      this._inFlight.delete(hash);
       return;
     }
-    this.stats.published++;
-    this._acked.add(index);
+    f.sentMs = this._clock();
+    f.resendAtMs = undefined;
+    this.stats.resent++;
+    this.send(entry.item);
+  }
+
+  private resendAllInFlight(): void {
+    for (const [hash, f] of this._inFlight) if (f.resendAtMs === undefined) this.resend(hash, f);
+  }
+
+  /** Sends again what the BAL did not answer in time, and what it asked to retry once its pause is over. */
+  private resendOverdue(): void {
+    // entries a full disk refused: try again (they are sent meanwhile from memory)
+    if (this._queue.unpersisted > 0 && this._queue.persistTail())
+      this._log.info("the disk takes the queue's entries again");
+    if (!this._client?.connected || this._stopped) return;
+    const now = this._clock();
+    for (const [hash, f] of this._inFlight) {
+      const due = f.resendAtMs !== undefined ? f.resendAtMs <= now : now - f.sentMs >= this.config.ackTimeoutMs;
+      if (due) this.resend(hash, f);
+    }
+  }
+
+  /** The BAL's acknowledgements: move the cursor over what is stored or refused, schedule what must be retried. */
+  onAck(payload: Buffer | string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(payload.toString());
+    } catch {
+      this._log.warn("acknowledgement is not JSON: ignored");
+      return;
+    }
+    const parsed = ackMessageSchema.safeParse(raw);
+    if (!parsed.success || parsed.data.pod !== this.pod) {
+      this._log.warn("malformed acknowledgement (or for another PoD): ignored");
+      return;
+    }
+    for (const ack of parsed.data.acks) this.applyAck(ack);
     let through = this._queue.cursor - 1;
     while (this._acked.delete(through + 1)) through++;
     if (through >= this._queue.cursor) this._queue.ackThrough(through);
     void this.pump();
+  }
+
+  private applyAck(ack: PacketAck): void {
+    const f = this._inFlight.get(ack.hash);
+    if (!f) return; // an answer to a resend already settled, or to the last will
+    if (!ackIsFinal(ack.status)) {
+      f.retries++;
+      f.resendAtMs =
+        this._clock() + Math.min(this.config.retryMaxMs, this.config.retryDelayMs * 2 ** Math.min(f.retries - 1, 16));
+      this._log.warn({ hash: ack.hash, reason: ack.reason, retries: f.retries }, "the BAL asked to send a packet again");
+      return;
+    }
+    if (ack.status === "refused") {
+      try {
+        this.keepRefused(f.index, ack);
+      } catch (error) {
+        // not kept (disk full?): leave it in flight, the BAL refuses it again on the next resend
+        this._log.error({ err: (error as Error).message }, "could not keep a refused packet; will ask again");
+        f.sentMs = this._clock();
+        return;
+      }
+    } else this.stats.published++;
+    this._inFlight.delete(ack.hash);
+    this._acked.add(f.index);
+  }
+
+  /** Appends a refused packet, with the BAL's reason, to refused.jsonl (fsynced: it leaves the queue next). */
+  private keepRefused(index: number, ack: PacketAck): void {
+    const entry = this._queue.peek(1, index)[0];
+    if (!entry || entry.index !== index) return;
+    const record: RefusedPacket = {
+      ...entry.item,
+      index,
+      reason: ack.reason ?? "unknown",
+      detail: ack.detail,
+      refusedMs: this._clock(),
+    };
+    this.stats.refused++;
+    this._log.error({ index, reason: record.reason, detail: record.detail }, "the BAL refused a packet: kept for an operator");
+    const fd = openSync(this._refusedFile, "a");
+    try {
+      appendFileSync(fd, JSON.stringify(record) + "\n");
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** The packets the BAL refused for good, oldest first (what an operator looks at). */
+  refusedPackets(): RefusedPacket[] {
+    if (!existsSync(this._refusedFile)) return [];
+    return readFileSync(this._refusedFile, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as RefusedPacket];
+        } catch {
+          return [];
+        }
+      });
   }
 
   /** Verifies a setpoint (DSO signature, PoD), forwards it to the EMS and answers with a signed activation. */

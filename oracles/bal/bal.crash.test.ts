@@ -70,6 +70,7 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
       LOG_LEVEL: "silent",
       MQTT_URL: "",
       DATABASE_URL: "",
+      BAL_DATABASE: "pglite", // this test reads the SCD back from PGlite (a local PostgreSQL would be chosen first)
     };
     const startBal = async (): Promise<ChildProcess> => {
       const child = spawn(

@@ -7,6 +7,7 @@ import type { Signer } from "ethers";
 import { createLogger, type Logger } from "../../protocol";
 import { IMeasurementAnchor__factory } from "../../typechain-types/factories/contracts/interfaces/IMeasurementAnchor__factory";
 import { Anchorer, type AnchorerOptions } from "./anchor/anchorer";
+import { AckPublisher, ingestWithAcks, type PublishFn } from "./broker/ackPublisher";
 import { CredentialStore } from "./broker/credentials";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker/embeddedBroker";
 import { startMqttIngest } from "./broker/mqttIngest";
@@ -58,6 +59,7 @@ export interface BalService {
   httpUrl: string;
   store: ScdStore;
   pipeline: IngestPipeline;
+  acks: AckPublisher;
   anchorer: Anchorer;
   credentials: CredentialStore;
   /** Publishes the summaries of the slot starting at `slotStartMs` (idempotent per PoD). */
@@ -74,6 +76,10 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     dataDir: opts.inMemoryDb ? undefined : path.join(dataDir, "scd"),
     schema: opts.databaseSchema,
   });
+  if (db.kind === "pglite" && !opts.inMemoryDb)
+    log.warn(
+      "the SCD runs on PGlite, which does not fsync: a reading acknowledged to its node can be lost on a power cut; set DATABASE_URL (or run PostgreSQL locally) in production",
+    );
   const store = await ScdStore.open(db);
   const workers = opts.workers ?? 2;
   let verifier: Verifier;
@@ -111,7 +117,12 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
 
   const credentialsFile = path.join(dataDir, "mqtt-credentials.json");
   const credentials = opts.credentials ?? CredentialStore.load(credentialsFile);
-  const ingest = (topic: string, payload: Buffer) => pipeline.submit(topic, payload);
+  // every packet's fate goes back to its node (flexgrid/<pod>/acks): the node moves its cursor only on that
+  let publishAck: PublishFn = async () => {
+    throw new Error("no broker yet");
+  };
+  const acks = new AckPublisher((topic, payload) => publishAck(topic, payload), log.child({ part: "acks" }), clock);
+  const ingest = ingestWithAcks(pipeline, acks);
 
   let broker: EmbeddedBroker | undefined;
   let external: { close(): Promise<void> } | undefined;
@@ -126,6 +137,10 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
       ingest,
       log: log.child({ part: "mqtt" }),
     });
+    const client = (external as Awaited<ReturnType<typeof startMqttIngest>>).client;
+    publishAck = async (topic, payload) => {
+      await client.publishAsync(topic, payload, { qos: 1 });
+    };
   } else {
     broker = await startEmbeddedBroker({
       host: opts.broker?.host,
@@ -138,6 +153,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
           detail: `${info.username ?? "anonymous"} may not ${info.action} ${info.topic}`,
         }),
     });
+    publishAck = broker.publish;
     log.info({ url: broker.url }, "embedded MQTT broker listening");
   }
   anchorer.start();
@@ -198,6 +214,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     httpUrl,
     store,
     pipeline,
+    acks,
     anchorer,
     credentials,
     publishSlot,

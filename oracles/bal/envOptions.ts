@@ -1,5 +1,6 @@
 // BAL service options from the environment (RPC_URL, MQTT_URL, DATABASE_URL, BAL_ANCHOR_PRIVATE_KEY, NETWORK,
-// MQTT_PORT, BAL_PORT, FLEXGRID_DATA_DIR; BAL_BATCH_MAX, BAL_ANCHOR_INTERVAL_MS, BAL_SHARE_GROUP, BAL_CLIENT_ID).
+// MQTT_PORT, BAL_PORT, FLEXGRID_DATA_DIR; BAL_BATCH_MAX, BAL_ANCHOR_INTERVAL_MS, BAL_CONFIRMATIONS, BAL_TX_TIMEOUT_MS,
+// BAL_SHARE_GROUP, BAL_CLIENT_ID; BAL_DATABASE=pglite to force PGlite, see scd/databaseChoice.ts).
 import path from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { ConfigError, contractAddress, createLogger, loadConfig, loadDeployment } from "../../protocol";
@@ -30,6 +31,10 @@ export function balOptionsFromEnv(env: Record<string, string | undefined> = proc
     anchor: {
       maxBatch: Number(env.BAL_BATCH_MAX ?? 10_000),
       intervalMs: Number(env.BAL_ANCHOR_INTERVAL_MS ?? 5_000),
+      ...(env.BAL_CONFIRMATIONS ? { confirmations: Number(env.BAL_CONFIRMATIONS) } : {}),
+      ...(env.BAL_TX_TIMEOUT_MS ? { txTimeoutMs: Number(env.BAL_TX_TIMEOUT_MS) } : {}),
+      // batches cut before checkpoints existed are searched from the contract's deployment, never from block 0
+      fallbackFromBlock: deployment.contracts.MeasurementAnchor?.blockNumber ?? 0,
     },
     log: createLogger("bal", config.logLevel),
   };

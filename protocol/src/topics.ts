@@ -3,7 +3,7 @@ import { FlexGridError } from "./errors";
 import { gridIdSchema } from "./ids";
 
 export const TOPIC_ROOT = "flexgrid";
-export const channels = ["measurements", "anomalies", "setpoints", "activations", "status"] as const;
+export const channels = ["measurements", "anomalies", "setpoints", "activations", "status", "acks"] as const;
 export type Channel = (typeof channels)[number];
 
 function topicFor(channel: Channel) {
@@ -16,6 +16,8 @@ export const topics = {
   setpoints: topicFor("setpoints"),
   activations: topicFor("activations"),
   status: topicFor("status"),
+  /** the BAL's application-level acknowledgements to one node (see acks.ts) */
+  acks: topicFor("acks"),
   /** Subscription filter for one channel of every PoD. */
   allOf: (channel: Channel): string => `${TOPIC_ROOT}/+/${channel}`,
 };

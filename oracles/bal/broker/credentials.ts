@@ -82,7 +82,9 @@ export function mayPublish(principal: Principal, topic: string): boolean {
     return false;
   }
   if (principal.role === "dso") return parsed.channel === "setpoints";
-  if (principal.role === "node") return parsed.pod === principal.pod && parsed.channel !== "setpoints";
+  // setpoints come from the DSO, acknowledgements from the BAL: a node publishes neither
+  if (principal.role === "node")
+    return parsed.pod === principal.pod && parsed.channel !== "setpoints" && parsed.channel !== "acks";
   return false;
 }
 
@@ -91,7 +93,7 @@ export function maySubscribe(principal: Principal, filter: string): boolean {
   const f = filter.startsWith("$share/") ? filter.split("/").slice(2).join("/") : filter;
   if (principal.role === "bal" || principal.role === "observer") return true;
   if (principal.role === "dso") return /^flexgrid\/(\+|[^/#+]+)\/(activations|anomalies|status)$/.test(f);
-  return f === `flexgrid/${principal.pod}/setpoints`;
+  return f === `flexgrid/${principal.pod}/setpoints` || f === `flexgrid/${principal.pod}/acks`;
 }
 
 /** A Mosquitto ACL file with the same rules, for deployments on a real broker. */
@@ -111,6 +113,7 @@ export function mosquittoAcl(balUser: string, dsoUser: string): string {
     "pattern write flexgrid/%u/activations",
     "pattern write flexgrid/%u/status",
     "pattern read flexgrid/%u/setpoints",
+    "pattern read flexgrid/%u/acks",
     "",
   ].join("\n");
 }

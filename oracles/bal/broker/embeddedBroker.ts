@@ -22,6 +22,8 @@ export interface EmbeddedBroker {
   url: string;
   port: number;
   broker: Aedes;
+  /** Publishes from the broker itself (QoS 1), e.g. the BAL's acknowledgements to a node. */
+  publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,9 +55,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         channel = undefined;
       }
       if (c.principal.role !== "node" || !channel || !INGEST_CHANNELS.has(channel)) return done(null);
+      // the PUBACK waits for the SCD; a failure is still PUBACKed: the node was told "retry" on its acks topic and
+      // keeps the packet until the BAL acknowledges it (refusing the publish would only drop the connection)
       opts.ingest(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload)).then(
         () => done(null),
-        (error: Error) => done(error),
+        () => done(null),
       );
     },
     authorizeSubscribe(client, subscription, done) {
@@ -83,6 +87,13 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     url: `mqtt://${host}:${port}`,
     port,
     broker,
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, reject) =>
+        broker.publish(
+          { cmd: "publish", topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+          (error?: Error) => (error ? reject(error) : resolve()),
+        ),
+      ),
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,7 +1,10 @@
 // Ingest from an external broker (Mosquitto via MQTT_URL): a persistent QoS 1 subscription, optionally shared
 // ($share/<group>/...) so several BAL instances split the load. mqtt.js acknowledges a message as soon as its
 // handler returns; we hold each PUBACK back until the packet is stored, so a BAL killed mid-flush gets the
-// message again from the broker instead of losing it.
+// message again from the broker instead of losing it. A packet the SCD failed to store is PUBACKed all the same once
+// its node was told to send it again (application-level "retry" ack): an unacknowledged message would hold one of
+// the broker's in-flight slots (Mosquitto's max_inflight_messages, 20) for good, and after 20 of them the broker
+// would stop delivering to this BAL until a reconnect nothing triggers.
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import type { Logger } from "../../../protocol";
 
@@ -52,11 +55,13 @@ export async function startMqttIngest(
     cb?.();
     wait.then(
       () => send(packet, undefined, ...rest),
-      (error: Error) =>
+      (error: Error) => {
         opts.log.error(
           { err: error.message, messageId: packet.messageId },
-          "not acknowledging: the broker will redeliver",
-        ),
+          "ingest failed: acknowledged to the broker, the node was told to send it again",
+        );
+        send(packet, undefined, ...rest);
+      },
     );
   };
   const filters = ["measurements", "anomalies", "activations"].map((c) =>

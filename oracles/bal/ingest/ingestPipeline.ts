@@ -22,19 +22,35 @@ export const rejectReasons = [
   "timestamp-in-future",
   "timestamp-too-old",
   "out-of-order",
+  "time-not-monotonic",
   "replay",
   "duplicate",
   "acl-violation",
 ] as const;
 export type RejectReason = (typeof rejectReasons)[number];
 
+/**
+ * Refusals that may pass later without the packet changing: the key may still be provisioned by the DSO, a clock a
+ * little ahead falls behind real time. The node sends these again after a pause; every other refusal is final.
+ */
+export const RETRYABLE_REASONS: ReadonlySet<RejectReason> = new Set(["unknown-key", "timestamp-in-future"]);
+
 export type IngestOutcome =
   | { accepted: true; id: number; hash: string; pod: string; kind: SignedPacket["kind"] }
-  | { accepted: false; reason: RejectReason; detail: string };
+  | {
+      accepted: false;
+      reason: RejectReason;
+      detail: string;
+      retryable: boolean;
+      /** the hash the packet claims (when it has one), so its node can match the acknowledgement */
+      hash?: string;
+      pod?: string;
+    };
 
 export interface IngestLimits {
   maxPayloadBytes: number;
   maxFutureMs: number;
+  /** the bounded backlog: a reading must arrive within this long of its timestamp */
   maxAgeMs: number;
   /** packets per group commit */
   maxFlush: number;
@@ -43,7 +59,9 @@ export interface IngestLimits {
 export const DEFAULT_LIMITS: IngestLimits = {
   maxPayloadBytes: 4096,
   maxFutureMs: 60_000,
-  maxAgeMs: 7 * 24 * 3600_000,
+  // a node may catch up on a day and a half of outage; older readings are refused (and kept by the node for an
+  // operator), so a stolen key cannot certify an arbitrarily long past
+  maxAgeMs: 36 * 3600_000,
   // small enough that verifying one flush overlaps storing the previous one
   maxFlush: 2000,
 };
@@ -74,7 +92,8 @@ export interface IngestStats {
 export class IngestPipeline {
   private _queue: Pending[] = [];
   private _flushing?: Promise<void>;
-  private _lastSeq = new Map<string, number>();
+  /** per PoD, the highest accepted sequence and its timestamp: the order and monotonic-time guard's memory */
+  private _last = new Map<string, { seq: number; ts: number }>();
   private _rejectLog: { reason: string; topic?: string; pod?: string; detail?: string; atMs: number }[] = [];
   readonly stats: IngestStats = { accepted: 0, rejected: {}, flushes: 0 };
   /** Called after each flush with the packets it stored. */
@@ -91,7 +110,7 @@ export class IngestPipeline {
 
   /** Loads the last accepted sequence per PoD, so a restarted BAL keeps refusing old packets. */
   async start(): Promise<void> {
-    this._lastSeq = await this.store.lastSequences();
+    this._last = await this.store.lastSequences();
   }
 
   get queued(): number {
@@ -161,7 +180,14 @@ export class IngestPipeline {
 
   private rejecter(items: Pending[], outcomes: (IngestOutcome | undefined)[]) {
     return (i: number, reason: RejectReason, detail: string, pod?: string) => {
-      outcomes[i] = { accepted: false, reason, detail };
+      outcomes[i] = {
+        accepted: false,
+        reason,
+        detail,
+        retryable: RETRYABLE_REASONS.has(reason),
+        hash: claimedHash(items[i].payload),
+        pod,
+      };
       this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
       this._rejectLog.push({ reason, topic: items[i].topic, pod, detail, atMs: this.clock() });
     };
@@ -229,7 +255,10 @@ export class IngestPipeline {
     await Promise.all(
       [...byPod.values()].map(async (group) => {
         for (const { i, packet } of group)
-          keyResults.set(i, await this.keys.check(packet.pod, packet.publicKey, packet.data.timestampMs));
+          keyResults.set(
+            i,
+            await this.keys.check(packet.pod, packet.publicKey, packet.data.timestampMs, items[i].receivedMs),
+          );
       }),
     );
     for (const { i, packet } of pre) {
@@ -238,33 +267,54 @@ export class IngestPipeline {
       else candidates.push({ i, packet });
     }
 
-    // 3. order: a node's sequence strictly increases; its last will (armed at connect) is the one exception
+    // 3. order and time. A node numbers its packets in one series and its clock goes forward with it. A sequence
+    // above the PoD's highest must not go back in time; one below it fills a gap (a flush that failed here, a
+    // redelivery) and must fit in time between its stored neighbours; (PoD, sequence) stays unique (the replay
+    // guard). The last will (armed at connect with the then-next sequence) is the one exception.
     const accepted: { i: number; packet: SignedPacket }[] = [];
     const behind: { i: number; packet: SignedPacket }[] = [];
-    const lastSeq = new Map<string, number>();
+    const last = new Map<string, { seq: number; ts: number }>();
     for (const c of candidates) {
-      const { pod, sequence } = c.packet.data;
-      const last = lastSeq.get(pod) ?? this._lastSeq.get(pod) ?? -1;
+      const { pod, sequence, timestampMs } = c.packet.data;
+      const high = last.get(pod) ?? this._last.get(pod);
       const isWill = c.packet.kind === "anomaly" && (c.packet.data as { anomaly: string }).anomaly === "node-offline";
-      if (sequence <= last && !isWill) {
-        behind.push(c);
-        continue;
-      }
-      if (!isWill) lastSeq.set(pod, sequence);
-      accepted.push(c);
+      if (isWill || !high) {
+        if (!isWill) last.set(pod, { seq: sequence, ts: timestampMs });
+        accepted.push(c);
+      } else if (sequence > high.seq) {
+        if (timestampMs < high.ts)
+          rejectAt(
+            c.i,
+            "time-not-monotonic",
+            `sequence ${sequence} at ${timestampMs} is before sequence ${high.seq} at ${high.ts}`,
+            pod,
+          );
+        else {
+          last.set(pod, { seq: sequence, ts: timestampMs });
+          accepted.push(c);
+        }
+      } else behind.push(c);
     }
     if (behind.length > 0) {
       const stored = await this.store.storedHashes(behind.map((b) => b.packet.hash));
+      const gaps = behind.filter((b) => !stored.has(b.packet.hash));
+      const around = await this.store.neighbourTimes(gaps.map((b) => ({ pod: b.packet.pod, seq: b.packet.data.sequence })));
       for (const b of behind) {
-        if (stored.has(b.packet.hash))
-          rejectAt(b.i, "duplicate", `packet ${b.packet.hash} already stored (redelivery)`, b.packet.pod);
-        else
+        const { pod, sequence, timestampMs } = b.packet.data;
+        if (stored.has(b.packet.hash)) {
+          rejectAt(b.i, "duplicate", `packet ${b.packet.hash} already stored (redelivery)`, pod);
+          continue;
+        }
+        const n = around.get(`${pod}\u0000${sequence}`);
+        if (n?.taken) rejectAt(b.i, "replay", `sequence ${sequence} of ${pod} already used by another packet`, pod);
+        else if (n && ((n.beforeTs !== null && timestampMs < n.beforeTs) || (n.afterTs !== null && timestampMs > n.afterTs)))
           rejectAt(
             b.i,
-            "out-of-order",
-            `sequence ${b.packet.data.sequence} not after ${lastSeq.get(b.packet.pod) ?? this._lastSeq.get(b.packet.pod)}`,
-            b.packet.pod,
+            "time-not-monotonic",
+            `sequence ${sequence} at ${timestampMs} is not between its stored neighbours (${n.beforeTs}..${n.afterTs})`,
+            pod,
           );
+        else accepted.push(b);
       }
     }
 
@@ -295,7 +345,14 @@ export class IngestPipeline {
           );
       }
     }
-    for (const [pod, seq] of lastSeq) if (seq > (this._lastSeq.get(pod) ?? -1)) this._lastSeq.set(pod, seq);
+    // only what was stored moves the high-water mark (a failed or refused flush must not lock its packets out)
+    for (const { packet } of accepted) {
+      if (!inserted.has(packet.hash)) continue;
+      if (packet.kind === "anomaly" && (packet.data as { anomaly: string }).anomaly === "node-offline") continue;
+      const high = this._last.get(packet.pod);
+      if (!high || packet.data.sequence > high.seq)
+        this._last.set(packet.pod, { seq: packet.data.sequence, ts: packet.data.timestampMs });
+    }
     const status = new Map<
       string,
       { pod: string; online: boolean; lastSeenMs: number; lastSeq: number | null; statusReason: string | null }
@@ -318,7 +375,9 @@ export class IngestPipeline {
     await this.flushRejections();
     if (inserted.size > 0) this.onStored?.(rows.filter((r) => inserted.has(r.hash)));
     items.forEach((item, i) =>
-      item.resolve(outcomes[i] ?? { accepted: false, reason: "malformed", detail: "not processed" }),
+      item.resolve(
+        outcomes[i] ?? { accepted: false, reason: "malformed", detail: "not processed", retryable: false },
+      ),
     );
   }
 
@@ -331,4 +390,11 @@ export class IngestPipeline {
     if (log.length > 5) this.log.warn({ more: log.length - 5 }, "more packets rejected in this flush");
     await this.store.recordRejections(log);
   }
+}
+
+const CLAIMED_HASH = /"hash"\s*:\s*"(0x[0-9a-fA-F]{64})"/;
+
+/** The hash a payload claims, read without trusting it: only to address the acknowledgement to its node. */
+export function claimedHash(payload: string): string | undefined {
+  return CLAIMED_HASH.exec(payload.slice(0, 8192))?.[1]?.toLowerCase();
 }

@@ -11,8 +11,11 @@ export type KeyCheck =
   { ok: true; registered?: boolean } | { ok: false; reason: "unknown-key" | "key-not-valid-at-time"; detail: string };
 
 export interface KeyRegister {
-  /** Whether `publicKey` may sign for `pod` at `timestampMs` (registering it when the PoD has no key yet). */
-  check(pod: string, publicKey: Hex, timestampMs: number): Promise<KeyCheck>;
+  /**
+   * Whether `publicKey` may sign for `pod` at `timestampMs`, for a packet that reached the BAL at `arrivalMs`
+   * (registering it when the PoD has no key yet and trust on first use is allowed).
+   */
+  check(pod: string, publicKey: Hex, timestampMs: number, arrivalMs?: number): Promise<KeyCheck>;
 }
 
 /** One key's validity interval, as LightNodeRegistry records it. */
@@ -21,12 +24,29 @@ export interface KeyInterval {
   fromMs: number;
   untilMs: number;
   active: boolean;
+  /** ended by a DSO revocation (a compromised or withdrawn device), not by a rotation */
+  revoked?: boolean;
 }
 
-/** The contract's keyValidAt rule over a cached history. */
-export function evaluate(history: readonly KeyInterval[], keyHash: Hex, timestampMs: number): KeyCheck | undefined {
+/**
+ * The contract's keyValidAt rule over a cached history, judged by arrival too: a revoked key certifies nothing that
+ * reaches the BAL after its revocation, whatever timestamp its holder wrote (a thief would backdate). A rotated
+ * key's readings signed before the rotation stay acceptable within the backlog bound (the node was offline).
+ */
+export function evaluate(
+  history: readonly KeyInterval[],
+  keyHash: Hex,
+  timestampMs: number,
+  arrivalMs = timestampMs,
+): KeyCheck | undefined {
   const k = history.find((h) => h.keyHash === keyHash);
   if (!k) return undefined;
+  if (k.revoked && arrivalMs >= k.untilMs)
+    return {
+      ok: false,
+      reason: "key-not-valid-at-time",
+      detail: `key revoked at ${k.untilMs}, packet arrived at ${arrivalMs}`,
+    };
   if (k.fromMs <= timestampMs && timestampMs < k.untilMs) return { ok: true };
   return {
     ok: false,
@@ -48,12 +68,12 @@ export class InMemoryKeyRegister implements KeyRegister {
 
   revoke(pod: string, atMs: number): void {
     const active = this.histories.get(pod)?.find((k) => k.active);
-    if (active) Object.assign(active, { active: false, untilMs: atMs });
+    if (active) Object.assign(active, { active: false, untilMs: atMs, revoked: true });
   }
 
-  async check(pod: string, publicKey: Hex, timestampMs: number): Promise<KeyCheck> {
+  async check(pod: string, publicKey: Hex, timestampMs: number, arrivalMs?: number): Promise<KeyCheck> {
     const history = this.histories.get(pod) ?? [];
-    const hit = evaluate(history, keyHashOf(publicKey), timestampMs);
+    const hit = evaluate(history, keyHashOf(publicKey), timestampMs, arrivalMs);
     if (hit) return hit;
     if (this.tofu && !history.some((k) => k.active)) {
       this.register(pod, publicKey, history.length === 0 ? 0 : Date.now());
@@ -86,21 +106,21 @@ export class ChainKeyRegister implements KeyRegister {
     this._registry = ILightNodeRegistry__factory.connect(registryAddress, signer);
   }
 
-  async check(pod: string, publicKey: Hex, timestampMs: number): Promise<KeyCheck> {
+  async check(pod: string, publicKey: Hex, timestampMs: number, arrivalMs = Date.now()): Promise<KeyCheck> {
     const keyHash = keyHashOf(publicKey);
     const now = Date.now();
     let entry = this._cache.get(pod);
     if (!entry || now - entry.fetchedMs > this.opts.ttlMs) entry = await this.fetch(pod);
-    let hit = evaluate(entry.history, keyHash, timestampMs);
+    let hit = evaluate(entry.history, keyHash, timestampMs, arrivalMs);
     if (!hit && now - entry.fetchedMs > this.opts.refetchAfterMs) {
       entry = await this.fetch(pod);
-      hit = evaluate(entry.history, keyHash, timestampMs);
+      hit = evaluate(entry.history, keyHash, timestampMs, arrivalMs);
     }
     if (hit) return hit;
     if (this.opts.tofu && !entry.history.some((k) => k.active)) {
       await this.registerOnce(pod, publicKey);
       entry = await this.fetch(pod);
-      const after = evaluate(entry.history, keyHash, timestampMs);
+      const after = evaluate(entry.history, keyHash, timestampMs, arrivalMs);
       if (after?.ok) return { ok: true, registered: true };
       if (after) return after;
     }
@@ -124,6 +144,7 @@ export class ChainKeyRegister implements KeyRegister {
         fromMs: Number(r.validFromMs),
         untilMs: r.validUntilMs >= BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(r.validUntilMs),
         active: Number(r.end) === 0,
+        revoked: Number(r.end) === 2, // KeyEnd.Revoked
       }));
       const entry = { history, fetchedMs: Date.now() };
       this._cache.set(pod, entry);

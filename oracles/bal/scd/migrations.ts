@@ -111,6 +111,21 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       drop index if exists bal_packets_unbatched;
     `,
   },
+  {
+    version: 4,
+    name: "anchoring checkpoints and confirmation depth",
+    // checkpoint_block: the chain head when the batch was cut, so recovery searches its BatchAnchored event from
+    // there (public RPCs refuse a range from block 0). submitted_tx/nonce: the transaction in flight, so a restart
+    // or a stuck transaction finds (or replaces) it by hash. final: anchored at least N confirmations deep; an
+    // anchored batch whose root vanished before that (a reorg) goes back to pending.
+    sql: `
+      alter table bal_batches add column if not exists checkpoint_block bigint;
+      alter table bal_batches add column if not exists submitted_tx text;
+      alter table bal_batches add column if not exists submitted_nonce bigint;
+      alter table bal_batches add column if not exists final boolean not null default false;
+      create index if not exists bal_batches_not_final on bal_batches (id) where status = 'anchored' and not final;
+    `,
+  },
 ];
 
 /**

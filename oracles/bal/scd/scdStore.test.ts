@@ -63,8 +63,8 @@ function behavesLikeScdStore(open: () => Promise<SqlClient>) {
         packet("IT001", 12, "anomaly"),
       ]);
       const seqs = await store.lastSequences();
-      expect(seqs.get("IT001")).to.equal(12);
-      expect(seqs.get("IT002")).to.equal(3);
+      expect(seqs.get("IT001")?.seq).to.equal(12);
+      expect(seqs.get("IT002")?.seq).to.equal(3);
     });
 
     it("refuses a second packet with a used sequence number and tells it from a redelivery", async () => {

@@ -37,6 +37,13 @@ export interface BatchRow {
   blockNumber: number | null;
   chainBatchId: number | null;
   anchoredMs: number | null;
+  /** chain head when the batch was cut: where recovery starts looking for its event */
+  checkpointBlock?: number | null;
+  /** the anchoring transaction in flight (or the last one sent) and its nonce */
+  submittedTx?: string | null;
+  submittedNonce?: number | null;
+  /** anchored and at least N confirmations deep */
+  final?: boolean;
 }
 
 export interface StoredPacketWithBatch extends StoredPacket {
@@ -81,7 +88,7 @@ const PACKET_COLUMNS = `p.id, p.hash, p.kind, p.pod, p.seq, p.ts_ms, p.public_ke
    where pb.id = l.batch_id and p.proof is null and pb.proofs is not null) as proof_record`;
 // every column of bal_batches but the proof blob
 const BATCH_ROW_COLUMNS = `id, root, from_ms, to_ms, count, status, created_ms, tx_hash, block_number, chain_batch_id,
-  anchored_ms`;
+  anchored_ms, checkpoint_block, submitted_tx, submitted_nonce, final`;
 const BATCH_COLUMNS = `b.id as b_id, b.root, b.from_ms, b.to_ms, b.count, b.status, b.created_ms, b.tx_hash,
   b.block_number, b.chain_batch_id, b.anchored_ms`;
 
@@ -126,6 +133,14 @@ function toBatch(r: Row, idColumn = "id"): BatchRow {
     blockNumber: numOrNull(r.block_number),
     chainBatchId: numOrNull(r.chain_batch_id),
     anchoredMs: numOrNull(r.anchored_ms),
+    ...(r.final !== undefined
+      ? {
+          checkpointBlock: numOrNull(r.checkpoint_block),
+          submittedTx: (r.submitted_tx as string | null) ?? null,
+          submittedNonce: numOrNull(r.submitted_nonce),
+          final: Boolean(r.final),
+        }
+      : {}),
   };
 }
 
@@ -193,10 +208,42 @@ export class ScdStore {
     return new Set(rows.map((r) => String(r.hash)));
   }
 
-  /** Highest accepted sequence number per PoD (a node numbers every packet kind in one series): the order guard's memory. */
-  async lastSequences(): Promise<Map<string, number>> {
-    const { rows } = await this.db.query<Row>(`select pod, max(seq) as seq from bal_packets group by pod`);
-    return new Map(rows.map((r) => [String(r.pod), num(r.seq)]));
+  /**
+   * Highest accepted sequence number per PoD and its timestamp (a node numbers every packet kind in one series): the
+   * order and monotonic-time guard's memory. The node's last will is left out (it carries an older sequence).
+   */
+  async lastSequences(): Promise<Map<string, { seq: number; ts: number }>> {
+    const { rows } = await this.db.query<Row>(
+      `select distinct on (pod) pod, seq, ts_ms from bal_packets
+       where (data->>'anomaly') is distinct from 'node-offline' order by pod, seq desc`,
+    );
+    return new Map(rows.map((r) => [String(r.pod), { seq: num(r.seq), ts: num(r.ts_ms) }]));
+  }
+
+  /**
+   * For each (PoD, sequence): whether that sequence is stored, and the timestamps of the nearest stored packets
+   * before and after it (null when none). Keyed `${pod}\u0000${seq}`. What a late gap filler is checked against.
+   */
+  async neighbourTimes(
+    wanted: readonly { pod: string; seq: number }[],
+  ): Promise<Map<string, { taken: boolean; beforeTs: number | null; afterTs: number | null }>> {
+    if (wanted.length === 0) return new Map();
+    const { rows } = await this.db.query<Row>(
+      `select w.pod, w.seq,
+         exists (select 1 from bal_packets p where p.pod = w.pod and p.seq = w.seq) as taken,
+         (select p.ts_ms from bal_packets p where p.pod = w.pod and p.seq < w.seq
+            and (p.data->>'anomaly') is distinct from 'node-offline' order by p.seq desc limit 1) as before_ts,
+         (select p.ts_ms from bal_packets p where p.pod = w.pod and p.seq > w.seq
+            and (p.data->>'anomaly') is distinct from 'node-offline' order by p.seq limit 1) as after_ts
+       from unnest($1::text[], $2::bigint[]) as w(pod, seq)`,
+      [wanted.map((w) => w.pod), wanted.map((w) => w.seq)],
+    );
+    return new Map(
+      rows.map((r) => [
+        `${String(r.pod)}\u0000${num(r.seq)}`,
+        { taken: Boolean(r.taken), beforeTs: numOrNull(r.before_ts), afterTs: numOrNull(r.after_ts) },
+      ]),
+    );
   }
 
   /**
@@ -289,6 +336,46 @@ export class ScdStore {
       [limit],
     );
     return rows.map((r) => toBatch(r));
+  }
+
+  /** Records the chain head a batch's recovery may start from. */
+  async setBatchCheckpoint(id: number, block: number): Promise<void> {
+    await this.db.query(`update bal_batches set checkpoint_block = $2 where id = $1 and checkpoint_block is null`, [
+      id,
+      block,
+    ]);
+  }
+
+  /** Records the anchoring transaction just sent (before waiting for it), so a restart finds it by hash. */
+  async recordSubmission(id: number, txHash: string, nonce: number): Promise<void> {
+    await this.db.query(`update bal_batches set submitted_tx = $2, submitted_nonce = $3 where id = $1`, [
+      id,
+      txHash,
+      nonce,
+    ]);
+  }
+
+  /** Anchored batches not yet N confirmations deep (what reconciliation looks at), oldest first. */
+  async unfinalBatches(limit = 1000): Promise<BatchRow[]> {
+    const { rows } = await this.db.query<Row>(
+      `select ${BATCH_ROW_COLUMNS} from bal_batches where status = 'anchored' and not final order by id limit $1`,
+      [limit],
+    );
+    return rows.map((r) => toBatch(r));
+  }
+
+  async markBatchFinal(id: number): Promise<void> {
+    await this.db.query(`update bal_batches set final = true where id = $1 and status = 'anchored'`, [id]);
+  }
+
+  /** A reorg dropped the batch's anchoring: it becomes pending again (its packets and proofs are unchanged). */
+  async reopenBatch(id: number, checkpointBlock: number): Promise<void> {
+    await this.db.query(
+      `update bal_batches set status = 'pending', tx_hash = null, block_number = null, chain_batch_id = null,
+         anchored_ms = null, submitted_tx = null, submitted_nonce = null, final = false, checkpoint_block = $2
+       where id = $1 and status = 'anchored' and not final`,
+      [id, checkpointBlock],
+    );
   }
 
   async markBatchAnchored(
