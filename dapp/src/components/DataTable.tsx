@@ -29,6 +29,8 @@ export function DataTable<T>({ caption, rows, columns, exportName, exportRow }: 
     columns,
     state: { sorting, globalFilter: filter },
     onSortingChange: setSorting,
+    // Ascending first for every column (TanStack starts numbers descending): one rule people can predict.
+    sortDescFirst: false,
     onGlobalFilterChange: setFilter,
     getCoreRowModel: getCoreRowModel(),
     getSortedRowModel: getSortedRowModel(),

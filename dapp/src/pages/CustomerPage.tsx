@@ -35,7 +35,14 @@ export default function CustomerPage() {
     { id: holder, holder },
     { enabled: Boolean(address) },
   );
-  if (!address) return <p className="state state-empty">Connect your wallet to see your rewards and readings.</p>;
+  if (!address)
+    return (
+      <section aria-labelledby="customer-title">
+        <h2 id="customer-title">Customer</h2>
+        <p className="state state-empty">Connect your wallet to see your rewards and readings.</p>
+        <VerifyPasted />
+      </section>
+    );
   const transferColumns: ColumnDef<Transfer, unknown>[] = [
     { header: "When", accessorFn: (t) => formatTime(t.timestamp) },
     {
