@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
 import { startE2eStack, type E2eStack } from "./stack";
 import { flexMarketAbi, podRegistryAbi } from "../src/generated/contracts";
@@ -18,7 +18,7 @@ const DAY = 86_400;
 describe("dApp end to end (local stack + Chromium)", function () {
   this.timeout(600_000);
   let stack: E2eStack;
-  let browser: Browser;
+  let browser: BrowserContext;
   let page: Page;
   let profile: string;
 
@@ -54,6 +54,7 @@ describe("dApp end to end (local stack + Chromium)", function () {
     }
   };
   const connectAs = async (name: string) => {
+    if (!page.url().startsWith(stack.dappUrl)) await page.goto(stack.dappUrl);
     const panel = page.locator("details.dev-accounts");
     if (!(await panel.getAttribute("open").then((v) => v !== null))) await panel.locator("summary").click();
     await page.getByTestId(`dev:${name}`).click();
@@ -71,8 +72,10 @@ describe("dApp end to end (local stack + Chromium)", function () {
     mkdirSync(SCREENSHOTS, { recursive: true });
     stack = await startE2eStack();
     profile = mkdtempSync(path.join(os.tmpdir(), "flexgrid-chromium-"));
-    browser = await chromium.launch({
+    // A fresh profile per run (Playwright's persistent context is how a --user-data-dir is given).
+    browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
+      viewport: { width: 1366, height: 900 },
       args: [
         "--headless",
         "--no-sandbox",
@@ -82,11 +85,18 @@ describe("dApp end to end (local stack + Chromium)", function () {
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        `--user-data-dir=${profile}`,
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page = browser.pages()[0] ?? (await browser.newPage());
     page.on("pageerror", (error) => console.error(`page error: ${error.message}`));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && page)
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, "-")}.png`),
+        fullPage: true,
+      });
   });
 
   after(async function () {
@@ -131,7 +141,15 @@ describe("dApp end to end (local stack + Chromium)", function () {
       const d = await graph<{ validations: unknown[] }>("{ validations(first: 1) { id } }");
       return d.validations.length > 0;
     });
+    const { sessions } = await graph<{ sessions: { sessionId: string }[] }>(
+      "{ sessions(where: { awardCount_gt: 0 }, first: 1) { sessionId } }",
+    );
     await go("market", "Market sessions");
+    await page
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: sessions[0]!.sessionId, exact: true }) })
+      .getByRole("button", { name: "Show book" })
+      .click();
     await page.getByRole("heading", { name: "Clearing results" }).waitFor();
     await page.locator("table").filter({ hasText: "Validation" }).last().waitFor();
     await shot("03-market-session-book");
@@ -170,7 +188,17 @@ describe("dApp end to end (local stack + Chromium)", function () {
       const client = createPublicClient({ transport });
       const market = stack.deployment.contracts.FlexMarket!.address as Hex;
       const now = await chainNow();
+      // Ten days ahead, or the first day after that without a session (a reused stack may have had this test).
       day = Math.floor(now / DAY) + 10;
+      while (
+        (await client.readContract({
+          address: market,
+          abi: flexMarketAbi,
+          functionName: "sessionIdOf",
+          args: [0, day, 0],
+        })) !== 0n
+      )
+        day++;
       const dayStartTime = day * DAY - 7_200;
       gateClosureTime = dayStartTime - 12 * 3_600;
       const hash = await operator.writeContract({
@@ -244,6 +272,7 @@ describe("dApp end to end (local stack + Chromium)", function () {
       const offerForm = page.locator("form", { hasText: "Price steps" });
       await page.selectOption("#offer-session", String(sessionId));
       await page.selectOption("#offer-pod", pod);
+      await offerForm.locator("input[type=radio][value=Down]").check(); // the PoD is qualified downward only
       await page.fill("#offer-first", "50");
       await page.fill("#step-0-kw", "5");
       await page.fill("#step-0-price", "0.25");

@@ -9,7 +9,8 @@ import { startDapp, type DappDeployment, type RunningDapp } from "../serve";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const READY = /FlexGrid local stack ready/;
-const START_TIMEOUT_MS = 240_000;
+// The whole stack (compile, deploy, BAL on PGlite, subgraph build) took 6 min on a loaded 2-core machine.
+const START_TIMEOUT_MS = 720_000;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,7 +34,29 @@ export interface E2eStack {
   stop(): Promise<void>;
 }
 
+/** A stack that already runs (E2E_REUSE_STACK=1 with RPC_PORT, SUBGRAPH_PORT, BAL_PORT): only the dApp is started. */
+async function reuseRunningStack(): Promise<E2eStack> {
+  const port = (name: string) => Number(process.env[name]);
+  const deployment = JSON.parse(
+    readFileSync(path.join(ROOT, "deployments", "localhost.json"), "utf8"),
+  ) as DappDeployment;
+  const urls = {
+    rpcUrl: `http://127.0.0.1:${port("RPC_PORT")}`,
+    subgraphUrl: `http://127.0.0.1:${port("SUBGRAPH_PORT")}/subgraphs/name/flexgrid`,
+    balUrl: `http://127.0.0.1:${port("BAL_PORT")}`,
+  };
+  const dapp = await startDapp({ port: 0, ...urls, deployment });
+  return {
+    ...urls,
+    dappUrl: dapp.url,
+    deployment,
+    log: () => "(reused stack: see its own log)",
+    stop: () => dapp.stop(),
+  };
+}
+
 export async function startE2eStack(options: { simulatedDay?: boolean } = {}): Promise<E2eStack> {
+  if (process.env.E2E_REUSE_STACK === "1") return reuseRunningStack();
   const [rpc, mqtt, bal, subgraph, dappPort] = [
     await freePort(),
     await freePort(),

@@ -14,7 +14,7 @@ startDapp({
   port: env("DAPP_PORT", 5173),
   rpcUrl: process.env.RPC_URL || `http://127.0.0.1:${env("RPC_PORT", 8545)}`,
   subgraphUrl: `http://127.0.0.1:${env("SUBGRAPH_PORT", 8000)}/subgraphs/name/flexgrid`,
-  balUrl: `http://127.0.0.1:${env("BAL_PORT", 8080)}`,
+  balUrl: `http://127.0.0.1:${env("BAL_PORT", 8081)}`,
   deployment,
 }).then(
   (dapp) => console.log(`FlexGrid dApp at ${dapp.url}`),

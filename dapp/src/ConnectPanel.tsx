@@ -6,7 +6,7 @@ import { useRoles } from "./chain/roles";
 export function ConnectPanel() {
   const { address, connector, isConnected } = useAccount();
   const { connectors, connect, isPending, error } = useConnect();
-  const { disconnect } = useDisconnect();
+  const { disconnect, disconnectAsync } = useDisconnect();
   const { roles, isLoading } = useRoles(address);
   const wallets = connectors.filter((c) => !c.id.startsWith("dev:"));
   const devs = connectors.filter((c) => c.id.startsWith("dev:"));
@@ -42,8 +42,10 @@ export function ConnectPanel() {
                 type="button"
                 data-testid={c.id}
                 disabled={isPending}
-                onClick={() => {
-                  if (isConnected) disconnect();
+                onClick={async () => {
+                  if (connector?.id === c.id) return;
+                  // One account at a time: finish the disconnect before connecting the next role.
+                  if (isConnected) await disconnectAsync();
                   connect({ connector: c });
                 }}
               >

@@ -18,6 +18,9 @@ export function formatPriceMilli(priceMilliEurPerKw: number | bigint): string {
   return `${eur.format(Number(priceMilliEurPerKw) / 1000)}/kW`;
 }
 
+/** A request's max price of uint32's maximum means "no price cap" (the seeds' TSO requests give none). */
+export const NO_PRICE_CAP = 0xffffffffn;
+
 /** EUR per kW typed by a person → milli-EUR per kW for the chain; rejects what the chain cannot hold. */
 export function eurPerKwToMilli(eurPerKw: number): MilliEurPerKw {
   const milli = Math.round(eurPerKw * 1000);

@@ -231,7 +231,13 @@ function ReadingItem({ certificate }: { certificate: Certificate }) {
       <span>
         {data.timestampMs ? new Date(data.timestampMs).toLocaleString("en-GB") : ""} — {data.activePowerW ?? "?"} W
       </span>
-      <button type="button" onClick={() => verify(certificate).then(setOutcome, (e: Error) => setOutcome(e.message))}>
+      <button
+        type="button"
+        onClick={() => {
+          setOutcome(undefined);
+          verify(certificate).then(setOutcome, (e: Error) => setOutcome(e.message));
+        }}
+      >
         Verify
       </button>
       <VerifyResult outcome={outcome} />
@@ -276,6 +282,7 @@ function VerifyPasted() {
       className="card"
       onSubmit={(e) => {
         e.preventDefault();
+        setOutcome(undefined);
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);

@@ -15,7 +15,7 @@ import {
 import { QueryState } from "../components/States";
 import { DataTable } from "../components/DataTable";
 import { Countdown, useChainNow } from "../components/Countdown";
-import { formatKw, formatPriceMilli, formatTime } from "../units";
+import { formatKw, formatPriceMilli, formatTime, NO_PRICE_CAP } from "../units";
 
 export const requestColumns: ColumnDef<RequestRow, unknown>[] = [
   { header: "Request", accessorKey: "requestId" },
@@ -24,7 +24,11 @@ export const requestColumns: ColumnDef<RequestRow, unknown>[] = [
   { header: "Slot", accessorKey: "slotIndex" },
   { header: "Direction", accessorKey: "direction" },
   { header: "Target", accessorFn: (r) => `${r.targetKind} ${formatKw(r.targetPowerKw)}` },
-  { header: "Max price", accessorFn: (r) => formatPriceMilli(BigInt(r.maxPriceMilliEurPerKw)) },
+  {
+    header: "Max price",
+    accessorFn: (r) =>
+      BigInt(r.maxPriceMilliEurPerKw) >= NO_PRICE_CAP ? "no cap" : formatPriceMilli(BigInt(r.maxPriceMilliEurPerKw)),
+  },
   { header: "Where", accessorFn: (r) => r.pom?.code ?? r.pods?.map((p) => p.code).join(" ") ?? "" },
 ];
 

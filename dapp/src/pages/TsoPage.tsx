@@ -4,7 +4,7 @@ import { useSubgraph } from "../data/subgraph";
 import { REQUESTS, type RequestsView } from "../data/queries";
 import { QueryState } from "../components/States";
 import { DataTable } from "../components/DataTable";
-import { formatKw, formatPriceMilli } from "../units";
+import { formatKw, formatPriceMilli, NO_PRICE_CAP } from "../units";
 
 type Row = RequestsView["requests"][number];
 const columns: ColumnDef<Row, unknown>[] = [
@@ -15,7 +15,11 @@ const columns: ColumnDef<Row, unknown>[] = [
   { header: "Slot", accessorKey: "slotIndex" },
   { header: "Direction", accessorKey: "direction" },
   { header: "Target", accessorFn: (r) => `${r.targetKind} ${formatKw(r.targetPowerKw)}` },
-  { header: "Max price", accessorFn: (r) => formatPriceMilli(BigInt(r.maxPriceMilliEurPerKw)) },
+  {
+    header: "Max price",
+    accessorFn: (r) =>
+      BigInt(r.maxPriceMilliEurPerKw) >= NO_PRICE_CAP ? "no cap" : formatPriceMilli(BigInt(r.maxPriceMilliEurPerKw)),
+  },
   { header: "Awarded", accessorFn: (r) => formatKw(r.awards.reduce((n, a) => n + a.quantityKw, 0)) },
   { header: "Validated", accessorFn: (r) => formatKw(r.awards.reduce((n, a) => n + (a.finalQuantityKw ?? 0), 0)) },
 ];

@@ -53,13 +53,13 @@ export function offerSchema(
           path: ["steps"],
           message: `the curve totals ${total} kW, above the PoD's qualified ${offer.direction === "Up" ? "upward" : "downward"} limit of ${limit} kW`,
         });
-      if (offer.kind === "SingleSlot" && offer.lastSlot !== offer.firstSlot)
-        ctx.addIssue({ code: "custom", path: ["lastSlot"], message: "a single-slot offer has one slot: last = first" });
-      if (offer.lastSlot < offer.firstSlot)
+      // A single-slot offer has one slot: its (hidden) last slot is the first, whatever the field holds.
+      const lastSlot = offer.kind === "Block" ? offer.lastSlot : offer.firstSlot;
+      if (lastSlot < offer.firstSlot)
         ctx.addIssue({ code: "custom", path: ["lastSlot"], message: "the last slot comes before the first" });
       if (session) {
         const end = session.firstSlot + session.slotCount - 1;
-        if (offer.firstSlot < session.firstSlot || offer.lastSlot > end)
+        if (offer.firstSlot < session.firstSlot || lastSlot > end)
           ctx.addIssue({
             code: "custom",
             path: ["firstSlot"],
