@@ -151,12 +151,12 @@ describe("dApp end to end (local stack + Chromium)", function () {
       .getByRole("button", { name: "Show book" })
       .click();
     await page.getByRole("heading", { name: "Clearing results" }).waitFor();
-    await page.locator("table").filter({ hasText: "Validation" }).last().waitFor();
+    await page.getByRole("table", { name: /^Awards of session/ }).waitFor();
     await shot("03-market-session-book");
     await connectAs("aggregator:ACEAE");
     await go("aggregator", "Aggregator");
     await page.getByRole("heading", { name: "Results and validation" }).waitFor();
-    const results = page.locator("table", { hasText: "Your awards" });
+    const results = page.getByRole("table", { name: "Your awards, newest first" });
     await results.waitFor();
     expect(await results.locator("tbody tr").count()).to.be.greaterThan(0);
     const verdicts = await results.locator("tbody").textContent();
@@ -164,14 +164,15 @@ describe("dApp end to end (local stack + Chromium)", function () {
     await shot("04-aggregator-results");
     await connectAs("dso");
     await go("dso", "DSO");
-    await page.locator("table", { hasText: "Technical validation" }).waitFor();
+    await page.getByRole("table", { name: "Technical validation of the awards" }).waitFor();
+    await page.getByRole("table", { name: "DSO requests" }).waitFor();
     await shot("05-dso");
     await connectAs("tso");
     await go("tso", "TSO requests per PoM");
-    await page.locator("table", { hasText: "TSO requests" }).waitFor();
+    await page.getByRole("table", { name: "TSO requests and their outcome" }).waitFor();
     await shot("06-tso");
     await go("kpis", "KPIs");
-    await page.locator("table", { hasText: "Daily KPIs" }).waitFor();
+    await page.getByRole("table", { name: "Daily KPIs" }).waitFor();
     await shot("07-kpis");
   });
 

@@ -96,3 +96,17 @@ describe("QueryState", () => {
     expect(screen.getByText("2 offers")).toBeTruthy();
   });
 });
+
+describe("DataTable pagination", () => {
+  it("shows one page of rows and pages through the rest, counting all of them", () => {
+    const many: Row[] = Array.from({ length: 45 }, (_, i) => ({ pod: `P${String(i).padStart(2, "0")}`, kw: i }));
+    render(<DataTable caption="Many" rows={many} columns={columns} pageSize={20} />);
+    expect(bodyText()).toHaveLength(20);
+    expect(screen.getByText("45 of 45 rows")).toBeTruthy();
+    expect(screen.getByText("Page 1 of 3")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    expect(bodyText()).toEqual(["P4040", "P4141", "P4242", "P4343", "P4444"]);
+    expect((screen.getByRole("button", { name: "Next" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

@@ -55,7 +55,6 @@ export default function Chart({ title, categories, series, unit, height = 280 }:
       window.removeEventListener("resize", onResize);
       chart?.dispose();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return <div ref={ref} role="img" aria-label={title} style={{ width: "100%", height }} className="chart" />;
 }

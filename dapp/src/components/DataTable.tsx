@@ -4,9 +4,11 @@ import {
   flexRender,
   getCoreRowModel,
   getFilteredRowModel,
+  getPaginationRowModel,
   getSortedRowModel,
   useReactTable,
   type ColumnDef,
+  type PaginationState,
   type SortingState,
 } from "@tanstack/react-table";
 import { downloadFile, toCsv } from "./download";
@@ -19,15 +21,20 @@ export interface DataTableProps<T> {
   exportName?: string;
   /** Plain values per row for the export (defaults to the accessor values). */
   exportRow?: (row: T) => Record<string, string | number | boolean | null>;
+  /** Rows per page (20 by default). */
+  pageSize?: number;
 }
 
-export function DataTable<T>({ caption, rows, columns, exportName, exportRow }: DataTableProps<T>) {
+export function DataTable<T>({ caption, rows, columns, exportName, exportRow, pageSize = 20 }: DataTableProps<T>) {
   const [sorting, setSorting] = useState<SortingState>([]);
   const [filter, setFilter] = useState("");
+  const [pagination, setPagination] = useState<PaginationState>({ pageIndex: 0, pageSize });
   const table = useReactTable({
     data: rows,
     columns,
-    state: { sorting, globalFilter: filter },
+    state: { sorting, globalFilter: filter, pagination },
+    onPaginationChange: setPagination,
+    getPaginationRowModel: getPaginationRowModel(),
     onSortingChange: setSorting,
     // Ascending first for every column (TanStack starts numbers descending): one rule people can predict.
     sortDescFirst: false,
@@ -36,7 +43,9 @@ export function DataTable<T>({ caption, rows, columns, exportName, exportRow }: 
     getSortedRowModel: getSortedRowModel(),
     getFilteredRowModel: getFilteredRowModel(),
   });
-  const visible = table.getRowModel().rows;
+  // Exports and counts take every filtered row; the page shows one page of them.
+  const visible = table.getPrePaginationRowModel().rows;
+  const shown = table.getRowModel().rows;
   const exported = useMemo(
     () =>
       visible.map((row) =>
@@ -102,7 +111,7 @@ export function DataTable<T>({ caption, rows, columns, exportName, exportRow }: 
             ))}
           </thead>
           <tbody>
-            {visible.map((row) => (
+            {shown.map((row) => (
               <tr key={row.id}>
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id}>{flexRender(cell.column.columnDef.cell, cell.getContext())}</td>
@@ -112,6 +121,19 @@ export function DataTable<T>({ caption, rows, columns, exportName, exportRow }: 
           </tbody>
         </table>
       </div>
+      {table.getPageCount() > 1 && (
+        <div className="table-tools" aria-label={`${caption}: pages`}>
+          <button type="button" onClick={() => table.previousPage()} disabled={!table.getCanPreviousPage()}>
+            Previous
+          </button>
+          <span>
+            Page {pagination.pageIndex + 1} of {table.getPageCount()}
+          </span>
+          <button type="button" onClick={() => table.nextPage()} disabled={!table.getCanNextPage()}>
+            Next
+          </button>
+        </div>
+      )}
     </div>
   );
 }

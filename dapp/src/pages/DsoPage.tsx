@@ -25,6 +25,13 @@ const lightColumns: ColumnDef<Light, unknown>[] = [
   { header: "Capability down", accessorFn: (l) => formatKw(l.capabilityDownKw) },
 ];
 
+/** Newest day first, then perimeter and slot in order: how a DSO reads its day. */
+function sortLights(lights: Light[]): Light[] {
+  return [...lights].sort(
+    (a, b) => b.day - a.day || a.perimeter.name.localeCompare(b.perimeter.name) || a.slotIndex - b.slotIndex,
+  );
+}
+
 type Verdict = DsoView["validations"][number];
 /** Reason codes of the DSO oracle's validation (oracles/dso): 0 none, else the violation that caused it. */
 const verdictColumns: ColumnDef<Verdict, unknown>[] = [
@@ -111,7 +118,7 @@ export default function DsoPage() {
             {d.trafficLights.length ? (
               <DataTable
                 caption="Dynamic traffic lights per perimeter and slot"
-                rows={d.trafficLights}
+                rows={sortLights(d.trafficLights)}
                 columns={lightColumns}
                 exportName="traffic-lights"
               />
