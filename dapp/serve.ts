@@ -1,0 +1,122 @@
+// Serves the built dApp (dapp/dist) for `npm start`: the static files, /config.json from the live address book, and
+// same-origin proxies to the chain (/api/rpc), the subgraph (/api/subgraph) and the BAL API (/api/bal/*), so the
+// browser needs no CORS from any of them. Call startDapp() from scripts/stack/services.ts.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import express, { type Request, type Response } from "express";
+
+export const DAPP_DIR = __dirname;
+export const DIST_DIR = path.join(DAPP_DIR, "dist");
+const LOCAL_CHAIN_ID = 31337;
+
+export interface DappDeployment {
+  network: string;
+  chainId: number;
+  contracts: Record<string, { address: string }>;
+  accounts: Record<string, string>;
+}
+
+export interface StartDappOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  rpcUrl: string;
+  /** The subgraph's query URL (…/subgraphs/name/flexgrid). */
+  subgraphUrl: string;
+  /** The BAL HTTP API's base URL. */
+  balUrl: string;
+  deployment: DappDeployment;
+  walletConnectProjectId?: string;
+  /** Build dist/ first when it is missing (default true). */
+  build?: boolean;
+}
+
+export interface RunningDapp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `vite build` (through the package's build script) when dist/ has no index.html. */
+export function ensureDappBuild(): void {
+  if (existsSync(path.join(DIST_DIR, "index.html"))) return;
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const run = spawnSync(npm, ["run", "build"], { cwd: DAPP_DIR, stdio: "inherit" });
+  if (run.status !== 0) throw new Error("dapp: `npm run build` failed");
+}
+
+/** The browser's /config.json: public data only (addresses, same-origin URLs, the local chain's named accounts). */
+export function runtimeConfigOf(options: StartDappOptions): Record<string, unknown> {
+  const { deployment } = options;
+  return {
+    chainId: deployment.chainId,
+    network: deployment.network,
+    rpcUrl: "/api/rpc",
+    subgraphUrl: "/api/subgraph",
+    balUrl: "/api/bal",
+    walletConnectProjectId: options.walletConnectProjectId,
+    contracts: Object.fromEntries(Object.entries(deployment.contracts).map(([name, c]) => [name, c.address])),
+    devAccounts: deployment.chainId === LOCAL_CHAIN_ID ? deployment.accounts : {},
+  };
+}
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "host",
+  "content-encoding",
+]);
+
+/** Forwards the request to `target` (with the rest of the path) and streams the answer back. */
+function proxyTo(target: string) {
+  return async (req: Request, res: Response) => {
+    const url = target.replace(/\/$/, "") + (req.url === "/" ? "" : req.url);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === "string" && !HOP_BY_HOP.has(name)) headers[name] = value;
+    try {
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const upstream = await fetch(url, {
+        method: req.method,
+        headers,
+        body: hasBody ? (req.body as Buffer) : undefined,
+        signal: AbortSignal.timeout(30_000),
+      });
+      res.status(upstream.status);
+      upstream.headers.forEach((value, name) => {
+        if (!HOP_BY_HOP.has(name)) res.setHeader(name, value);
+      });
+      res.send(Buffer.from(await upstream.arrayBuffer()));
+    } catch (error) {
+      res.status(502).json({ error: `upstream ${target} did not answer: ${(error as Error).message}` });
+    }
+  };
+}
+
+export async function startDapp(options: StartDappOptions): Promise<RunningDapp> {
+  if (options.build !== false) ensureDappBuild();
+  const app = express();
+  const config = runtimeConfigOf(options);
+  app.get("/config.json", (_req, res) => void res.set("cache-control", "no-store").json(config));
+  const raw = express.raw({ type: () => true, limit: "5mb" });
+  app.use("/api/rpc", raw, proxyTo(options.rpcUrl));
+  app.use("/api/subgraph", raw, proxyTo(options.subgraphUrl));
+  app.use("/api/bal", raw, proxyTo(options.balUrl));
+  app.use(express.static(DIST_DIR, { index: "index.html", maxAge: "1h" }));
+  const server = await new Promise<import("node:http").Server>((resolve, reject) => {
+    const s = app.listen(options.port, options.host ?? "127.0.0.1", () => resolve(s));
+    s.once("error", reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? "127.0.0.1"}:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

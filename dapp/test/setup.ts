@@ -1,0 +1,5 @@
+// Vitest setup: unmount rendered components between tests.
+import { afterEach } from "vitest";
+import { cleanup } from "@testing-library/react";
+
+afterEach(() => cleanup());
