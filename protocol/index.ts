@@ -11,3 +11,5 @@ export * from "./src/config";
 export * from "./src/logger";
 export * from "./src/deployment";
 export * from "./src/paths";
+export * from "./src/alarms";
+export * from "./src/serialLoop";

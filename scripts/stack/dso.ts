@@ -4,7 +4,7 @@ import { startDsoService } from "../../oracles/dso/service/main";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { parseWith } from "../../protocol";
+import { jsonFileAlarmSink, parseWith } from "../../protocol";
 import type { StackContext, StackService } from "./types";
 
 /** Hardhat's well-known account #2 (the address book's dsoOracle): only ever used on the local chain. */
@@ -35,6 +35,7 @@ export const dsoService: StackService = {
       mqttUrl: ctx.mqttUrl,
       mqttCredentials: readDsoMqttCredentials(ctx),
       databaseUrl: ctx.databaseUrl,
+      alarmSink: jsonFileAlarmSink(path.join(ctx.dataDir, "alarms", "dso-oracle.json")),
       log: ctx.log.child({ service: "dso" }),
     });
     return {

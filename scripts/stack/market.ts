@@ -1,6 +1,7 @@
 // The market oracle in the local stack: every few seconds it clears the sessions whose gate has closed (by block
 // time) and posts their awards to FlexMarket. Stateless: everything it needs is read from the chain.
-import { contractAddress, FlexGridError } from "../../protocol";
+import path from "node:path";
+import { AlarmBook, contractAddress, FlexGridError, jsonFileAlarmSink, startSerialLoop } from "../../protocol";
 import { MarketOracle } from "../../oracles/market/service/oracle";
 import { FlexMarketResultsPort } from "../../oracles/market/service/chainResults";
 import { ChainSessionSource } from "../../oracles/market/service/chainSessions";
@@ -29,31 +30,27 @@ export const marketService: StackService = {
     const results = new FlexMarketResultsPort(market, deployment.contracts.MeritOrderChallenge?.address, operator);
     const log = ctx.log.child({ service: "market" });
     let blockTimeMs = 0;
-    const oracle = new MarketOracle({ sessions, results, now: () => blockTimeMs, log });
+    // The alarm list (sessions it could not clear) as a file the dApp or an operator can read.
+    const alarms = new AlarmBook({
+      source: "market-oracle",
+      log,
+      sink: jsonFileAlarmSink(path.join(ctx.dataDir, "alarms", "market-oracle.json")),
+    });
+    const oracle = new MarketOracle({ sessions, results, now: () => blockTimeMs, log, alarms });
 
-    let running: Promise<void> | undefined;
-    const tick = () => {
-      // One pass at a time: a slow clearing must not overlap the next poll.
-      running ??= (async () => {
-        try {
-          blockTimeMs = ((await provider.getBlock("latest"))?.timestamp ?? 0) * 1000;
-          await oracle.tick();
-        } catch (error) {
-          log.error({ err: error }, "market oracle pass failed");
-        } finally {
-          running = undefined;
-        }
-      })();
-    };
-    tick();
-    const timer = setInterval(tick, POLL_MS);
+    // One pass at a time, the next POLL_MS after the previous one ended; each session isolated inside the pass.
+    const loop = startSerialLoop(
+      async () => {
+        blockTimeMs = ((await provider.getBlock("latest"))?.timestamp ?? 0) * 1000;
+        await oracle.tick();
+      },
+      POLL_MS,
+      log,
+    );
     return {
       name: "market oracle",
       details: `clears closed sessions of FlexMarket ${market} every ${POLL_MS / 1000} s as ${operatorAddress}`,
-      async stop() {
-        clearInterval(timer);
-        await running;
-      },
+      stop: () => loop.stop(),
     };
   },
 };

@@ -53,6 +53,12 @@ export const NO_PRICE_CAP = 2 ** 32 - 1;
 
 /** Reason codes of a validation on chain: 0 OK, then one per violation kind (the off-chain report has the detail). */
 export const REASON_CODE: Record<ViolationKind, number> = { overload: 1, undervoltage: 2, overvoltage: 3 };
+/**
+ * Reason codes of a KO the DSO gives because it cannot check the award against its physics: the PoD is not in its
+ * network model, or the slot's power flow fails (diverges, or the validation's solver fails). The DSO admits only
+ * what its model has checked, so such awards are rejected (the PoD's slot is freed for a later session).
+ */
+export const UNCHECKED_REASON_CODE = { notInModel: 4, powerFlowFailed: 5 } as const;
 
 export function directionOf(value: bigint | number, what: string): Direction {
   if (Number(value) === DIRECTION.up) return "up";
@@ -136,36 +142,53 @@ export interface ChainPod {
   pom: string | null;
 }
 
-/** Every PoD ever registered, with its current registration, qualification and PoM. */
-export async function readPods(registry: PodRegistry): Promise<ChainPod[]> {
+/**
+ * Every PoD ever registered, with its current registration, qualification and PoM. A PoD whose data cannot be read
+ * is left out and reported to `onMalformed` (default: thrown), so one bad registration does not hide the others.
+ */
+export async function readPods(
+  registry: PodRegistry,
+  onMalformed?: (error: DsoDataError, raw: string) => void,
+): Promise<ChainPod[]> {
   const events = await registry.queryFilter(registry.filters.PodRegistered());
   const ids = [...new Set(events.map((e) => e.args.podId))];
-  return Promise.all(
-    ids.map(async (raw) => {
-      const pod = gridIdFromChain(raw, "PodRegistered event");
-      const [flex, data, pomRaw] = await Promise.all([
-        registry.flexibilityOf(raw),
-        registry.podData(raw),
-        registry.pomOf(raw),
-      ]);
-      const cosPhiMilli = Number(data.cosPhiMilli);
-      if (!(cosPhiMilli >= 1 && cosPhiMilli <= 1000))
-        throw new DsoDataError(`PoD ${pod} data`, `cos φ × 1000 = ${cosPhiMilli} is outside 1..1000`);
-      return {
-        pod,
-        registered: Number(flex.status) === POD_REGISTERED,
-        qualification: Number(flex.qualification),
-        qualifiedUpKw: Number(flex.qualifiedUpKw),
-        qualifiedDownKw: Number(flex.qualifiedDownKw),
-        declaredUpKw: Number(data.maxUpKw),
-        declaredDownKw: Number(data.maxDownKw),
-        contractualPowerWithdrawnKw: Number(data.contractualPowerWithdrawnKw),
-        contractualPowerInjectedKw: Number(data.contractualPowerInjectedKw),
-        cosPhi: cosPhiMilli / 1000,
-        pom: /^0x0{64}$/.test(pomRaw) ? null : gridIdFromChain(pomRaw, `PoM of ${pod}`),
-      };
+  const read = await Promise.all(
+    ids.map(async (raw): Promise<ChainPod | undefined> => {
+      try {
+        return await readPod(registry, raw);
+      } catch (error) {
+        if (!onMalformed || !(error instanceof DsoDataError)) throw error;
+        onMalformed(error, raw);
+        return undefined;
+      }
     }),
   );
+  return read.filter((p): p is ChainPod => p !== undefined);
+}
+
+async function readPod(registry: PodRegistry, raw: string): Promise<ChainPod> {
+  const pod = gridIdFromChain(raw, "PodRegistered event");
+  const [flex, data, pomRaw] = await Promise.all([
+    registry.flexibilityOf(raw),
+    registry.podData(raw),
+    registry.pomOf(raw),
+  ]);
+  const cosPhiMilli = Number(data.cosPhiMilli);
+  if (!(cosPhiMilli >= 1 && cosPhiMilli <= 1000))
+    throw new DsoDataError(`PoD ${pod} data`, `cos φ × 1000 = ${cosPhiMilli} is outside 1..1000`);
+  return {
+    pod,
+    registered: Number(flex.status) === POD_REGISTERED,
+    qualification: Number(flex.qualification),
+    qualifiedUpKw: Number(flex.qualifiedUpKw),
+    qualifiedDownKw: Number(flex.qualifiedDownKw),
+    declaredUpKw: Number(data.maxUpKw),
+    declaredDownKw: Number(data.maxDownKw),
+    contractualPowerWithdrawnKw: Number(data.contractualPowerWithdrawnKw),
+    contractualPowerInjectedKw: Number(data.contractualPowerInjectedKw),
+    cosPhi: cosPhiMilli / 1000,
+    pom: /^0x0{64}$/.test(pomRaw) ? null : gridIdFromChain(pomRaw, `PoM of ${pod}`),
+  };
 }
 
 /** Checks a committed baseline read from chain: 96 int32 kW values (PodRegistry.submitBaseline). */
@@ -175,13 +198,22 @@ export function baselineFromChain(values: readonly bigint[], what: string): numb
 }
 
 /** The latest committed baseline per PoD for a market day (96 kW values, load convention). */
-export async function readBaselines(registry: PodRegistry, day: number): Promise<Map<string, number[]>> {
+export async function readBaselines(
+  registry: PodRegistry,
+  day: number,
+  onMalformed?: (error: DsoDataError) => void,
+): Promise<Map<string, number[]>> {
   const events = await registry.queryFilter(registry.filters.BaselineSubmitted(undefined, day));
   const out = new Map<string, number[]>();
   for (const e of events) {
-    const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
-    // Events come in chain order: the last one of a PoD is its committed baseline.
-    out.set(pod, baselineFromChain(e.args.valuesKw, `baseline of ${pod} for day ${day}`));
+    try {
+      const pod = gridIdFromChain(e.args.podId, "BaselineSubmitted event");
+      // Events come in chain order: the last one of a PoD is its committed baseline.
+      out.set(pod, baselineFromChain(e.args.valuesKw, `baseline of ${pod} for day ${day}`));
+    } catch (error) {
+      if (!onMalformed || !(error instanceof DsoDataError)) throw error;
+      onMalformed(error);
+    }
   }
   return out;
 }

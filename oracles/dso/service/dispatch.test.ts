@@ -16,7 +16,6 @@ import { ScdStore } from "../../bal/scd/scdStore";
 import { openPglite, openPostgres, type SqlClient } from "../../bal/scd/sqlClient";
 import { reachable, TEST_DATABASE_URL, TEST_MQTT_URL } from "../../bal/testing/reachable";
 import { buildSetpoints, signSetpoints } from "../core/setpoints";
-import { DsoDataError } from "../errors";
 import { SetpointDispatcher } from "./dispatch";
 
 const log = createLogger("dso-dispatch-test", "silent");
@@ -111,11 +110,30 @@ function recoversAcksFromScd(open: () => Promise<SqlClient>) {
     expect(dispatcher.checkAcks(sentMs + 61_000).map((a) => a.pod)).to.deep.equal(["IT002E60550189"]);
   });
 
-  it("fails naming the SCD packet when a stored activation does not parse", async function () {
+  it("skips and reports a stored activation that does not parse, and still recovers the others", async function () {
     const messages = await setpoints();
     const sentMs = DAY_START_MS + 47 * SLOT_MS;
-    const dispatcher = new SetpointDispatcher(recordingClient().client, { log });
+    const malformed: { message: string; pod: string }[] = [];
+    const dispatcher = new SetpointDispatcher(recordingClient().client, {
+      log,
+      onMalformedActivation: (error, pod) => malformed.push({ message: error.message, pod }),
+    });
     await dispatcher.publish(messages, sentMs);
+    const mostacciano = messages.find((m) => m.pod === "IT002E61899978")!;
+    const good = signPacket(
+      "activation",
+      {
+        pod: mostacciano.pod,
+        timestampMs: sentMs + 30,
+        sequence: 2,
+        setpointId: mostacciano.setpointId,
+        dsoSentMs: mostacciano.dsoSentMs,
+        nodeReceivedMs: sentMs + 10,
+        emsReceivedMs: null,
+        outcome: "forwarded",
+      },
+      generateLightNodeKey().privateKey,
+    );
     await store.insertPackets([
       {
         hash: `0x${"ab".repeat(32)}`,
@@ -128,14 +146,23 @@ function recoversAcksFromScd(open: () => Promise<SqlClient>) {
         data: { pod: "IT002E60550189", setpointId: "not-a-hash" },
         receivedMs: sentMs + 20,
       },
+      {
+        hash: good.hash,
+        kind: "activation",
+        pod: good.pod,
+        seq: 2,
+        timestampMs: sentMs + 30,
+        publicKey: good.publicKey,
+        signature: good.signature,
+        data: good.data,
+        receivedMs: sentMs + 40,
+      },
     ]);
-    try {
-      await dispatcher.recoverAcksFromScd(store, sentMs + 1_000);
-      expect.fail("expected a DsoDataError");
-    } catch (error) {
-      expect(error).to.be.instanceOf(DsoDataError);
-      expect((error as Error).message).to.match(/malformed SCD activation packet \d+ of IT002E60550189: .*setpointId/);
-    }
+    expect(await dispatcher.recoverAcksFromScd(store, sentMs + 1_000)).to.equal(1);
+    expect(malformed).to.have.length(1);
+    expect(malformed[0].pod).to.equal("IT002E60550189");
+    expect(malformed[0].message).to.match(/malformed SCD activation packet \d+ of IT002E60550189: .*setpointId/);
+    expect(dispatcher.status().find((r) => r.pod === "IT002E61899978")!.ack).to.deep.include({ outcome: "forwarded" });
   });
 }
 

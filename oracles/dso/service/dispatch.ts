@@ -37,6 +37,8 @@ export interface DispatcherOptions {
   /** How long a node has to ack a setpoint (default 60 s). */
   ackTimeoutMs?: number;
   onAlarm?: (alarm: AckAlarm) => void;
+  /** An activation packet in the SCD that cannot be read (it is skipped, the others are still recovered). */
+  onMalformedActivation?: (error: DsoDataError, pod: string, packetId: string) => void;
   log: Logger;
 }
 
@@ -59,6 +61,9 @@ export function parseActivation(topic: string, payload: Buffer | string): Activa
 }
 
 export class SetpointDispatcher {
+  /** Called once per setpoint not acked by its deadline (settable after construction, e.g. to raise an alarm). */
+  onAlarm?: (alarm: AckAlarm) => void;
+  onMalformedActivation?: DispatcherOptions["onMalformedActivation"];
   private readonly records = new Map<string, DispatchRecord>();
   private readonly ackTimeoutMs: number;
   private readonly onMessage = (topic: string, payload: Buffer) => this.handleActivation(topic, payload);
@@ -68,6 +73,8 @@ export class SetpointDispatcher {
     private readonly options: DispatcherOptions,
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 60_000;
+    this.onAlarm = options.onAlarm;
+    this.onMalformedActivation = options.onMalformedActivation;
   }
 
   async start(): Promise<void> {
@@ -102,7 +109,7 @@ export class SetpointDispatcher {
   /**
    * Acks the BAL stored in the SCD while this dispatcher was not listening (a restart): every activation packet of
    * the dispatched PoDs since their setpoints were sent. The BAL checked the signatures; the data is still parsed
-   * here, and a stored packet that is not an activation fails with the PoD and packet id.
+   * here, and a stored packet that is not an activation is skipped and reported with the PoD and packet id.
    */
   async recoverAcksFromScd(store: Pick<ScdStore, "packetsOfPod">, nowMs = Date.now()): Promise<number> {
     let recovered = 0;
@@ -111,11 +118,16 @@ export class SetpointDispatcher {
       const since = Math.min(...pending.filter((r) => r.pod === pod).map((r) => r.sentMs));
       for (const packet of await store.packetsOfPod(pod, since, nowMs + 1, ["activation"])) {
         const parsed = activationSchema.safeParse(packet.data);
-        if (!parsed.success)
-          throw new DsoDataError(
+        if (!parsed.success) {
+          // One malformed packet is reported and skipped: the others (and every later pass) still go through.
+          const error = new DsoDataError(
             `SCD activation packet ${packet.id} of ${pod}`,
             parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
           );
+          this.options.log.warn({ pod, packet: packet.id, error: error.message }, "activation skipped");
+          this.onMalformedActivation?.(error, pod, String(packet.id));
+          continue;
+        }
         if (this.acknowledge(parsed.data)) recovered++;
       }
     }
@@ -158,7 +170,7 @@ export class SetpointDispatcher {
         deadlineMs: record.ackDeadlineMs,
       };
       this.options.log.error(alarm, "Light Node did not ack its setpoint in time");
-      this.options.onAlarm?.(alarm);
+      this.onAlarm?.(alarm);
       alarms.push(alarm);
     }
     return alarms;

@@ -2,12 +2,21 @@
 // model, MQTT dispatcher; then a loop that ticks the oracle (idempotent), dispatches due setpoints and checks acks.
 import { JsonRpcProvider, Wallet } from "ethers";
 import mqtt, { type MqttClient } from "mqtt";
-import { contractAddress, FlexGridError, type Deployment, type FlexGridConfig, type Logger } from "../../../protocol";
+import {
+  AlarmBook,
+  contractAddress,
+  FlexGridError,
+  startSerialLoop,
+  type Deployment,
+  type FlexGridConfig,
+  type Logger,
+  type OracleAlarm,
+} from "../../../protocol";
 import type { Network } from "../../grid/model";
 import { ScdStore } from "../../bal/scd/scdStore";
 import { openSqlClient } from "../../bal/scd/sqlClient";
 import { buildTorDiValleNetwork } from "../../grid";
-import { connectDsoContracts, readSession, SESSION_STATUS, type DsoContracts } from "./chain";
+import { connectDsoContracts, type DsoContracts } from "./chain";
 import { SetpointDispatcher } from "./dispatch";
 import { DsoOracle } from "./oracle";
 
@@ -27,6 +36,8 @@ export interface DsoServiceOptions {
   network?: Network;
   intervalMs?: number;
   ackTimeoutMs?: number;
+  /** Where the alarm list goes after each change (e.g. a JSON file the dApp serves); always logged. */
+  alarmSink?: (alarms: OracleAlarm[]) => void;
   log: Logger;
 }
 
@@ -39,7 +50,7 @@ export interface DsoConnection {
 
 /** The oracle wired to the chain of the configuration (no loop): what the CLI uses for one step by hand. */
 export function connectDsoOracle(
-  options: Pick<DsoServiceOptions, "config" | "deployment" | "rpcUrl" | "network" | "log">,
+  options: Pick<DsoServiceOptions, "config" | "deployment" | "rpcUrl" | "network" | "log" | "alarmSink">,
 ): DsoConnection {
   const oracleKey = options.config.keys.dsoOracle;
   if (!oracleKey)
@@ -61,6 +72,7 @@ export function connectDsoOracle(
     oracleSigner: wallet,
     network: options.network ?? buildTorDiValleNetwork(),
     log: options.log,
+    alarms: new AlarmBook({ source: "dso-oracle", log: options.log, sink: options.alarmSink }),
   });
   return { oracle, contracts, oracleKey, provider };
 }
@@ -71,7 +83,7 @@ export interface RunningDsoService {
   stop(): Promise<void>;
 }
 
-/** Starts the loop; each pass is serialised (a slow pass delays the next, never overlaps it). */
+/** Starts the loop: one pass at a time, the next `intervalMs` after the previous one ended (no pile-up). */
 export async function startDsoService(options: DsoServiceOptions): Promise<RunningDsoService> {
   const { oracle, contracts, oracleKey, provider } = connectDsoOracle(options);
   const log = options.log;
@@ -88,38 +100,40 @@ export async function startDsoService(options: DsoServiceOptions): Promise<Runni
   const scd = options.databaseUrl
     ? await ScdStore.open(await openSqlClient({ databaseUrl: options.databaseUrl }))
     : undefined;
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
+  const alarms = oracle.alarms;
+  if (dispatcher) {
+    dispatcher.onAlarm = (a) =>
+      alarms.raise(`setpoint:${a.setpointId}`, {
+        severity: "warning",
+        message: `Light Node of ${a.pod} did not ack setpoint ${a.setpointId} in time`,
+        pod: a.pod,
+      });
+    dispatcher.onMalformedActivation = (error, pod, packetId) =>
+      alarms.raise(`scd-packet:${packetId}`, { severity: "warning", message: error.message, pod });
+  }
+  // Every step inside is isolated (an alarm, then the next item); one pass at a time, never queued behind another.
   const pass = async () => {
-    try {
-      for (const step of await oracle.tick())
-        if (step.report.posted > 0)
-          log.info({ sessionId: String(step.sessionId), step: step.step, ...step.report }, "posted");
-      if (dispatcher) {
-        const block = await provider.getBlock("latest");
-        const nowMs = Number(block!.timestamp) * 1000;
-        const count = await contracts.market.sessionCount();
-        for (let id = 1n; id <= count; id++)
-          if ((await readSession(contracts.market, id)).status === SESSION_STATUS.Finalised)
-            await oracle.dispatchDue(id, dispatcher, oracleKey, nowMs);
-        if (scd) await dispatcher.recoverAcksFromScd(scd);
-        dispatcher.checkAcks(Date.now());
-      }
-    } catch (error) {
-      log.error({ error: (error as Error).message }, "DSO oracle pass failed; retrying next interval");
+    for (const step of await oracle.tick())
+      if (step.report.posted > 0)
+        log.info({ sessionId: String(step.sessionId), step: step.step, ...step.report }, "posted");
+    if (dispatcher) {
+      const block = await provider.getBlock("latest");
+      await oracle.dispatchAllDue(dispatcher, oracleKey, Number(block!.timestamp) * 1000);
+      if (scd)
+        await dispatcher
+          .recoverAcksFromScd(scd)
+          .catch((error) =>
+            alarms.raise("scd", { message: `acks could not be read from the SCD: ${(error as Error).message}` }),
+          );
+      dispatcher.checkAcks(Date.now());
     }
   };
-  const timer = setInterval(() => {
-    if (!stopped) running = running.then(pass);
-  }, options.intervalMs ?? 5000);
-  running = running.then(pass);
+  const loop = startSerialLoop(pass, options.intervalMs ?? 5000, log);
   return {
     oracle,
     dispatcher,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      await loop.stop();
       await dispatcher?.stop();
       await client?.endAsync();
       await scd?.close();

@@ -20,7 +20,7 @@ import {
 } from "../../../protocol";
 import { buildSetpoints, signSetpoints } from "../core/setpoints";
 import { torDiValleInputs } from "../demo/torDiValle";
-import { NANCHINO_LIMITED_BRANCH } from "../../grid";
+import { NANCHINO_LIMITED_BRANCH, type Network } from "../../grid";
 import { DsoDataError } from "../errors";
 import {
   connectDsoContracts,
@@ -29,6 +29,8 @@ import {
   readAwards,
   readDsoRequests,
   baselineFromChain,
+  SESSION_STATUS,
+  UNCHECKED_REASON_CODE,
   VERDICT,
 } from "./chain";
 import { parseActivation, SetpointDispatcher } from "./dispatch";
@@ -99,12 +101,12 @@ async function platformWithOpenSession(confirm = true) {
     registry: await registry.getAddress(),
     trafficLight: await trafficLight.getAddress(),
   };
-  const oracleFor = (signer: Signer, dsoSigner?: Signer) =>
+  const oracleFor = (signer: Signer, dsoSigner?: Signer, network: Network = TDV.network) =>
     new DsoOracle({
       contracts: connectDsoContracts(addresses, signer),
       oracleSigner: signer,
       ...(dsoSigner ? { dso: { contracts: connectDsoContracts(addresses, dsoSigner), signer: dsoSigner } } : {}),
-      network: TDV.network,
+      network,
       log,
     });
   return {
@@ -121,6 +123,7 @@ async function platformWithOpenSession(confirm = true) {
     day,
     dayStartTime,
     gateClosureTime,
+    addresses,
     oracleFor,
   };
 }
@@ -362,6 +365,86 @@ describe("DsoOracle service", function () {
         await new Promise<void>((resolve) => broker.close(() => resolve()));
         server.close();
       }
+    });
+  });
+
+  describe("isolation: one bad item never stalls the others", function () {
+    /** The demo model without the Nanchino PoD the TSO's award lands on (a model the registry has outrun). */
+    const withoutPod = (pod: string): Network => ({
+      ...TDV.network,
+      loads: TDV.network.loads.map((l) => (l.pod === pod ? { ...l, pod: undefined } : l)),
+    });
+
+    /** A second day-ahead session (the next day), open, with the same baselines. */
+    async function openNextDay(p: Platform, baselineAt?: (pod: string, slot: number) => number | undefined) {
+      const now = await time.latest();
+      const day = p.day + 1;
+      const dayStartTime = p.dayStartTime + DAY_SECONDS;
+      await p.market
+        .connect(p.marketOperator)
+        .createSession(0, day, 0, dayStartTime, now + 60, dayStartTime - 10 * 3600);
+      const sessionId = await p.market.sessionCount();
+      await time.increaseTo(now + 60);
+      for (const pod of TDV.scenario.pods) {
+        const values = Array.from(
+          { length: 96 },
+          (_, s) => baselineAt?.(pod.pod, s) ?? Math.round(s === SLOT ? pod.baseline : 0.4 * pod.baseline),
+        );
+        const aggregator = p.aggregators[pod.aggregator];
+        await p.registry.connect(aggregator).submitBaseline(podIdToBytes32(pod.pod), day, values);
+      }
+      return sessionId;
+    }
+
+    it("rejects an award whose PoD is not in the model (KO, code 4, alarm), validates the rest, and goes on with later sessions", async function () {
+      const p = await platformWithOpenSession();
+      await p.oracleFor(p.dsoOracle).tick();
+      await clearTorDiValle(p);
+      const next = await openNextDay(p);
+      const oracle = p.oracleFor(p.dsoOracle, undefined, withoutPod("IT002E60550189"));
+      await oracle.tick();
+      const awards = await readAwards(p.market, p.sessionId);
+      expect(awards.map((a) => a.verdict)).to.deep.equal(["ok", "ok", "ko"]);
+      expect(Number((await p.market.award(p.sessionId, 2)).reasonCode)).to.equal(UNCHECKED_REASON_CODE.notInModel);
+      expect(Number((await p.market.session(p.sessionId)).status)).to.equal(SESSION_STATUS.Finalised);
+      const alarm = oracle.alarms.active().find((a) => a.key === `session:${p.sessionId}:award:2`)!;
+      expect(alarm.message).to.match(/IT002E60550189.*not in the DSO's network model/);
+      // The later session was planned and requested in the same pass.
+      expect(await readDsoRequests(p.market, next)).to.have.length(1);
+    });
+
+    it("leaves a diverging slot out with an alarm and a red light, and still requests the congested one", async function () {
+      const p = await platformWithOpenSession();
+      // 2 GW at one Mostacciano PoD in slot 10: no power flow solution exists.
+      const next = await openNextDay(p, (pod, slot) =>
+        pod === "IT002E61899978" && slot === 10 ? 2_000_000 : undefined,
+      );
+      const oracle = p.oracleFor(p.dsoOracle);
+      await oracle.tick();
+      expect(await readDsoRequests(p.market, p.sessionId)).to.have.length(1);
+      const requests = await readDsoRequests(p.market, next);
+      expect(requests.map((r) => r.slot)).to.deep.equal([SLOT]);
+      expect(oracle.alarms.active().map((a) => a.key)).to.include(`session:${next}:slot:10`);
+      const red = await p.trafficLight.trafficLight(podIdToBytes32("Mostacciano"), p.day + 1, 10);
+      expect(red.published).to.equal(true);
+      expect([Number(red.colour), Number(red.capabilityUpKw), Number(red.capabilityDownKw)]).to.deep.equal([2, 0, 0]);
+    });
+
+    it("does no power flow again on a pass whose chain inputs are unchanged", async function () {
+      const p = await platformWithOpenSession();
+      const oracle = p.oracleFor(p.dsoOracle);
+      await oracle.tick();
+      const solves = oracle.study.solves;
+      const before = await eventCount(p);
+      await oracle.tick();
+      expect(oracle.study.solves).to.equal(solves);
+      expect(await eventCount(p)).to.deep.equal(before);
+      // A new baseline is a new input: the session is planned again.
+      const pod = TDV.scenario.pods[0];
+      const values = Array.from({ length: 96 }, (_, s) => Math.round(s === SLOT ? pod.baseline : 0.5 * pod.baseline));
+      await p.registry.connect(p.aggregators[pod.aggregator]).submitBaseline(podIdToBytes32(pod.pod), p.day, values);
+      await oracle.tick();
+      expect(oracle.study.solves).to.be.greaterThan(solves);
     });
   });
 

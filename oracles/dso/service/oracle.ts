@@ -1,11 +1,14 @@
 // The DSO oracle service: derives all its work from chain state (registry, sessions, requests, awards, lights) and
 // its network model, runs the pure core, and posts what is missing. Idempotent and restartable: each step re-reads
-// the chain and posts only what is not there yet; posts go out with the wallet nonce read *before* that chain
-// read, so a second instance sharing the DSO oracle wallet that acted in between makes this one's transaction
-// fail on the nonce instead of posting the same thing twice.
+// the chain and posts only what is not there yet; posts go out with the wallet's *mined* nonce read before that
+// chain read, so a second instance sharing the DSO oracle wallet whose transaction is pending or mined in between
+// makes this one's transaction fail on the nonce (or as an underpriced replacement) instead of posting twice.
+// Failures are isolated per step, session and item: each becomes an alarm and the pass goes on. Work is
+// incremental: a session's plan and lights are recomputed only when their chain inputs change.
+import { createHash } from "node:crypto";
 import { id as keccakId, type Signer } from "ethers";
 import type { TrafficLightInputStruct } from "../../../typechain-types/contracts/market/DynamicTrafficLight";
-import { podIdToBytes32, type Logger } from "../../../protocol";
+import { AlarmBook, podIdToBytes32, type Logger } from "../../../protocol";
 import { mapPodsToPoms } from "../../grid/mapping";
 import type { Network } from "../../grid/model";
 import { detectViolations, type DetectionResult } from "../core/detect";
@@ -25,7 +28,7 @@ import {
   type StaticRuling,
 } from "../core/trafficLights";
 import type { AwardToValidate, AwardValidation, DsoPod, ForecastSlot } from "../core/types";
-import { validateAwards } from "../core/validation";
+import { validateSlotAwards } from "../core/validation";
 import { DsoDataError } from "../errors";
 import {
   colourCode,
@@ -42,7 +45,9 @@ import {
   REASON_CODE,
   SESSION_STATUS,
   TARGET_KIND,
+  UNCHECKED_REASON_CODE,
   VERDICT,
+  type ChainAward,
   type ChainPod,
   type ChainSession,
   type DsoContracts,
@@ -59,6 +64,8 @@ export interface DsoOracleDeps {
   backgroundLoadsKw?: (session: ChainSession) => (Record<string, number> | ArrayLike<number>)[] | undefined;
   requestOptions?: RequestOptions;
   log: Logger;
+  /** Where failures are reported (default: a book of its own, logged). */
+  alarms?: AlarmBook;
 }
 
 export interface SessionPlan {
@@ -67,6 +74,10 @@ export interface SessionPlan {
   detection: DetectionResult;
   requests: SlotRequestResult[];
   localPlan: Map<number, LocalPlan>;
+  /** Hash of the chain inputs the plan was computed from (session window, PoDs, baselines, background). */
+  fingerprint: string;
+  /** Slots whose study failed (alarmed): no request, and a red light with no capability. */
+  failedSlots: Set<number>;
 }
 
 export interface StepReport {
@@ -76,7 +87,17 @@ export interface StepReport {
   yielded?: boolean;
 }
 
-const isNonceError = (error: unknown) => /nonce/i.test(String((error as Error)?.message ?? error));
+// Another transaction of the same wallet took this nonce: mined ("nonce too low") or pending with the same fee
+// ("replacement transaction underpriced", "already known").
+const isNonceError = (error: unknown) =>
+  /nonce|replacement|already known|underpriced/i.test(String((error as Error)?.message ?? error));
+
+const fingerprintOf = (value: unknown) =>
+  createHash("sha256")
+    .update(JSON.stringify(value, (_, v) => (typeof v === "bigint" ? v.toString() : v)))
+    .digest("hex");
+
+const messageOf = (error: unknown) => String((error as Error)?.message ?? error);
 
 // A post that reaches the chain after gate closure lost a race with the clock, not a fault: the session has moved on.
 const GATE_CLOSED_SELECTORS = [
@@ -90,11 +111,41 @@ const isGateClosedError = (error: unknown) => {
 
 export class DsoOracle {
   readonly study: GridStudy;
+  readonly alarms: AlarmBook;
   private readonly log: Logger;
+  /** The last plan of each session, reused while its chain inputs are unchanged. */
+  private readonly plans = new Map<bigint, SessionPlan>();
+  /** Per session, the inputs (plan + perimeters) whose lights are all on chain: nothing to compute or read. */
+  private readonly lightsOnChain = new Map<bigint, string>();
+  /** Computed lights per session, kept while their inputs are unchanged (a post that failed is retried as is). */
+  private readonly lightsComputed = new Map<
+    bigint,
+    { key: string; lights: DynamicLight[]; proposals: RedrawProposal[] }
+  >();
 
   constructor(private readonly deps: DsoOracleDeps) {
     this.study = new GridStudy(deps.network);
     this.log = deps.log;
+    this.alarms = deps.alarms ?? new AlarmBook({ source: "dso-oracle", log: deps.log });
+  }
+
+  /** Runs one unit of work; a failure becomes the alarm `key` (resolved when the unit later succeeds). */
+  private async isolated<T>(key: string, what: string, sessionId: bigint | undefined, work: () => Promise<T>) {
+    try {
+      const value = await work();
+      this.alarms.resolve(key);
+      return value;
+    } catch (error) {
+      this.alarms.raise(key, { message: `${what} failed: ${messageOf(error)}`, sessionId });
+      return undefined;
+    }
+  }
+
+  /** The registry's PoDs, each bad registration left out with an alarm. */
+  private readChainPods(registry = this.deps.contracts.registry): Promise<ChainPod[]> {
+    return readPods(registry, (error, raw) =>
+      this.alarms.raise(`pod:${raw}`, { severity: "warning", message: `PoD left out: ${error.message}` }),
+    );
   }
 
   private get market() {
@@ -131,8 +182,8 @@ export class DsoOracle {
 
   /** PoD → PoM mapping from the network model, written for every registered PoD whose chain PoM differs. */
   async syncMappings(): Promise<StepReport & { mapping: { pod: string; pom: string }[] }> {
-    const nonce = await this.deps.oracleSigner.getNonce("pending");
-    const pods = await readPods(this.deps.contracts.registry);
+    const nonce = await this.deps.oracleSigner.getNonce("latest");
+    const pods = await this.readChainPods();
     const located = new Map(mapPodsToPoms(this.deps.network).map((l) => [l.pod, l]));
     const changes = pods.flatMap((p) => {
       const pom = located.get(p.pod)?.pom;
@@ -159,8 +210,8 @@ export class DsoOracle {
   async prequalify(snapshots: ForecastSlot[]): Promise<StaticRuling[]> {
     const dso = this.deps.dso;
     if (!dso) throw new DsoDataError("configuration", "prequalification needs the DSO wallet (DSO role)");
-    const nonce = await dso.signer.getNonce("pending");
-    const pods = (await readPods(dso.contracts.registry)).filter(
+    const nonce = await dso.signer.getNonce("latest");
+    const pods = (await this.readChainPods(dso.contracts.registry)).filter(
       (p) => p.registered && p.qualification === QUALIFICATION.Pending && this.study.hasPod(p.pod),
     );
     const rulings = pods.map((p) =>
@@ -214,7 +265,13 @@ export class DsoOracle {
 
   /** Forecast of a session's slots: chain baselines for the PoDs, the background for the rest of the model. */
   async forecastOf(session: ChainSession): Promise<{ forecast: ForecastSlot[]; baselines: Map<string, number[]> }> {
-    const baselines = await readBaselines(this.deps.contracts.registry, session.day);
+    const baselines = await readBaselines(this.deps.contracts.registry, session.day, (error) =>
+      this.alarms.raise(`baseline:${session.day}:${error.source}`, {
+        severity: "warning",
+        message: `baseline left out: ${error.message}`,
+        sessionId: session.sessionId,
+      }),
+    );
     const background = this.deps.backgroundLoadsKw?.(session);
     const forecast: ForecastSlot[] = [];
     for (let slot = session.firstSlot; slot < session.firstSlot + session.slotCount; slot++) {
@@ -228,12 +285,42 @@ export class DsoOracle {
   /** Forecast, detection and least-cost requests of a session: pure given the chain state it reads. */
   async planSession(sessionId: bigint): Promise<SessionPlan> {
     const session = await readSession(this.market, sessionId);
-    const pods = this.dsoPodsOf(await readPods(this.deps.contracts.registry));
+    const pods = this.dsoPodsOf(await this.readChainPods());
     const { forecast } = await this.forecastOf(session);
-    const detection = detectViolations(this.study, forecast);
-    const requests = await sizeRequests(this.study, forecast, detection.alarms, pods, this.deps.requestOptions);
+    const fingerprint = fingerprintOf({
+      window: [session.day, session.firstSlot, session.slotCount],
+      pods,
+      forecast,
+    });
+    const cached = this.plans.get(sessionId);
+    // Same inputs, same plan: the power flows, sizing LPs and lights of a session are not redone every pass.
+    if (cached?.fingerprint === fingerprint) return { ...cached, session };
+    // Slot by slot, each isolated: a slot whose power flow diverges (or whose sizing fails) is an alarm and is left
+    // out of the plan; the other slots are still detected, requested and lit.
+    const detections: DetectionResult[] = [];
+    const requests: SlotRequestResult[] = [];
+    const failedSlots = new Set<number>();
+    for (const f of forecast) {
+      const key = `session:${sessionId}:slot:${f.slot}`;
+      try {
+        const detection = detectViolations(this.study, [f]);
+        detections.push(detection);
+        if (detection.alarms.length > 0)
+          requests.push(...(await sizeRequests(this.study, [f], detection.alarms, pods, this.deps.requestOptions)));
+        this.alarms.resolve(key);
+      } catch (error) {
+        failedSlots.add(f.slot);
+        this.alarms.raise(key, {
+          message: `slot ${f.slot} of session ${sessionId} could not be studied, no request nor light for it: ${messageOf(error)}`,
+          sessionId,
+        });
+      }
+    }
+    const detection = mergeDetections(detections);
     const localPlan = new Map(requests.map((r) => [r.slot, r.plan]));
-    return { session, forecast, detection, requests, localPlan };
+    const plan = { session, forecast, detection, requests, localPlan, fingerprint, failedSlots };
+    this.plans.set(sessionId, plan);
+    return plan;
   }
 
   private async chainNow(): Promise<number> {
@@ -243,7 +330,7 @@ export class DsoOracle {
 
   /** Posts the session's requests that are not on chain yet (one per slot and direction), before gate closure. */
   async postRequests(sessionId: bigint, plan?: SessionPlan): Promise<StepReport & { plan: SessionPlan }> {
-    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const nonce = await this.deps.oracleSigner.getNonce("latest");
     const p = plan ?? (await this.planSession(sessionId));
     const existing = (await readDsoRequests(this.market, sessionId)).filter((r) => r.active);
     const now = await this.chainNow();
@@ -283,10 +370,24 @@ export class DsoOracle {
     for (const perimeter of perimeters)
       for (const f of plan.forecast) {
         const local = plan.localPlan.get(f.slot) ?? {};
-        const light = dynamicTrafficLight(this.study, f, perimeter, pods, local);
+        let light: DynamicLight;
+        try {
+          if (plan.failedSlots.has(f.slot)) throw new Error("the slot's study failed");
+          light = dynamicTrafficLight(this.study, f, perimeter, pods, local);
+        } catch (error) {
+          // What the DSO cannot check it does not admit: red both ways, no capability.
+          const reason = `not checked: ${messageOf(error)}`;
+          const red = { colour: "red" as const, capabilityKw: 0, flexibilityKw: 0, reason };
+          lights.push({ perimeter: perimeter.id, slot: f.slot, up: red, down: red });
+          continue;
+        }
         lights.push(light);
-        const proposal = proposeRedraw(this.study, f, perimeter, light, pods, local);
-        if (proposal) proposals.push(proposal);
+        try {
+          const proposal = proposeRedraw(this.study, f, perimeter, light, pods, local);
+          if (proposal) proposals.push(proposal);
+        } catch {
+          // A proposal is advice to the DSO; one that cannot be computed is simply not made.
+        }
       }
     return { lights, proposals };
   }
@@ -300,7 +401,7 @@ export class DsoOracle {
     sessionId: bigint,
     plan?: SessionPlan,
   ): Promise<StepReport & { proposals: RedrawProposal[] }> {
-    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const nonce = await this.deps.oracleSigner.getNonce("latest");
     const p = plan ?? (await this.planSession(sessionId));
     // Gate closure is by block time: a session still marked Open may already refuse lights.
     const gateClosed = (await this.chainNow()) >= p.session.gateClosureTime;
@@ -308,8 +409,16 @@ export class DsoOracle {
       return { posted: 0, skipped: 0, proposals: [] };
     const tl = this.deps.contracts.trafficLight;
     const perimeters = await readPerimeters(tl);
-    const pods = this.dsoPodsOf(await readPods(this.deps.contracts.registry));
-    const { lights, proposals } = this.computeLights(p, perimeters, pods);
+    const key = fingerprintOf({ plan: p.fingerprint, perimeters });
+    // Everything published for these inputs already: no bisection and no read of every light on chain.
+    if (this.lightsOnChain.get(sessionId) === key) return { posted: 0, skipped: 0, proposals: [] };
+    let computed = this.lightsComputed.get(sessionId);
+    if (computed?.key !== key) {
+      const pods = this.dsoPodsOf(await this.readChainPods());
+      computed = { key, ...this.computeLights(p, perimeters, pods) };
+      this.lightsComputed.set(sessionId, computed);
+    }
+    const { lights, proposals } = computed;
     const sends = [];
     let skipped = 0;
     for (const perimeter of perimeters) {
@@ -343,31 +452,59 @@ export class DsoOracle {
         "redrawing this perimeter per secondary substation would free capability (DSO decision)",
       );
     const report = await this.sendAll(nonce, sends);
+    if (report.skipped === 0 && !report.yielded) this.lightsOnChain.set(sessionId, key);
     return { ...report, skipped: report.skipped + skipped, proposals };
   }
 
-  /** Technical validation of a cleared session: every award still Pending gets OK / KO / partial. */
+  /**
+   * Technical validation of a cleared session: every award still Pending gets OK / KO / partial. Slot by slot, each
+   * isolated: an award whose PoD is not in the network model, or the awards of a slot whose power flow fails, cannot
+   * be checked and are rejected (KO with an UNCHECKED_REASON_CODE) with an alarm, so the session still finalises.
+   */
   async validateSession(sessionId: bigint): Promise<StepReport & { validations: AwardValidation[] }> {
-    const nonce = await this.deps.oracleSigner.getNonce("pending");
+    const nonce = await this.deps.oracleSigner.getNonce("latest");
     const session = await readSession(this.market, sessionId);
     if (session.status !== SESSION_STATUS.Cleared) return { posted: 0, skipped: 0, validations: [] };
     const awards = await readAwards(this.market, sessionId);
-    for (const a of awards)
-      if (!this.study.hasPod(a.pod))
-        throw new DsoDataError(
-          `award ${a.awardIndex} of session ${sessionId}`,
-          `PoD ${a.pod} is not in the network model`,
-        );
     const { forecast } = await this.forecastOf(session);
-    const toValidate: AwardToValidate[] = awards.map((a) => ({
-      awardIndex: a.awardIndex,
-      pod: a.pod,
-      slot: a.slot,
-      direction: a.direction,
-      quantityKw: a.quantityKw,
-    }));
-    // Validation looks at every award together (a KO'd one still counts as awarded), but posts only the pending.
-    const validations = await validateAwards(this.study, forecast, toValidate);
+    const validations: AwardValidation[] = [];
+    const unchecked = new Map<number, number>();
+    const reject = (award: ChainAward, code: number, message: string) => {
+      unchecked.set(award.awardIndex, code);
+      validations.push({
+        awardIndex: award.awardIndex,
+        pod: award.pod,
+        slot: award.slot,
+        verdict: "ko",
+        awardedKw: award.quantityKw,
+        admittedKw: 0,
+      });
+      this.alarms.raise(`session:${sessionId}:award:${award.awardIndex}`, {
+        message: `award ${award.awardIndex} of session ${sessionId} (PoD ${award.pod}, slot ${award.slot}) rejected: ${message}`,
+        sessionId,
+        pod: award.pod,
+      });
+    };
+    const bySlot = new Map<number, ChainAward[]>();
+    for (const a of awards) {
+      if (!this.study.hasPod(a.pod)) {
+        reject(a, UNCHECKED_REASON_CODE.notInModel, "the PoD is not in the DSO's network model");
+        continue;
+      }
+      bySlot.set(a.slot, [...(bySlot.get(a.slot) ?? []), a]);
+    }
+    for (const [slot, slotAwards] of bySlot) {
+      // Validation looks at every award of the slot together (a KO'd one still counts), but posts only the pending.
+      const f = forecast.find((x) => x.slot === slot);
+      try {
+        if (!f) throw new DsoDataError(`awards of session ${sessionId}`, `slot ${slot} is outside the session`);
+        validations.push(...(await validateSlotAwards(this.study, f, slotAwards.map(toValidate))));
+      } catch (error) {
+        for (const a of slotAwards)
+          reject(a, UNCHECKED_REASON_CODE.powerFlowFailed, `slot ${slot} could not be checked (${messageOf(error)})`);
+      }
+    }
+    validations.sort((a, b) => a.awardIndex - b.awardIndex);
     const pending = new Set(awards.filter((a) => a.verdict === "pending").map((a) => a.awardIndex));
     const inputs = validations
       .filter((v) => pending.has(v.awardIndex))
@@ -375,10 +512,10 @@ export class DsoOracle {
         awardIndex: v.awardIndex,
         verdict: VERDICT[v.verdict],
         reducedQuantityKw: v.verdict === "partial" ? v.admittedKw : 0,
-        reasonCode: v.reason ? REASON_CODE[v.reason.kind] : 0,
+        reasonCode: unchecked.get(v.awardIndex) ?? (v.reason ? REASON_CODE[v.reason.kind] : 0),
       }));
     for (const v of validations)
-      if (v.verdict !== "ok")
+      if (v.verdict !== "ok" && !unchecked.has(v.awardIndex))
         this.log.warn(
           { awardIndex: v.awardIndex, pod: v.pod, verdict: v.verdict, admittedKw: v.admittedKw, reason: v.reason },
           "award cut by technical validation",
@@ -415,7 +552,7 @@ export class DsoOracle {
     const { session, outcomes } = await this.finalOutcomes(sessionId);
     if (outcomes.length === 0) return 0;
     const { baselines } = await this.forecastOf(session);
-    const chainPods = await readPods(this.deps.contracts.registry);
+    const chainPods = await this.readChainPods();
     const cosPhi = Object.fromEntries(chainPods.map((p) => [p.pod, p.cosPhi]));
     const dayStartMs = session.dayStartTime * 1000;
     let sent = 0;
@@ -437,22 +574,79 @@ export class DsoOracle {
     return sent;
   }
 
-  /** One pass over every session: post what is due and missing. Safe to call any number of times. */
-  async tick(): Promise<{ sessionId: bigint; step: string; report: StepReport }[]> {
-    const done: { sessionId: bigint; step: string; report: StepReport }[] = [];
-    const mapping = await this.syncMappings();
-    if (mapping.posted > 0) done.push({ sessionId: 0n, step: "mapping", report: mapping });
+  /**
+   * Dispatches the due setpoints of every finalised session, each session isolated (a failure is an alarm, the
+   * others still go out). Sessions whose every window has ended are not read again.
+   */
+  async dispatchAllDue(dispatcher: SetpointDispatcher, oracleKey: `0x${string}`, nowMs: number): Promise<number> {
+    let sent = 0;
     const count = await this.market.sessionCount();
     for (let id = 1n; id <= count; id++) {
-      const session = await readSession(this.market, id);
-      if (session.status === SESSION_STATUS.Open) {
-        const requests = await this.postRequests(id);
-        done.push({ sessionId: id, step: "requests", report: requests });
-        done.push({ sessionId: id, step: "lights", report: await this.postTrafficLights(id, requests.plan) });
-      } else if (session.status === SESSION_STATUS.Cleared) {
-        done.push({ sessionId: id, step: "validation", report: await this.validateSession(id) });
-      }
+      if (this.dispatchedUntilEnd.has(id)) continue;
+      const n = await this.isolated(`session:${id}:dispatch`, `setpoint dispatch of session ${id}`, id, async () => {
+        const session = await readSession(this.market, id);
+        const endMs = (session.dayStartTime + (session.firstSlot + session.slotCount) * (SLOT_MS / 1000)) * 1000;
+        if (nowMs >= endMs && session.status === SESSION_STATUS.Finalised) this.dispatchedUntilEnd.add(id);
+        if (session.status !== SESSION_STATUS.Finalised) return 0;
+        return this.dispatchDue(id, dispatcher, oracleKey, nowMs);
+      });
+      sent += n ?? 0;
+    }
+    return sent;
+  }
+
+  private readonly dispatchedUntilEnd = new Set<bigint>();
+  /** Sessions finalised or past (nothing left to post): skipped by later passes. */
+  private readonly settled = new Set<bigint>();
+
+  /**
+   * One pass over every session: post what is due and missing. Safe to call any number of times. Each step runs
+   * isolated: a session that fails (unreadable data, a diverging power flow, a revert) raises an alarm and the pass
+   * goes on with the next one.
+   */
+  async tick(): Promise<{ sessionId: bigint; step: string; report: StepReport }[]> {
+    const done: { sessionId: bigint; step: string; report: StepReport }[] = [];
+    const mapping = await this.isolated("mapping", "PoD → PoM mapping", undefined, () => this.syncMappings());
+    if (mapping && mapping.posted > 0) done.push({ sessionId: 0n, step: "mapping", report: mapping });
+    const count = await this.market.sessionCount();
+    for (let id = 1n; id <= count; id++) {
+      if (this.settled.has(id)) continue;
+      await this.isolated(`session:${id}`, `session ${id}`, id, async () => {
+        const session = await readSession(this.market, id);
+        if (session.status === SESSION_STATUS.Open) {
+          const requests = await this.postRequests(id);
+          done.push({ sessionId: id, step: "requests", report: requests });
+          done.push({ sessionId: id, step: "lights", report: await this.postTrafficLights(id, requests.plan) });
+        } else if (session.status === SESSION_STATUS.Cleared) {
+          done.push({ sessionId: id, step: "validation", report: await this.validateSession(id) });
+        } else if (session.status === SESSION_STATUS.Finalised) {
+          // Nothing more to post for it; its plan and lights are no longer needed.
+          this.settled.add(id);
+          this.plans.delete(id);
+          this.lightsComputed.delete(id);
+          this.lightsOnChain.delete(id);
+        }
+      });
     }
     return done;
   }
+}
+
+function mergeDetections(parts: DetectionResult[]): DetectionResult {
+  const worst = { loadingPercent: 0, branch: "", slot: -1, minVPu: Infinity, maxVPu: -Infinity };
+  for (const d of parts) {
+    if (d.worst.loadingPercent > worst.loadingPercent)
+      Object.assign(worst, { loadingPercent: d.worst.loadingPercent, branch: d.worst.branch, slot: d.worst.slot });
+    worst.minVPu = Math.min(worst.minVPu, d.worst.minVPu);
+    worst.maxVPu = Math.max(worst.maxVPu, d.worst.maxVPu);
+  }
+  return {
+    alarms: parts.flatMap((d) => d.alarms),
+    congestedSlots: parts.flatMap((d) => d.congestedSlots).sort((a, b) => a - b),
+    worst,
+  };
+}
+
+function toValidate(a: ChainAward): AwardToValidate {
+  return { awardIndex: a.awardIndex, pod: a.pod, slot: a.slot, direction: a.direction, quantityKw: a.quantityKw };
 }

@@ -142,6 +142,26 @@ describe("clearExact", function () {
     );
   });
 
+  it("never gives a PoD two awards in a slot nor one in a slot an earlier session holds (FlexMarket's rule)", async function () {
+    this.timeout(120_000);
+    await fc.assert(
+      fc.asyncProperty(randomBook, async (file) => {
+        const book = parseBook(file);
+        const held = new Set(book.alreadySold.map((x) => `${x.pod}|${x.slot}`));
+        for (const result of [clearMeritOrder(book), await clearExact(book)]) {
+          const pairs = new Map<string, Set<string>>();
+          for (const a of result.awards) {
+            const k = `${a.pod}|${a.slot}`;
+            expect(held.has(k), `${k} held by an earlier session`).to.equal(false);
+            pairs.set(k, (pairs.get(k) ?? new Set()).add(`${a.offerId}|${a.requestId}`));
+          }
+          for (const [k, set] of pairs) expect(set.size, `awards of ${k}`).to.equal(1);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   describe("flexible blocks", function () {
     const pods = [
       { pod: "B1", feeder: "F1", maxUp: 200, maxDown: 200, baseline: 300 },

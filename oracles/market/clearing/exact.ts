@@ -4,7 +4,7 @@
 // reference: both must give the same cost.
 import highsLoader from "highs";
 import { SolverError } from "../errors";
-import { ClearingState, priceResult, requestsInPriorityOrder, type UnpricedAward } from "./state";
+import { ClearingState, offersForRequest, priceResult, requestsInPriorityOrder, type UnpricedAward } from "./state";
 import {
   directionOf,
   paymentMicroEur,
@@ -152,26 +152,27 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
       }
     };
 
-    for (const offer of slotOffersBySlot.get(slot) ?? []) {
-      if (!inRequest.has(offer.pod)) continue;
-      offer.steps.forEach((step, stepIndex) => {
-        if (directionOf(step.deltaW) !== direction || !priceOk(step.priceMicroEurPerKw)) return;
+    // One offer per PoD per slot (FlexMarket's one award per PoD per slot of a day), chosen as the merit order does.
+    const stepColumnsOfPod = new Map<string, { col: number; upper: number }[]>();
+    for (const { offer, steps } of offersForRequest(state, request, slotOffersBySlot.get(slot) ?? [])) {
+      for (const step of steps) {
         const upper = Math.min(
-          state.stepRemainingW(offer.id, stepIndex, step.deltaW),
+          state.stepRemainingW(offer.id, step.stepIndex, step.deltaW),
           state.podAvailableW(offer.pod, slot, direction, operator),
           state.perimeterAvailableW(offer.pod, slot, direction, operator),
         );
-        if (upper <= 0) return;
+        if (upper <= 0) continue;
         const col = model.addColumn(step.priceMicroEurPerKw / W_PER_KW, upper);
         columns.push({
           kind: "step",
           offer,
-          stepIndex,
+          stepIndex: step.stepIndex,
           price: step.priceMicroEurPerKw,
         });
         served.push([col, 1]);
         charge(offer.pod, slot, col, 1);
-      });
+        stepColumnsOfPod.set(offer.pod, [...(stepColumnsOfPod.get(offer.pod) ?? []), { col, upper }]);
+      }
     }
 
     const newBlocks: { block: BlockOffer; sizeW: number; starts: number[]; perimeterBounded: boolean }[] = [];
@@ -183,6 +184,7 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         // Already accepted (and paid): what it holds in this slot beyond earlier allocations is free to use,
         // but only for the operator it was sold to.
         if (slot < start || slot >= start + block.durationSlots || blockOperator.get(block.id) !== operator) continue;
+        if (!state.canAward(block.pod, slot, block.id, request.id)) continue;
         const remaining = state.blockRemainingW(block.id, slot, block.deltaW);
         if (remaining <= 0) continue;
         const col = model.addColumn(0, remaining);
@@ -200,7 +202,10 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         for (let s = t; s < t + block.durationSlots && fits; s++) {
           const perimeterW = state.perimeterAvailableW(block.pod, s, direction, operator);
           perimeterBounded ||= perimeterW !== Number.POSITIVE_INFINITY;
-          fits = state.podAvailableW(block.pod, s, direction, operator) >= sizeW && perimeterW >= sizeW;
+          fits =
+            state.canHold(block.pod, s, block.id) &&
+            state.podAvailableW(block.pod, s, direction, operator) >= sizeW &&
+            perimeterW >= sizeW;
         }
         if (fits) starts.push(t);
       }
@@ -221,6 +226,7 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         ).length;
       return EARLIEST_START_PREFERENCE * t - LATER_REQUEST_PREFERENCE * laterNeeds;
     };
+    const startsOfPod = new Map<string, [number, number][]>();
     const blocksPerPod = new Map<string, number>();
     for (const { block } of newBlocks) blocksPerPod.set(block.pod, (blocksPerPod.get(block.pod) ?? 0) + 1);
     for (const { block, sizeW, starts, perimeterBounded } of newBlocks) {
@@ -252,6 +258,14 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         else for (let s = t; s < t + block.durationSlots; s++) charge(block.pod, s, b, sizeW);
       }
       model.addRow(chosen, -Infinity, 1);
+      startsOfPod.set(block.pod, [...(startsOfPod.get(block.pod) ?? []), ...chosen]);
+    }
+    // A block started for this request and a slot offer (or another block) of the same PoD would be two awards of
+    // the PoD in this slot: at most one of them.
+    for (const [pod, starts] of startsOfPod) {
+      model.addRow(starts, -Infinity, 1);
+      for (const { col, upper } of stepColumnsOfPod.get(pod) ?? [])
+        model.addRow([[col, 1], ...starts.map(([b]): [number, number] => [b, upper])], -Infinity, upper);
     }
     if (columns.length === 0) continue;
 
@@ -278,8 +292,10 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         const { block, start } = column;
         state.acceptBlock(block.id, start);
         blockOperator.set(block.id, operator);
-        for (let s = start; s < start + block.durationSlots; s++)
+        for (let s = start; s < start + block.durationSlots; s++) {
           state.occupy(block.pod, s, direction, operator, Math.abs(block.deltaW));
+          state.hold(block.pod, s, block.id);
+        }
         acceptances.push({
           offerId: block.id,
           pod: block.pod,
@@ -298,6 +314,7 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
       if (column.kind === "step") {
         state.useStep(column.offer.id, column.stepIndex, q);
         state.occupy(column.offer.pod, slot, direction, operator, q);
+        state.hold(column.offer.pod, slot, column.offer.id, request.id);
         awards.push({
           requestId: request.id,
           offerId: column.offer.id,
@@ -309,6 +326,7 @@ export async function clearExact(book: Book): Promise<ClearingResult> {
         });
       } else {
         state.allocateBlock(column.block.id, slot, q);
+        state.hold(column.block.pod, slot, column.block.id, request.id);
         awards.push({
           requestId: request.id,
           offerId: column.block.id,

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { parseBook, bookHash, type BookFile } from "./book";
 import { clearMeritOrder } from "./meritOrder";
+import { toAwardInputs } from "../chain/awards";
 import { InvalidBookError } from "../errors";
 import type { ClearingResult } from "./types";
 
@@ -195,8 +196,9 @@ describe("clearMeritOrder", function () {
         ],
       };
       const result = clearMeritOrder(parseBook(rt));
-      // P1: 100 − 70 = 30 kW left; P2 serves the TSO in slot 1, so nothing for the DSO.
-      expect(awardsOf(result, "r0")).to.deep.equal([{ pod: "P1", powerW: -30_000 }]);
+      // FlexMarket takes one award per PoD per slot of a day: P1 (30 kW left of its flexibility) and P2 both hold
+      // their slot from day-ahead, so the real-time DSO request gets nothing from them.
+      expect(awardsOf(result, "r0")).to.deep.equal([]);
       // Without the earlier session both would be used.
       expect(awardsOf(clearMeritOrder(parseBook(base)), "r0")).to.deep.equal([
         { pod: "P1", powerW: -80_000 },
@@ -204,20 +206,38 @@ describe("clearMeritOrder", function () {
       ]);
     });
 
-    it("caps each PoD at its declared flexibility across its offers", function () {
+    it("awards a PoD one offer per slot, its cheapest, as FlexMarket takes one award per PoD per slot", function () {
       const book = smallBook({
         offers: [
-          { pod: "P1", slot: 0, deltaP: -80, price: 0.01 },
           { pod: "P1", slot: 0, deltaP: -80, price: 0.02 },
+          { pod: "P1", slot: 0, deltaP: -80, price: 0.01 },
+          { pod: "P2", slot: 0, deltaP: -50, price: 0.05 },
         ],
+        requests: [
+          { by: "DSO", pods: ["P1", "P2"], slot: 0, deltaP: -200, maxPrice: 1 },
+          { by: "DSO", pods: ["P1"], slot: 0, deltaP: -10, maxPrice: 1 },
+        ],
+      });
+      const parsed = parseBook(book);
+      const result = clearMeritOrder(parsed);
+      // P1's cheaper offer (the second) only; its other offer would be a second award of P1 in slot 0, and so would
+      // serving the second request.
+      expect(result.awards.filter((a) => a.requestId === "r0").map((a) => [a.pod, a.offerId, a.powerW])).to.deep.equal([
+        ["P1", parsed.offers[1].id, -80_000],
+        ["P2", parsed.offers[2].id, -50_000],
+      ]);
+      expect(awardsOf(result, "r1")).to.deep.equal([]);
+      // So the result posts as one award per PoD and slot.
+      expect(() => toAwardInputs(parsed, result)).not.to.throw();
+    });
+
+    it("caps each PoD at its declared flexibility", function () {
+      const book = smallBook({
+        offers: [{ pod: "P1", slot: 0, deltaP: -150, price: 0.01 }],
         requests: [{ by: "DSO", pods: ["P1"], slot: 0, deltaP: -200, maxPrice: 1 }],
       });
-      const result = clearMeritOrder(parseBook(book));
-      // maxDown 100 kW: 80 from the first offer, 20 from the second.
-      expect(awardsOf(result, "r0")).to.deep.equal([
-        { pod: "P1", powerW: -80_000 },
-        { pod: "P1", powerW: -20_000 },
-      ]);
+      // maxDown 100 kW.
+      expect(awardsOf(clearMeritOrder(parseBook(book)), "r0")).to.deep.equal([{ pod: "P1", powerW: -100_000 }]);
     });
 
     it("keeps TSO awards out of a red perimeter and within a perimeter's capability", function () {

@@ -1,7 +1,8 @@
 // Merit-order clearing of single-slot offers: per request (DSO first), cheapest eligible steps first, the
-// marginal one accepted partly. Pure and deterministic: ties go to the earlier offer, then the earlier step.
+// marginal one accepted partly; a PoD serves one request with one offer per slot (FlexMarket's one award per PoD
+// per slot of a day). Pure and deterministic: ties go to the earlier offer, then the earlier step.
 import { InvalidBookError } from "../errors";
-import { ClearingState, priceResult, requestsInPriorityOrder, type UnpricedAward } from "./state";
+import { ClearingState, offersForRequest, priceResult, requestsInPriorityOrder, type UnpricedAward } from "./state";
 import { directionOf, type Book, type ClearingResult, type SlotOffer } from "./types";
 
 interface Candidate {
@@ -27,21 +28,10 @@ export function clearMeritOrder(book: Book): ClearingResult {
   for (const request of requestsInPriorityOrder(book.requests)) {
     if (request.needW === 0) continue;
     const direction = directionOf(request.needW);
-    const inRequest = new Set(request.pods);
     const candidates: Candidate[] = [];
-    for (const offer of bySlot.get(request.slot) ?? []) {
-      if (!inRequest.has(offer.pod)) continue;
-      offer.steps.forEach((step, stepIndex) => {
-        if (directionOf(step.deltaW) !== direction) return;
-        if (request.maxPriceMicroEurPerKw !== null && step.priceMicroEurPerKw > request.maxPriceMicroEurPerKw) return;
-        candidates.push({
-          offer,
-          stepIndex,
-          deltaW: step.deltaW,
-          priceMicroEurPerKw: step.priceMicroEurPerKw,
-        });
-      });
-    }
+    // One offer per PoD per slot (FlexMarket's one award per PoD per slot of a day).
+    for (const { offer, steps } of offersForRequest(state, request, bySlot.get(request.slot) ?? []))
+      for (const step of steps) candidates.push({ offer, ...step });
     candidates.sort(
       (a, b) => a.priceMicroEurPerKw - b.priceMicroEurPerKw || a.offer.seq - b.offer.seq || a.stepIndex - b.stepIndex,
     );
@@ -59,6 +49,7 @@ export function clearMeritOrder(book: Book): ClearingResult {
       if (quantityW <= 0) continue;
       state.useStep(c.offer.id, c.stepIndex, quantityW);
       state.occupy(pod, request.slot, direction, request.by, quantityW);
+      state.hold(pod, request.slot, c.offer.id, request.id);
       remainingW -= quantityW;
       awards.push({
         requestId: request.id,

@@ -15,6 +15,7 @@ import {
   type ClearingResult,
   type BlockAcceptance,
   type RequestOutcome,
+  type SlotOffer,
   paymentMicroEur,
 } from "./types";
 
@@ -30,12 +31,38 @@ export class ClearingState {
   private readonly _stepUsedW = new Map<string, number>();
   private readonly _blockStart = new Map<string, number>();
   private readonly _blockAllocatedW = new Map<string, number>();
+  /** Who holds a PoD's slot: the one (offer, request) pair FlexMarket will take as its award there. */
+  private readonly _holder = new Map<string, { offerId: string; requestId?: string }>();
 
   constructor(readonly book: Book) {
     this._pods = new Map(book.pods.map((p) => [p.pod, p]));
     for (const light of book.trafficLights) this._lights.set(key(light.perimeter, light.slot), light);
-    for (const sold of book.alreadySold)
+    for (const sold of book.alreadySold) {
       this.occupy(sold.pod, sold.slot, directionOf(sold.powerW), sold.operator, Math.abs(sold.powerW));
+      // FlexMarket's award of an earlier session holds the slot for the whole day.
+      this._holder.set(key(sold.pod, sold.slot), { offerId: EARLIER_SESSION, requestId: EARLIER_SESSION });
+    }
+  }
+
+  /**
+   * FlexMarket's rule: one award per PoD per slot of a day, across sessions and operators. A PoD's slot may serve
+   * `requestId` through `offerId` only when nobody holds it yet, or that same pair (the steps of one curve are one
+   * award); an accepted block holds its slots for its own offer until a request takes it.
+   */
+  canAward(pod: string, slot: number, offerId: string, requestId: string): boolean {
+    const h = this._holder.get(key(pod, slot));
+    return !h || (h.offerId === offerId && (h.requestId === undefined || h.requestId === requestId));
+  }
+
+  /** Whether `offerId` could hold the PoD's slot (no other offer or earlier session has it). */
+  canHold(pod: string, slot: number, offerId: string): boolean {
+    const h = this._holder.get(key(pod, slot));
+    return !h || (h.offerId === offerId && h.requestId === undefined);
+  }
+
+  /** Records the pair that holds the slot (requestId omitted: an accepted block not yet used by a request). */
+  hold(pod: string, slot: number, offerId: string, requestId?: string): void {
+    this._holder.set(key(pod, slot), { offerId, ...(requestId !== undefined ? { requestId } : {}) });
   }
 
   pod(pod: string): BookPod {
@@ -107,6 +134,42 @@ export class ClearingState {
     const k = key(offerId, slot);
     this._blockAllocatedW.set(k, (this._blockAllocatedW.get(k) ?? 0) + amountW);
   }
+}
+
+const EARLIER_SESSION = "(earlier session)";
+
+/**
+ * The single-slot offers that may serve `request`, at most one per PoD (FlexMarket takes one award per PoD per
+ * slot): per PoD, among its offers for the slot with a step in the request's direction within its price cap, the
+ * one whose cheapest such step is cheapest (ties: the earlier offer). Offers of a PoD whose slot another pair
+ * holds are left out. Both clearings use it, so they clear the same set.
+ */
+export function offersForRequest(
+  state: ClearingState,
+  request: FlexRequest,
+  offers: readonly SlotOffer[],
+): { offer: SlotOffer; steps: { stepIndex: number; deltaW: number; priceMicroEurPerKw: number }[] }[] {
+  const direction = directionOf(request.needW);
+  const inRequest = new Set(request.pods);
+  const best = new Map<string, { offer: SlotOffer; steps: ReturnType<typeof offersForRequest>[number]["steps"] }>();
+  for (const offer of offers) {
+    if (offer.slot !== request.slot || !inRequest.has(offer.pod)) continue;
+    if (!state.canAward(offer.pod, request.slot, offer.id, request.id)) continue;
+    const steps = offer.steps
+      .map((step, stepIndex) => ({ stepIndex, deltaW: step.deltaW, priceMicroEurPerKw: step.priceMicroEurPerKw }))
+      .filter(
+        (step) =>
+          directionOf(step.deltaW) === direction &&
+          (request.maxPriceMicroEurPerKw === null || step.priceMicroEurPerKw <= request.maxPriceMicroEurPerKw),
+      );
+    if (steps.length === 0) continue;
+    const cheapest = Math.min(...steps.map((x) => x.priceMicroEurPerKw));
+    const current = best.get(offer.pod);
+    const currentCheapest = current ? Math.min(...current.steps.map((x) => x.priceMicroEurPerKw)) : Infinity;
+    if (!current || cheapest < currentCheapest || (cheapest === currentCheapest && offer.seq < current.offer.seq))
+      best.set(offer.pod, { offer, steps });
+  }
+  return [...best.values()];
 }
 
 /** Priority order: DSO requests before TSO requests, then by slot, then by submission order. */

@@ -26,10 +26,16 @@ export interface ChainAddresses {
   trafficLight?: string;
 }
 
+/** Reads at one block: view calls take it as `blockTag`, event queries run up to it. */
+type At = { blockTag: number | "latest" };
+
 export class ChainSessionSource implements SessionSource {
   private readonly market;
   private readonly registry;
   private readonly trafficLight;
+  private readonly provider: Provider;
+  /** The gate-closure block of each closed session (found once: it never changes). */
+  private readonly gateBlocks = new Map<bigint, number>();
 
   constructor(addresses: ChainAddresses, runner: Signer | Provider) {
     this.market = FlexMarket__factory.connect(addresses.market, runner);
@@ -37,50 +43,80 @@ export class ChainSessionSource implements SessionSource {
     this.trafficLight = addresses.trafficLight
       ? DynamicTrafficLight__factory.connect(addresses.trafficLight, runner)
       : undefined;
+    const provider = "provider" in runner && runner.provider ? runner.provider : (runner as Provider);
+    this.provider = provider;
   }
 
-  async closedSessions(nowMs: number): Promise<ClosedSession[]> {
+  async closedSessionIds(nowMs: number): Promise<bigint[]> {
     const count = Number(await this.market.sessionCount());
-    const closed: ClosedSession[] = [];
+    const closed: bigint[] = [];
     for (let id = 1n; id <= BigInt(count); id++) {
       const s = await this.market.session(id);
-      if (Number(s.gateClosureTime) * 1000 > nowMs) continue;
-      const session = await this.session(id);
-      if (session) closed.push(session);
+      if (s.status !== 0n && Number(s.gateClosureTime) * 1000 <= nowMs) closed.push(id);
     }
     return closed;
   }
 
-  async session(sessionId: bigint): Promise<ClosedSession | null> {
-    const s = await this.market.session(sessionId);
-    if (s.status === 0n) return null;
-    const day = s.day;
-    const book: BookFile = {
-      slots: 96,
-      pods: await this.pods(day),
-      offers: await this.offers(sessionId),
-      requests: await this.requests(sessionId),
-      trafficLights: await this.lights(day),
-      alreadySold: await this.soldEarlier(sessionId, day),
-    };
-    // Perimeters come from the DSO's definitions; a PoD outside every perimeter is its PoM's.
-    const perimeters = await this.perimeters();
-    for (const pod of book.pods) pod.perimeter = perimeters.get(pod.pod) ?? pod.pom;
-    return { sessionId, gateClosureMs: Number(s.gateClosureTime) * 1000, book: parseBook(book) };
+  /**
+   * The last block mined before the gate closed (timestamp < gateClosureTime: FlexMarket refuses offers,
+   * requests and baselines from gateClosureTime on), or "latest" while it is still open. Reading the book there
+   * makes it what was committed at gate closure: a perimeter redrawn, a PoD requalified or remapped, a later
+   * session's verdict afterwards changes nothing. Needs a node that keeps historical state (Hardhat, an archive
+   * node, Besu with enough retained state).
+   */
+  private async gateBlock(sessionId: bigint, gateClosureTime: number): Promise<number | "latest"> {
+    const known = this.gateBlocks.get(sessionId);
+    if (known !== undefined) return known;
+    const latest = (await this.provider.getBlock("latest"))!;
+    if (latest.timestamp < gateClosureTime) return "latest";
+    // Binary search for the last block with timestamp < gateClosureTime (block times only grow).
+    let lo = -1;
+    let hi = latest.number;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if ((await this.provider.getBlock(mid))!.timestamp < gateClosureTime) lo = mid;
+      else hi = mid;
+    }
+    const block = Math.max(0, lo);
+    this.gateBlocks.set(sessionId, block);
+    return block;
   }
 
-  private async pods(day: bigint): Promise<(BookFile["pods"][number] & { pom: string })[]> {
-    const count = Number(await this.registry.registrationCount());
+  async session(sessionId: bigint): Promise<ClosedSession | null> {
+    const current = await this.market.session(sessionId);
+    if (current.status === 0n) return null;
+    const at: At = { blockTag: await this.gateBlock(sessionId, Number(current.gateClosureTime)) };
+    const day = current.day;
+    const book: BookFile = {
+      slots: 96,
+      pods: await this.pods(day, at),
+      offers: await this.offers(sessionId, at),
+      requests: await this.requests(sessionId, at),
+      trafficLights: await this.lights(day, at),
+      alreadySold: await this.soldEarlier(sessionId, day, at),
+    };
+    // Perimeters come from the DSO's definitions; a PoD outside every perimeter is its PoM's.
+    const perimeters = await this.perimeters(at);
+    for (const pod of book.pods) pod.perimeter = perimeters.get(pod.pod) ?? pod.pom;
+    return { sessionId, gateClosureMs: Number(current.gateClosureTime) * 1000, book: parseBook(book) };
+  }
+
+  private async pods(day: bigint, at: At): Promise<(BookFile["pods"][number] & { pom: string })[]> {
+    const count = Number(await this.registry.registrationCount(at));
     const pods: (BookFile["pods"][number] & { pom: string })[] = [];
     // Registration indexes run 1..count.
     for (let i = 1; i <= count; i++) {
-      const f = await this.registry.flexibilityAt(i);
+      const f = await this.registry.flexibilityAt(i, at);
       if (f.status !== REGISTERED || f.qualification === INVALIDATED) continue;
-      const baselines = await this.registry.queryFilter(this.registry.filters.BaselineSubmitted(f.podId, day));
+      const baselines = await this.registry.queryFilter(
+        this.registry.filters.BaselineSubmitted(f.podId, day),
+        0,
+        at.blockTag,
+      );
       const last = baselines.at(-1);
       pods.push({
         pod: bytes32ToPodId(f.podId as `0x${string}`),
-        pom: bytes32ToPodId((await this.registry.pomOf(f.podId)) as `0x${string}`) || "unmapped",
+        pom: bytes32ToPodId((await this.registry.pomOf(f.podId, at)) as `0x${string}`) || "unmapped",
         aggregator: f.aggregator,
         maxUp: Number(f.qualifiedUpKw),
         maxDown: Number(f.qualifiedDownKw),
@@ -90,12 +126,16 @@ export class ChainSessionSource implements SessionSource {
     return pods;
   }
 
-  private async offers(sessionId: bigint): Promise<BookFile["offers"]> {
-    const events = await this.market.queryFilter(this.market.filters.OfferSubmitted(undefined, sessionId));
+  private async offers(sessionId: bigint, at: At): Promise<BookFile["offers"]> {
+    const events = await this.market.queryFilter(
+      this.market.filters.OfferSubmitted(undefined, sessionId),
+      0,
+      at.blockTag,
+    );
     const offers: BookFile["offers"] = [];
     for (const e of events) {
       const { offerId, podId, kind, direction, firstSlot, lastSlot, energyKwh, steps } = e.args;
-      if ((await this.market.offer(offerId)).status !== ACTIVE) continue;
+      if ((await this.market.offer(offerId, at)).status !== ACTIVE) continue;
       const sign = direction === DOWN ? -1 : 1;
       const pod = bytes32ToPodId(podId as `0x${string}`);
       if (kind === BLOCK) {
@@ -129,12 +169,20 @@ export class ChainSessionSource implements SessionSource {
     return offers.sort((a, b) => Number(BigInt(a.id!) - BigInt(b.id!)));
   }
 
-  private async requests(sessionId: bigint): Promise<BookFile["requests"]> {
-    const dso = await this.market.queryFilter(this.market.filters.DsoRequestSubmitted(undefined, sessionId));
-    const tso = await this.market.queryFilter(this.market.filters.TsoRequestSubmitted(undefined, sessionId));
+  private async requests(sessionId: bigint, at: At): Promise<BookFile["requests"]> {
+    const dso = await this.market.queryFilter(
+      this.market.filters.DsoRequestSubmitted(undefined, sessionId),
+      0,
+      at.blockTag,
+    );
+    const tso = await this.market.queryFilter(
+      this.market.filters.TsoRequestSubmitted(undefined, sessionId),
+      0,
+      at.blockTag,
+    );
     const requests: (BookFile["requests"][number] & { order: bigint })[] = [];
     const common = async (requestId: bigint, input: (typeof dso)[number]["args"]["input"]) => {
-      if ((await this.market.request(requestId)).status !== ACTIVE) return undefined;
+      if ((await this.market.request(requestId, at)).status !== ACTIVE) return undefined;
       const target = Number(input.targetPowerKw);
       return {
         id: requestId.toString(),
@@ -157,10 +205,10 @@ export class ChainSessionSource implements SessionSource {
     return requests.sort((a, b) => Number(a.order - b.order)).map(({ order: _order, ...r }) => r);
   }
 
-  private async perimeters(): Promise<Map<string, string>> {
+  private async perimeters(at: At): Promise<Map<string, string>> {
     const byPod = new Map<string, string>();
     if (!this.trafficLight) return byPod;
-    const events = await this.trafficLight.queryFilter(this.trafficLight.filters.PerimeterDefined());
+    const events = await this.trafficLight.queryFilter(this.trafficLight.filters.PerimeterDefined(), 0, at.blockTag);
     // Later definitions replace earlier ones: walk in order, so the last one wins.
     const latest = new Map<string, string[]>();
     for (const e of events) latest.set(e.args.perimeterId, e.args.podIds);
@@ -170,9 +218,13 @@ export class ChainSessionSource implements SessionSource {
     return byPod;
   }
 
-  private async lights(day: bigint): Promise<BookFile["trafficLights"]> {
+  private async lights(day: bigint, at: At): Promise<BookFile["trafficLights"]> {
     if (!this.trafficLight) return [];
-    const events = await this.trafficLight.queryFilter(this.trafficLight.filters.TrafficLightPublished(undefined, day));
+    const events = await this.trafficLight.queryFilter(
+      this.trafficLight.filters.TrafficLightPublished(undefined, day),
+      0,
+      at.blockTag,
+    );
     const latest = new Map<string, NonNullable<BookFile["trafficLights"]>[number]>();
     for (const e of events) {
       const colour = COLOURS[Number(e.args.colour)];
@@ -191,16 +243,16 @@ export class ChainSessionSource implements SessionSource {
   }
 
   /** What earlier sessions of the same day awarded (and the DSO did not reject): mutual unavailability. */
-  private async soldEarlier(sessionId: bigint, day: bigint): Promise<BookFile["alreadySold"]> {
+  private async soldEarlier(sessionId: bigint, day: bigint, at: At): Promise<BookFile["alreadySold"]> {
     const sold: NonNullable<BookFile["alreadySold"]> = [];
     for (let id = 1n; id < sessionId; id++) {
-      const s = await this.market.session(id);
+      const s = await this.market.session(id, at);
       if (s.day !== day || s.status < CLEARING) continue;
-      for (const a of await this.market.awardsOf(id)) {
+      for (const a of await this.market.awardsOf(id, at)) {
         if (a.verdict === KO) continue;
         const kw = a.verdict === 0n ? Number(a.quantityKw) : Number(a.finalQuantityKw);
         if (kw === 0) continue;
-        const request = await this.market.request(a.requestId);
+        const request = await this.market.request(a.requestId, at);
         sold.push({
           pod: bytes32ToPodId(a.podId as `0x${string}`),
           slot: Number(a.slotIndex),

@@ -43,7 +43,7 @@ function sessions(): SessionSource {
     { sessionId: 2n, gateClosureMs: GATE_MS + 3_600_000, book },
   ];
   return {
-    closedSessions: async (now) => list.filter((s) => s.gateClosureMs <= now),
+    closedSessionIds: async (now: number) => list.filter((s) => s.gateClosureMs <= now).map((s) => s.sessionId),
     session: async (id) => list.find((s) => s.sessionId === id) ?? null,
   };
 }
@@ -98,6 +98,50 @@ describe("MarketOracle", function () {
     });
     await new MarketOracle({ sessions: sessions(), results, now: () => GATE_MS, log }).tick();
     expect(results.store.get(1n)!.awards).to.deep.equal(prepared.awards);
+  });
+
+  it("never lets a failed session block the later ones, and retries it with an alarm until it goes through", async function () {
+    const results = new MemoryResults();
+    let reverting = true;
+    // Session 1's result reverts on posting (e.g. FlexMarketPodAlreadyAwarded); session 2's is fine.
+    const flaky: ResultsPort = {
+      resultOf: (id) => results.resultOf(id),
+      post: async (id, hash, awards) => {
+        if (id === 1n && reverting) throw new Error("execution reverted: FlexMarketPodAlreadyAwarded");
+        return results.post(id, hash, awards);
+      },
+    };
+    const oracle = new MarketOracle({ sessions: sessions(), results: flaky, now: () => GATE_MS + 3_600_000, log });
+    const first = await oracle.tick();
+    expect(first.posted.map((p) => p.sessionId)).to.deep.equal([2n]);
+    expect(first.failed.map((f) => f.sessionId)).to.deep.equal([1n]);
+    const alarm = oracle.alarms.active().find((a) => a.key === "session:1")!;
+    expect(alarm.message).to.match(/session 1 not cleared: .*FlexMarketPodAlreadyAwarded/);
+    expect(alarm.sessionId).to.equal("1");
+    // Retried each pass, one alarm record (its count grows), until it goes through.
+    await oracle.tick();
+    expect(oracle.alarms.active().find((a) => a.key === "session:1")!.count).to.equal(2);
+    reverting = false;
+    const third = await oracle.tick();
+    expect(third.posted.map((p) => p.sessionId)).to.deep.equal([1n]);
+    expect(oracle.alarms.active()).to.deep.equal([]);
+  });
+
+  it("does not read a sealed session again (a pass costs only the sessions still to clear)", async function () {
+    const results = new MemoryResults();
+    let reads = 0;
+    const counting: ResultsPort = {
+      resultOf: (id) => {
+        reads++;
+        return results.resultOf(id);
+      },
+      post: (id, hash, awards) => results.post(id, hash, awards),
+    };
+    const oracle = new MarketOracle({ sessions: sessions(), results: counting, now: () => GATE_MS + 3_600_000, log });
+    await oracle.tick();
+    const afterFirst = reads;
+    expect((await oracle.tick()).alreadyPosted).to.deep.equal([1n, 2n]);
+    expect(reads).to.equal(afterFirst);
   });
 
   it("leaves a voided result alone (FlexMarket takes no second result)", async function () {

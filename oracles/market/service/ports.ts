@@ -11,9 +11,12 @@ export interface ClosedSession {
 }
 
 export interface SessionSource {
-  /** Sessions whose gate closed at or before `nowMs`, with the book as it stood at gate closure. */
-  closedSessions(nowMs: number): Promise<ClosedSession[]>;
-  /** One session's book, wherever its gate stands (for `market verify`); null when unknown. */
+  /** Ids of the sessions whose gate closed at or before `nowMs` (cheap: no book is built). */
+  closedSessionIds(nowMs: number): Promise<bigint[]>;
+  /**
+   * One session's book as it stood at gate closure (what was committed then, whatever changed since), or as it
+   * stands now while the gate is open; null when unknown.
+   */
   session(sessionId: bigint): Promise<ClosedSession | null>;
 }
 
