@@ -1,18 +1,11 @@
 // Typed errors of the grid engine: each names the element or the case so a person can fix the model. The physics
-// depends on no other FlexGrid package, so it has its own small base class; every error carries a stable `code`
-// (as the protocol's FlexGridError does) so a caller can map it to its own error handling.
+// depends on no other FlexGrid package but the core (errors, config, logging): its errors are FlexGridErrors, so that
+// every caller (the CLI above all) reports them as messages a person acts on, with their stable `code`.
 import type { ZodType } from "zod";
+import { FlexGridError } from "../../core/errors";
 
 /** Base of every error the grid engine throws. */
-export class GridError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class GridError extends FlexGridError {}
 
 /** A case or model failed its schema; the message lists every bad field by its path. */
 export class GridValidationError extends GridError {
