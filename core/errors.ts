@@ -1,5 +1,5 @@
 // Typed errors shared by every FlexGrid part, the grid engine included: each carries a stable code and a message a
-// person can act on. Part of the small core (errors, and later config and logging) that any package may import.
+// person can act on. Part of the small core (errors, the repository's paths, and later config and logging) that any package may import.
 import type { ZodType } from "zod";
 
 export class FlexGridError extends Error {

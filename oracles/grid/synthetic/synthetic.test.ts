@@ -6,7 +6,7 @@ import { parseCase } from "../importers/load";
 import { locateBuses, mapPodsToPoms } from "../mapping";
 import { solvePowerFlow } from "../powerflow";
 import { computeSensitivities } from "../sensitivities";
-import { TOR_DI_VALLE_SCENARIO } from "../../../protocol/src/paths";
+import { TOR_DI_VALLE_SCENARIO } from "../../../core/paths";
 import { buildRomeNetwork } from "./rome";
 import {
   buildTorDiValleNetwork,
