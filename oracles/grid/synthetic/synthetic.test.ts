@@ -1,12 +1,11 @@
 // Checks the Tor di Valle demo model replays the field test, and the Rome generator's scale and reproducibility.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseCase } from "../importers/load";
 import { locateBuses, mapPodsToPoms } from "../mapping";
 import { solvePowerFlow } from "../powerflow";
 import { computeSensitivities } from "../sensitivities";
-import { TOR_DI_VALLE_SCENARIO } from "../../../protocol/src/paths";
 import { buildRomeNetwork } from "./rome";
 import {
   buildTorDiValleNetwork,
@@ -16,6 +15,12 @@ import {
   torDiValleNetworkInput,
 } from "./torDiValle";
 
+// The field test's inputs in ../shared/domain (the grid engine imports nothing from the protocol package).
+const TOR_DI_VALLE_SCENARIO = join(
+  process.env.FLEXGRID_SHARED_DIR ?? resolve(__dirname, "..", "..", "..", "..", "shared"),
+  "domain",
+  "tor-di-valle-2021-06-23.json",
+);
 const field = JSON.parse(readFileSync(TOR_DI_VALLE_SCENARIO, "utf8")) as {
   pods: { pod: string; feeder: string; secondarySubstation: string; baseline: number }[];
 };
