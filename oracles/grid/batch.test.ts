@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { compileNetwork } from "./compile";
 import { forecastLoadsKw } from "./forecast/profiles";
-import { elementPowers, solveBatch, solveCompiled } from "./powerflow";
+import { elementPowers, solveBatch, solveCompiled, solvePowerFlow } from "./powerflow";
+import { parseNetwork } from "./model";
 import { AREA_STATION, buildRomeNetwork } from "./synthetic/rome";
 
 describe("solveBatch on one connected network", () => {
@@ -48,5 +49,31 @@ describe("solveBatch on one connected network", () => {
     // Warm starts after the first slot: fewer iterations than from flat.
     const warmIterations = batch.slice(1).reduce((sum, r) => sum + r.iterations, 0) / (batch.length - 1);
     expect(warmIterations).to.be.below(batch[0].iterations);
+  });
+});
+
+describe("generator reactive limits", () => {
+  const network = parseNetwork({
+    baseMva: 10,
+    buses: [
+      { id: "HV", nominalKv: 20 },
+      { id: "G", nominalKv: 20 },
+    ],
+    lines: [{ id: "L", from: "HV", to: "G", rOhm: 0.5, xOhm: 2 }],
+    loads: [{ id: "load", bus: "G", pKw: 3000, qKvar: 2000 }],
+    generators: [{ id: "gen", bus: "G", pKw: 1000, vSetPu: 1.0, qMinKvar: -300, qMaxKvar: 300 }],
+    slacks: [{ bus: "HV", vPu: 1.0 }],
+  });
+
+  it("holds a generator at its limit and lets its bus voltage go (PV → PQ), reporting it", () => {
+    const free = solvePowerFlow(network, { reactiveLimits: "ignore" });
+    const gFree = free.buses.find((b) => b.id === "G")!;
+    expect(gFree.vPu).to.be.closeTo(1.0, 1e-9);
+    expect(gFree.qGenKvar).to.be.above(300); // the set point needs more than the generator can give
+    const limited = solvePowerFlow(network);
+    const g = limited.buses.find((b) => b.id === "G")!;
+    expect(g.qGenKvar).to.be.closeTo(300, 1e-6);
+    expect(g.vPu).to.be.below(1.0);
+    expect(limited.reactiveLimitHits).to.deep.equal([{ bus: "G", limit: "max", qKvar: 300 }]);
   });
 });
