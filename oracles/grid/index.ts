@@ -19,6 +19,7 @@ export {
 export { validateNetwork } from "./validate";
 export { compileNetwork, type CompiledNetwork } from "./compile";
 export {
+  caseState,
   elementPowers,
   solveBatch,
   solveCompiled,
@@ -43,7 +44,18 @@ export {
 export { locateBuses, mapPodsToPoms, type PodLocation } from "./mapping";
 export { solveRadialSweep, type SweepOptions, type SweepResult } from "./sweep";
 export { parseMatpowerCase } from "./importers/matpower";
-export { parsePandapowerJson } from "./importers/pandapower";
+export { parsePandapowerJson, type PandapowerOptions } from "./importers/pandapower";
+export { runMatlabCase, type MatlabCase, type Matrix } from "./importers/matlab";
+export {
+  applyParameters,
+  calibrateNetwork,
+  modelHash,
+  parseScadaCsv,
+  type CalibrationParameter,
+  type CalibrationResult,
+  type Measurement,
+  type Residual,
+} from "./calibration";
 export { loadCaseFile, parseCase } from "./importers/load";
 export {
   dayTypeOf,
@@ -57,9 +69,17 @@ export {
   type DayType,
 } from "./forecast/profiles";
 export { clearSkyIrradiance, mape, pvForecast, romeUtcOffsetHours, type PvOptions } from "./forecast/pv";
-export { buildRomeNetwork, CABLE_TYPES, cableLine, seededRandom, type RomeOptions } from "./synthetic/rome";
+export {
+  AREA_STATION,
+  buildRomeNetwork,
+  CABLE_TYPES,
+  cableLine,
+  seededRandom,
+  type RomeOptions,
+} from "./synthetic/rome";
 export {
   buildTorDiValleNetwork,
+  torDiValleCalibrationProblem,
   MOSTACCIANO_CONGESTED_BRANCH,
   NANCHINO_LIMITED_BRANCH,
   TOR_DI_VALLE_POM,

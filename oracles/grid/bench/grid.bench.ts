@@ -13,6 +13,7 @@ import {
 } from "../powerflow";
 import { solveRadialSweep } from "../sweep";
 import { buildRomeNetwork, type RomeOptions } from "../synthetic/rome";
+import { matpowerUnavailable, runMatpowerSideBySide } from "./matpowerSideBySide";
 
 const DATE = "2021-06-23";
 
@@ -63,9 +64,49 @@ function best(prepared: Prepared, count: number, options: PowerFlowOptions = {})
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 
+/**
+ * The issue's hard case: ONE connected network of ~13,000 MV/LV substations (70 primary substations meshed at
+ * 150 kV, one slack), with cable charging, 30 % of cable rows reversed, off-nominal taps and open ties. Prints the
+ * engine's 96-slot figure and, when Octave and MATPOWER are present, MATPOWER's Newton core on the same slots.
+ */
+function singleAreaSection(): void {
+  const area = prepare({ singleArea: true, reversedShare: 0.3 });
+  const network = area.compiled.network;
+  const day = best(area, 3);
+  const slots = area.slots.length;
+  const [load1] = loadavg();
+  console.log(
+    `grid: ${slots} slots on ONE connected network (${area.compiled.subnetworks.length} subnetwork, ` +
+      `${network.buses.length} buses, ${network.loads.length} MV/LV substations, ${network.lines.length} cables/lines, ` +
+      `${network.switches.filter((sw) => !sw.closed).length} open ties)`,
+  );
+  console.log(
+    `  engine: ${ms(day.wallMs)} wall, ${ms(day.cpuMs)} CPU for 96 slots, ${(day.iterations / slots).toFixed(2)} ` +
+      `Newton iterations per slot; goal < 1000 ms: wall ${day.wallMs < 1000 ? "met" : "NOT met"}, ` +
+      `CPU ${day.cpuMs < 1000 ? "met" : "NOT met"} (load average ${load1.toFixed(1)} on ${cpus().length} cores)`,
+  );
+  const unavailable = matpowerUnavailable();
+  if (unavailable) {
+    console.log(`  MATPOWER side by side: skipped (${unavailable}; set MATPOWER_DIR and install octave to run it)`);
+    return;
+  }
+  const powers = area.slots.map((slot) => elementPowers(area.compiled, slot));
+  const matpower = runMatpowerSideBySide(area.compiled, powers);
+  const engineMin = Math.min(...day.results.map((r) => r.minVoltage.vPu));
+  console.log(
+    `  MATPOWER newtonpf in Octave, same slots, warm-started: ${ms(matpower.seconds * 1000)} ` +
+      `(${(matpower.iterations / slots).toFixed(2)} iterations per slot) — engine ${(
+        (matpower.seconds * 1000) /
+        day.wallMs
+      ).toFixed(1)}x faster (goal ≥ 20x); lowest voltage of the day ${engineMin.toFixed(9)} vs MATPOWER ` +
+      `${matpower.minVPu.toFixed(9)} pu`,
+  );
+}
+
 export function runGridBench(): void {
   // Warm the JIT on a small network so the figures measure the solver, not V8's compilation tiers.
   run(prepare({ primarySubstations: 3, feeders: 25, secondarySubstations: 500 }));
+  singleAreaSection();
 
   const rome = prepare({});
   const network = rome.compiled.network;

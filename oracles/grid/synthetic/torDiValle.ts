@@ -5,6 +5,8 @@
 // +500 kW TSO award on PoD IT002E60550189 overloads it. Loads hold their slot-50 values.
 import { parseNetwork, type Network, type NetworkInput } from "../model";
 import { cableLine } from "./rome";
+import type { CalibrationParameter, Measurement } from "../calibration";
+import { GridModelError } from "../errors";
 
 export const TOR_DI_VALLE_POM = "CP-IRLANDESE";
 
@@ -158,4 +160,55 @@ export function buildTorDiValleNetwork(podPowersKw: Record<string, number> = {})
     return pKw === undefined ? load : { ...load, pKw, qKvar: pKw * TAN_PHI_09 };
   });
   return parseNetwork(input);
+}
+
+/**
+ * The demo's calibration problem: the model's guesses (HV busbar voltage, background load behind each feeder) and
+ * the field test's published measurement, the Mostacciano head current of the DSO's request ("259.54 A against a
+ * 212.80 A limit"), read from the scenario file's request. `background` is the unscaled model the fit starts from.
+ */
+export function torDiValleCalibrationProblem(scenario: { requests: { why?: string }[] }): {
+  background: Network;
+  parameters: CalibrationParameter[];
+  measurements: Measurement[];
+  publishedLimitsA: { branch: string; limitA: number }[];
+} {
+  const why = scenario.requests.map((r) => r.why ?? "").find((w) => / A against a /.test(w));
+  const match = why && /([\d.]+) A against a ([\d.]+) A limit/.exec(why);
+  if (!match) throw new GridModelError("the scenario's DSO request states no head current", "requests");
+  const background = parseNetwork(torDiValleNetworkInput(1));
+  const lvLoads = (prefix: "MOS" | "NAN") =>
+    (prefix === "MOS" ? MOSTACCIANO_SUBSTATIONS : NANCHINO_SUBSTATIONS).map((ss) => `lv-${ss.code}`);
+  return {
+    background,
+    parameters: [
+      {
+        id: "hv-busbar-voltage",
+        kind: "slackVoltage",
+        bus: `${TOR_DI_VALLE_POM}/HV`,
+        min: 0.95,
+        max: 1.05,
+        prior: { value: 1, sigma: 0.01 },
+      },
+      {
+        id: "background-Mostacciano",
+        kind: "loadScale",
+        loads: lvLoads("MOS"),
+        min: 0.2,
+        max: 4,
+        prior: { value: 1, sigma: 1 },
+      },
+      {
+        id: "background-Nanchino",
+        kind: "loadScale",
+        loads: lvLoads("NAN"),
+        min: 0.2,
+        max: 4,
+        prior: { value: 1, sigma: 0.2 },
+      },
+    ],
+    // A SCADA feeder-head current is good to about half an ampere.
+    measurements: [{ kind: "current", element: MOSTACCIANO_CONGESTED_BRANCH, value: Number(match[1]), sigma: 0.5 }],
+    publishedLimitsA: [{ branch: MOSTACCIANO_CONGESTED_BRANCH, limitA: Number(match[2]) }],
+  };
 }
