@@ -1,6 +1,6 @@
 // `flexgrid grid …`: solve a MATPOWER / FlexGrid / pandapower case and print voltages, flows, losses and
 // violations (a table for people, JSON for other tools), and show which PoM and feeder serve each PoD.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { describeCommand } from "./index";
 import { formatDay, progressBar, slotInjections, solveDay } from "./gridDay";
 import { loadDayProfile } from "./gridDayProfile";
@@ -19,6 +19,13 @@ const BUILT_IN_CASES: Record<string, () => Network> = {
 };
 
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+type Start = "flat" | "case";
+// MATPOWER's runpf starts from the voltages a case stores; large transmission cases (case13659pegase,
+// case_ACTIVSg10k) do not converge from a flat start, so "case" is the default. Buses without a stored voltage start flat.
+const START_OPTION = new Option("--start <flat|case>", "Newton starting point: the case's stored voltages, or flat")
+  .choices(["flat", "case"])
+  .default("case");
 
 /** A case file, or the name of a built-in synthetic network (`rome`, `tor-di-valle`) when no such file exists. */
 function loadCase(caseArgument: string): Network {
@@ -125,17 +132,21 @@ export function registerGridCommands(program: Command): void {
     .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
     .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
     .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
-    .action((casePath: string, opts: { json?: boolean; vmin: string; vmax: string; tolerance: string }) => {
-      const network = loadCase(casePath);
-      const result = solvePowerFlow(network, {
-        voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
-        tolerancePu: Number(opts.tolerance),
-      });
-      if (opts.json) {
-        const { state: _state, ...printable } = result;
-        console.log(JSON.stringify({ case: network.name, ...printable }, null, 2));
-      } else console.log(formatPowerFlow(network.name, result));
-    });
+    .addOption(START_OPTION)
+    .action(
+      (casePath: string, opts: { json?: boolean; vmin: string; vmax: string; tolerance: string; start: Start }) => {
+        const network = loadCase(casePath);
+        const result = solvePowerFlow(network, {
+          voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
+          tolerancePu: Number(opts.tolerance),
+          start: opts.start,
+        });
+        if (opts.json) {
+          const { state: _state, ...printable } = result;
+          console.log(JSON.stringify({ case: network.name, ...printable }, null, 2));
+        } else console.log(formatPowerFlow(network.name, result));
+      },
+    );
   grid
     .command("day")
     .description(
@@ -151,10 +162,19 @@ export function registerGridCommands(program: Command): void {
     .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
     .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
     .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
+    .addOption(START_OPTION)
     .action(
       (
         casePath: string,
-        opts: { profile?: string; date: string; json?: boolean; vmin: string; vmax: string; tolerance: string },
+        opts: {
+          profile?: string;
+          date: string;
+          json?: boolean;
+          vmin: string;
+          vmax: string;
+          tolerance: string;
+          start: Start;
+        },
       ) => {
         if (!opts.profile && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date))
           throw new GridImportError(`--date ${opts.date} is not a yyyy-mm-dd date`);
@@ -165,6 +185,7 @@ export function registerGridCommands(program: Command): void {
         const day = solveDay(network, slots, opts.profile ?? `typical profiles of ${opts.date}`, {
           voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
           tolerancePu: Number(opts.tolerance),
+          firstStart: opts.start,
           onSlot: (done, total) => bar.update(done, total),
         });
         bar.done();

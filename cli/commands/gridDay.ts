@@ -86,6 +86,8 @@ function daySlot(slot: number, result: PowerFlowResult): DaySlot {
 export interface DayOptions {
   voltageLimits: { minPu: number; maxPu: number };
   tolerancePu: number;
+  /** Starting point of the first slot (and of any slot after one that did not converge); later slots start warm. */
+  firstStart?: "flat" | "case";
   /** Called after each slot: for a progress bar. */
   onSlot?: (done: number, total: number) => void;
 }
@@ -107,7 +109,7 @@ export function solveDay(
       onDivergence: "report",
       voltageLimits: options.voltageLimits,
       tolerancePu: options.tolerancePu,
-      start: previous?.converged ? "warm" : "flat",
+      start: previous?.converged ? "warm" : (options.firstStart ?? "case"),
       initialState: previous?.converged ? previous.state : undefined,
     });
     previous = result!;
