@@ -331,7 +331,14 @@ function filterSql(
  * The ORDER BY expression of a field: numbers as numbers, enums in declaration order (graph-node stores them as
  * PostgreSQL enums), `relation__field` through the related entity at the same block.
  */
-function orderExpr(sql: Sql, model: SchemaModel, entity: EntityModel, alias: string, name: string, block: number | null) {
+function orderExpr(
+  sql: Sql,
+  model: SchemaModel,
+  entity: EntityModel,
+  alias: string,
+  name: string,
+  block: number | null,
+) {
   const child = /^(.+)__(.+)$/.exec(name);
   if (child) {
     const parent = entity.fields.get(child[1]);

@@ -282,7 +282,14 @@ describe("subgraph runner with the probe subgraph", function () {
   });
 
   describe("manifest", () => {
-    const variants: [string, (m: Record<string, any>) => void, RegExp][] = [
+    interface Manifest extends Record<string, unknown> {
+      dataSources: {
+        kind: string;
+        source: Record<string, unknown>;
+        mapping: Record<string, unknown> & { eventHandlers: Record<string, unknown>[] };
+      }[];
+    }
+    const variants: [string, (m: Manifest) => void, RegExp][] = [
       ["block handlers", (m) => (m.dataSources[0].mapping.blockHandlers = [{ handler: "h" }]), /`blockHandlers`/],
       [
         "call handlers",
@@ -308,7 +315,7 @@ describe("subgraph runner with the probe subgraph", function () {
         const dir = mkdtempSync(path.join(os.tmpdir(), "subgraph-manifest-"));
         try {
           cpSync(subgraph.dir, dir, { recursive: true });
-          const manifest = parseYaml(readFileSync(path.join(dir, "subgraph.yaml"), "utf8")) as Record<string, any>;
+          const manifest = parseYaml(readFileSync(path.join(dir, "subgraph.yaml"), "utf8")) as Manifest;
           change(manifest);
           writeFileSync(path.join(dir, "subgraph.yaml"), stringifyYaml(manifest));
           expect(() => loadSubgraph(dir))
