@@ -136,5 +136,8 @@ export const excludedEvents: Record<string, Record<string, string>> = {
   RoleRegistry: { RoleAdminChanged: "admin roles are fixed at deployment; no read-model use" },
   PodRegistry: { CalendarSet: "configuration of the calendar contract; no read-model use" },
   RewardToken: { Approval: "allowances have no read-model use" },
-  RemunerationScheme: { SchemeInitialized: "the factory's SchemeCreated carries the same parameters" },
+  RemunerationScheme: {
+    SchemeInitialized: "the factory's SchemeCreated carries the same parameters",
+    Initialized: "OpenZeppelin Initializable's version marker of the clone; no read-model use",
+  },
 };

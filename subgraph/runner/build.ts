@@ -21,7 +21,12 @@ export function buildInputs(subgraphDir = SUBGRAPH_DIR, artifactsDir = ARTIFACTS
     }
   };
   walk(path.join(subgraphDir, "src"), () => true);
-  for (const f of ["schema.graphql", "datasources.ts", path.join("scripts", "render.ts"), path.join("scripts", "build.sh")])
+  for (const f of [
+    "schema.graphql",
+    "datasources.ts",
+    path.join("scripts", "render.ts"),
+    path.join("scripts", "build.sh"),
+  ])
     if (existsSync(path.join(subgraphDir, f))) files.push(path.join(subgraphDir, f));
   // The ABIs come from the Hardhat artifacts: a changed event is a changed subgraph.
   const contracts = new Set([...dataSources, ...templates].map((d) => `${d.name}.json`));

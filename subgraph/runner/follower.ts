@@ -215,7 +215,7 @@ export class ChainFollower {
     }
   }
 
-/**
+  /**
    * Indexes blocks `from`..`to`. Returns the last block indexed: `to`, or an earlier block that created data sources
    * (the next range then asks for their logs too), or null when the chain changed under the range (a reorg).
    */
@@ -319,7 +319,7 @@ export class ChainFollower {
     let handled = 0;
     try {
       for (const trigger of triggers) this.mappings.run(trigger);
-      for (let created = this.store.dataSourcesCreatedInBlock(); created.length > handled; ) {
+      for (let created = this.store.dataSourcesCreatedInBlock(); created.length > handled;) {
         const fresh = created.slice(handled).map((r) => instantiateTemplate(this.subgraph, r));
         handled = created.length;
         const byAddress = new Map<string, DataSource[]>();

@@ -331,7 +331,14 @@ function filterSql(
  * The ORDER BY expression of a field: numbers as numbers, enums in declaration order (graph-node stores them as
  * PostgreSQL enums), `relation__field` through the related entity at the same block.
  */
-function orderExpr(sql: Sql, model: SchemaModel, entity: EntityModel, alias: string, name: string, block: number | null) {
+function orderExpr(
+  sql: Sql,
+  model: SchemaModel,
+  entity: EntityModel,
+  alias: string,
+  name: string,
+  block: number | null,
+) {
   const child = /^(.+)__(.+)$/.exec(name);
   if (child) {
     const parent = entity.fields.get(child[1]);
@@ -562,14 +569,29 @@ export class QueryService {
         if (name === "_meta") {
           const latest = await this.ctx.latest();
           const block = await resolveBlock(this.ctx, args.block as never);
+          // A past block the store recorded answers with its own hash and time, as graph-node's chain store does.
+          const [asked] =
+            block === null
+              ? []
+              : await this.ctx.db.query<{ hash: string; parent_hash: string; timestamp: string }>(
+                  "SELECT hash, parent_hash, timestamp FROM indexed_blocks WHERE number = $1",
+                  [block],
+                );
           return {
             block: latest
-              ? {
-                  number: block ?? latest.number,
-                  hash: block === null ? latest.hash : null,
-                  timestamp: latest.timestamp,
-                  parentHash: latest.parentHash,
-                }
+              ? block === null
+                ? {
+                    number: latest.number,
+                    hash: latest.hash,
+                    timestamp: latest.timestamp,
+                    parentHash: latest.parentHash,
+                  }
+                : {
+                    number: block,
+                    hash: asked?.hash ?? null,
+                    timestamp: asked ? Number(asked.timestamp) : null,
+                    parentHash: asked?.parent_hash ?? null,
+                  }
               : { number: 0, hash: null, timestamp: null, parentHash: null },
             deployment: this.ctx.deployment,
             hasIndexingErrors: await this.ctx.hasIndexingErrors(),

@@ -140,7 +140,8 @@ export class UnsupportedManifestFeatureError extends Error {
 
 function refuseUnknownKeys(where: string, value: unknown, allowed: string[]): void {
   if (typeof value !== "object" || value === null) return;
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) throw new UnsupportedManifestFeatureError(where, key);
+  for (const key of Object.keys(value))
+    if (!allowed.includes(key)) throw new UnsupportedManifestFeatureError(where, key);
 }
 
 /** Refuses every manifest feature the runner would otherwise ignore, naming it. */

@@ -62,17 +62,16 @@ export class FakeChain {
   }
 
   client(): PublicClient {
-    const chain = this;
     const notFound = (n: bigint) =>
       Object.assign(new Error(`Block at number "${n}" could not be found.`), {
         name: "BlockNotFoundError",
       });
     const api = {
-      async getBlockNumber() {
-        await chain.enter("eth_blockNumber");
-        return BigInt(chain.blocks.length - 1);
+      getBlockNumber: async () => {
+        await this.enter("eth_blockNumber");
+        return BigInt(this.blocks.length - 1);
       },
-      async getBlock({
+      getBlock: async ({
         blockNumber,
         blockHash,
         includeTransactions,
@@ -80,11 +79,11 @@ export class FakeChain {
         blockNumber?: bigint;
         blockHash?: Hex;
         includeTransactions?: boolean;
-      }) {
-        await chain.enter(blockHash ? "eth_getBlockByHash" : "eth_getBlockByNumber");
+      }) => {
+        await this.enter(blockHash ? "eth_getBlockByHash" : "eth_getBlockByNumber");
         const b = blockHash
-          ? (chain.orphans.get(blockHash) ?? chain.blocks.find((x) => x.hash === blockHash))
-          : chain.blocks[Number(blockNumber)];
+          ? (this.orphans.get(blockHash) ?? this.blocks.find((x) => x.hash === blockHash))
+          : this.blocks[Number(blockNumber)];
         if (!b) throw notFound(blockNumber ?? 0n);
         const txs = b.logs.map((l, i) => ({
           hash: l.transactionHash,
@@ -116,10 +115,10 @@ export class FakeChain {
           transactions: includeTransactions ? txs : txs.map((t) => t.hash),
         };
       },
-      async getLogs({ address, fromBlock, toBlock }: { address: Hex[]; fromBlock: bigint; toBlock: bigint }) {
-        await chain.enter("eth_getLogs");
+      getLogs: async ({ address, fromBlock, toBlock }: { address: Hex[]; fromBlock: bigint; toBlock: bigint }) => {
+        await this.enter("eth_getLogs");
         const wanted = new Set(address.map((a) => a.toLowerCase()));
-        return chain.blocks
+        return this.blocks
           .slice(Number(fromBlock), Number(toBlock) + 1)
           .flatMap((b) =>
             b.logs

@@ -132,6 +132,21 @@ describe("subgraph runner query API over HTTP", function () {
       expect(body).to.deep.equal({ data: { probes: [{ tagText: "A" }, { tagText: "B" }] } });
     });
 
+    it("answers _meta for the head and for a past block with that block's own hash and time", async () => {
+      const { body } = await post(
+        `{ head: _meta { block { number hash timestamp parentHash } deployment hasIndexingErrors } past: _meta(block: { number: 1 }) { block { number hash timestamp } } }`,
+      );
+      const [b1, b4] = [chain.blocks[1], chain.blocks[4]];
+      expect(body.data).to.deep.equal({
+        head: {
+          block: { number: 4, hash: b4.hash, timestamp: b4.timestamp, parentHash: b4.parentHash },
+          deployment: "flexgrid-local/flexgrid",
+          hasIndexingErrors: false,
+        },
+        past: { block: { number: 1, hash: b1.hash, timestamp: b1.timestamp } },
+      });
+    });
+
     it("refuses block: { hash } of a block the chain does not have", async () => {
       const { body } = await post(`{ probes(block: { hash: "0x${"ab".repeat(32)}" }) { id } }`);
       expect(body.errors?.map((e) => e.message)).to.deep.equal(["no block with that hash found"]);

@@ -1,14 +1,17 @@
 // Runs the probe subgraph's compiled WASM through the runner: every host function family, the entity store with
 // block versions and rollback, and the GraphQL API (filters, ordering, derived fields, block heights, errors).
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { encodeAbiParameters, keccak256, stringToHex, toBytes } from "viem";
-import type { Abi, Hex } from "viem";
+import type { Abi, Hex, PublicClient } from "viem";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { openDb } from "../db";
 import type { Db } from "../db";
 import { QueryService } from "../graphql";
-import { loadSubgraph, MappingRunner } from "../mapping";
+import { ChainFollower, IndexingFailedError } from "../follower";
+import { loadSubgraph, MappingRunner, UnsupportedManifestFeatureError } from "../mapping";
 import type { LoadedSubgraph } from "../mapping";
 import type { EthCaller, EthCallRequest } from "../host";
 import { EntityStore } from "../store";
@@ -250,23 +253,83 @@ describe("subgraph runner with the probe subgraph", function () {
       });
     }
 
-    it("discards a block whose handler aborts", async () => {
+    it("discards the whole block, earlier triggers included, when a handler aborts", async () => {
       const ds = subgraph.dataSources[0];
-      const bad = probedLog({ tag: "A", amount: 1n });
-      // Truncated data cannot be decoded: the trigger fails before the handler and nothing is committed.
-      const broken = { ...bad, data: "0x1234" as Hex };
-      store.beginBlock(1);
-      expect(() =>
-        runner.run({
-          dataSource: ds,
-          handler: ds.handlers.get(bad.topics[0])!,
-          block: fakeBlock(1),
-          transaction: fakeTransaction(0),
-          log: broken,
-        }),
-      ).to.throw();
-      store.discardBlock();
+      const follower = new ChainFollower({} as PublicClient, subgraph, store, runner);
+      const good = probedLog({ tag: "A", amount: 1n });
+      // The second trigger's handler runs and aborts (the probe aborts on this note) after the first one wrote A.
+      const aborting = probedLog({ tag: "B", amount: 1n, note: "abort" }, 1);
+      const block = fakeBlock(1);
+      const triggers = [good, aborting].map((log) => ({
+        dataSource: ds,
+        handler: ds.handlers.get(log.topics[0])!,
+        block,
+        transaction: fakeTransaction(log.logIndex),
+        log,
+      }));
+      let failure: unknown = null;
+      await follower.processBlock(1, block, new Map(), triggers).catch((error: unknown) => (failure = error));
+      expect(failure).to.be.instanceOf(IndexingFailedError);
+      expect((failure as Error).message).to.match(
+        /^failed to process trigger in block #1 \(0x[0-9a-f]{64}\): Mapping aborted at/,
+      );
+      expect(runner.handled.get("Probe.handleProbed")).to.equal(1); // the first handler did run
       expect(store.get("Probe", tagId("A"))).to.equal(null);
+      expect(store.get("Owner", ALICE)).to.equal(null);
+      expect(store.latestBlock()).to.equal(null);
+      expect(follower.fatalError).to.equal(failure);
+    });
+  });
+
+  describe("manifest", () => {
+    interface Manifest extends Record<string, unknown> {
+      dataSources: {
+        kind: string;
+        source: Record<string, unknown>;
+        mapping: Record<string, unknown> & { eventHandlers: Record<string, unknown>[] };
+      }[];
+    }
+    const variants: [string, (m: Manifest) => void, RegExp][] = [
+      ["block handlers", (m) => (m.dataSources[0].mapping.blockHandlers = [{ handler: "h" }]), /`blockHandlers`/],
+      [
+        "call handlers",
+        (m) => (m.dataSources[0].mapping.callHandlers = [{ function: "f()", handler: "h" }]),
+        /`callHandlers`/,
+      ],
+      ["receipts", (m) => (m.dataSources[0].mapping.eventHandlers[0].receipt = true), /`receipt`/],
+      ["declared calls", (m) => (m.dataSources[0].mapping.eventHandlers[0].calls = { a: "b" }), /`calls`/],
+      ["topic filters", (m) => (m.dataSources[0].mapping.eventHandlers[0].topic1 = ["0x01"]), /`topic1`/],
+      ["an end block", (m) => (m.dataSources[0].source.endBlock = 9), /source: `endBlock`/],
+      ["grafting", (m) => (m.graft = { base: "Qm", block: 1 }), /subgraph\.yaml: `graft`/],
+      ["features", (m) => (m.features = ["ipfsOnEthereumContracts"]), /`features`/],
+      ["indexer hints", (m) => (m.indexerHints = { prune: "auto" }), /`indexerHints`/],
+      [
+        "file data sources",
+        (m) => (m.templates = [{ kind: "file/ipfs", name: "F", mapping: {} }]),
+        /`kind: file\/ipfs`/,
+      ],
+      ["another chain", (m) => (m.dataSources[0].kind = "near"), /`kind: near`/],
+    ];
+    for (const [feature, change, message] of variants) {
+      it(`refuses ${feature} by name instead of ignoring them`, () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), "subgraph-manifest-"));
+        try {
+          cpSync(subgraph.dir, dir, { recursive: true });
+          const manifest = parseYaml(readFileSync(path.join(dir, "subgraph.yaml"), "utf8")) as Manifest;
+          change(manifest);
+          writeFileSync(path.join(dir, "subgraph.yaml"), stringifyYaml(manifest));
+          expect(() => loadSubgraph(dir))
+            .to.throw(UnsupportedManifestFeatureError)
+            .with.property("message")
+            .that.matches(message);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+    }
+
+    it("loads the manifest graph build wrote as it is", () => {
+      expect(() => loadSubgraph(subgraph.dir)).to.not.throw();
     });
   });
 
