@@ -82,7 +82,7 @@ function proxyTo(target: string) {
       const upstream = await fetch(url, {
         method: req.method,
         headers,
-        body: hasBody ? (req.body as Buffer) : undefined,
+        body: hasBody && Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : undefined,
         signal: AbortSignal.timeout(30_000),
       });
       res.status(upstream.status);
