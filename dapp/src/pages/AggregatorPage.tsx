@@ -10,6 +10,7 @@ import { DataTable } from "../components/DataTable";
 import { formatKw, formatMicroEur, formatPriceMilli, periodOf } from "../units";
 import { BaselineForm } from "./aggregator/BaselineForm";
 import { OfferForm } from "./aggregator/OfferForm";
+import { PodForm } from "./aggregator/PodForm";
 
 const podColumns: ColumnDef<PodRow, unknown>[] = [
   { header: "PoD", accessorKey: "code" },
@@ -102,6 +103,7 @@ function AggregatorContent({
       ) : (
         <p className="state state-empty">You have registered no PoD yet (flexgrid pod register).</p>
       )}
+      <PodForm pods={view.pods} />
       <div className="forms">
         <BaselineForm pods={view.pods} sessions={view.sessions} />
         <OfferForm pods={view.pods} sessions={view.sessions} />
