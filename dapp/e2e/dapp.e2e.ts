@@ -362,6 +362,8 @@ describe("dApp end to end (local stack + Chromium)", function () {
       await error.waitFor({ timeout: 30_000 });
       // UNFINISHED on the BAL side: until /auth/nonce exists the client must say so and fetch nothing.
       expect(await error.textContent()).to.match(/does not offer sign-in yet|sign-in refused/);
+      await page.getByRole("heading", { name: "History" }).waitFor({ timeout: 30_000 });
+      expect(await page.getByText("Could not load your token history").count()).to.equal(0);
       await shot("14-customer");
     });
 
