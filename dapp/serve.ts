@@ -2,7 +2,8 @@
 // same-origin proxies to the chain (/api/rpc), the subgraph (/api/subgraph) and the BAL API (/api/bal/*), so the
 // browser needs no CORS from any of them. Call startDapp() from scripts/stack/services.ts.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express, { type Request, type Response } from "express";
@@ -38,12 +39,48 @@ export interface RunningDapp {
   stop(): Promise<void>;
 }
 
-/** Runs `vite build` (through the package's build script) when dist/ has no index.html. */
+// What the bundle is built from: a build whose recorded hash differs is rebuilt, never served stale.
+const BUILD_INPUTS = [
+  "src",
+  "index.html",
+  "vite.config.mts",
+  "package.json",
+  "tsconfig.json",
+  "scripts/generate-contracts.ts",
+];
+const BUILD_STAMP = path.join(DIST_DIR, ".flexgrid-build-inputs");
+
+function filesUnder(entry: string): string[] {
+  if (!existsSync(entry)) return [];
+  if (!statSync(entry).isDirectory()) return [entry];
+  return readdirSync(entry)
+    .filter((name) => name !== "generated")
+    .sort()
+    .flatMap((name) => filesUnder(path.join(entry, name)));
+}
+
+/** A hash of the dApp's sources and of the contract artifacts its generated module is made from. */
+export function dappInputsHash(): string {
+  const hash = createHash("sha256");
+  const artifacts = path.join(DAPP_DIR, "..", "artifacts", "contracts");
+  for (const file of [...BUILD_INPUTS.flatMap((p) => filesUnder(path.join(DAPP_DIR, p))), ...filesUnder(artifacts)])
+    if (!file.endsWith(".dbg.json")) hash.update(path.relative(DAPP_DIR, file)).update("\0").update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+/** Runs `vite build` (through the package's build script) when dist/ is missing or was built from other sources. */
 export function ensureDappBuild(): void {
-  if (existsSync(path.join(DIST_DIR, "index.html"))) return;
+  const inputs = dappInputsHash();
+  if (
+    existsSync(path.join(DIST_DIR, "index.html")) &&
+    existsSync(BUILD_STAMP) &&
+    readFileSync(BUILD_STAMP, "utf8") === inputs
+  )
+    return;
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   const run = spawnSync(npm, ["run", "build"], { cwd: DAPP_DIR, stdio: "inherit" });
   if (run.status !== 0) throw new Error("dapp: `npm run build` failed");
+  writeFileSync(BUILD_STAMP, inputs);
 }
 
 /** The browser's /config.json: public data only (addresses, same-origin URLs, the local chain's named accounts). */
@@ -82,7 +119,7 @@ function proxyTo(target: string) {
       const upstream = await fetch(url, {
         method: req.method,
         headers,
-        body: hasBody ? (req.body as Buffer) : undefined,
+        body: hasBody && Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : undefined,
         signal: AbortSignal.timeout(30_000),
       });
       res.status(upstream.status);

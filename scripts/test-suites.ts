@@ -16,6 +16,8 @@ export const testSuites: TestSuite[] = [
     command: ["bash", "subgraph/scripts/build.sh"],
     countsTests: false,
   },
+  { name: "dApp components (vitest)", command: ["npm", "run", "test:unit", "-w", "dapp"] },
+  { name: "dApp end to end (chromium)", command: ["npm", "run", "test:e2e", "-w", "dapp"] },
   { name: "contracts (hardhat)", command: [node, require.resolve("hardhat/internal/cli/cli"), "test"] },
   { name: "typescript units (mocha)", command: [node, require.resolve("mocha/bin/mocha.js")] },
   {

@@ -176,6 +176,20 @@ describe("dApp end to end (local stack + Chromium)", function () {
     await shot("07-kpis");
   });
 
+  it("registers a new PoD as an aggregator and sees it among its PoDs, awaiting prequalification", async function () {
+    await connectAs("aggregator:ACEAE_2");
+    await go("aggregator", "Aggregator");
+    const form = page.locator("form", { hasText: "Register or edit a PoD" });
+    await form.locator("#pod-code").fill("IT002E99999901");
+    await form.locator("#pod-maxDownKw").fill("4");
+    await form.getByRole("button", { name: "Register PoD" }).click();
+    await form.getByTestId("tx-confirmed").waitFor({ timeout: 60_000 });
+    const row = page.getByRole("table", { name: "PoDs you registered" }).getByRole("row", { name: /IT002E99999901/ });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).to.include("Pending");
+    await shot("15-pod-registered");
+  });
+
   describe("a session opened for the test", function () {
     let sessionId: bigint;
     let day: number;
@@ -348,6 +362,8 @@ describe("dApp end to end (local stack + Chromium)", function () {
       await error.waitFor({ timeout: 30_000 });
       // UNFINISHED on the BAL side: until /auth/nonce exists the client must say so and fetch nothing.
       expect(await error.textContent()).to.match(/does not offer sign-in yet|sign-in refused/);
+      await page.getByRole("heading", { name: "History" }).waitFor({ timeout: 30_000 });
+      expect(await page.getByText("Could not load your token history").count()).to.equal(0);
       await shot("14-customer");
     });
 

@@ -114,7 +114,8 @@ export async function startE2eStack(options: { simulatedDay?: boolean } = {}): P
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    dapp = await startDapp({ port: dappPort, ...urls, deployment });
+    // Its own free port: a stack that serves the dApp itself (dappService) holds DAPP_PORT.
+    dapp = await startDapp({ port: 0, ...urls, deployment });
   } catch (error) {
     await stopStack();
     throw error;

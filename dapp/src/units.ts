@@ -62,3 +62,18 @@ export function slotLabel(dayStartTime: number, slotIndex: number): string {
   const start = new Date((dayStartTime + slotIndex * SLOT_SECONDS) * 1000);
   return `${slotIndex} (${start.toISOString().slice(11, 16)} UTC)`;
 }
+
+/**
+ * The settlement period a market day (days since 1970-01-01) falls in: "2026-06-23" (day), "2026-W26" (ISO week,
+ * Monday first) or "2026-06" (month), the same periods as the BAL's exports.
+ */
+export function periodOf(day: number, period: "day" | "week" | "month"): string {
+  const date = new Date(day * 86_400_000);
+  if (period === "day") return date.toISOString().slice(0, 10);
+  if (period === "month") return date.toISOString().slice(0, 7);
+  const thursday = new Date(date);
+  thursday.setUTCDate(date.getUTCDate() + 3 - ((date.getUTCDay() + 6) % 7));
+  const yearStart = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  const week = Math.floor((thursday.getTime() - yearStart) / 86_400_000 / 7) + 1;
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
+}

@@ -2,7 +2,7 @@
 // WalletConnect when a project id is configured, and on the local chain one mock connector per named account so a
 // person (and the tests) can take any role in one click. The mock connector signs nothing itself: it forwards
 // requests to the local node, whose well-known accounts are unlocked, so no key is ever in the bundle.
-import { createConfig, http, type Config, type CreateConnectorFn } from "wagmi";
+import { createConfig, http, type Config, type CreateConnectorFn, type Transport } from "wagmi";
 import { defineChain } from "viem";
 import { injected, mock, walletConnect } from "wagmi/connectors";
 import { absoluteUrl, type RuntimeConfig } from "./runtimeConfig";
@@ -25,7 +25,8 @@ export function devConnectorId(name: string): string {
   return `dev:${name}`;
 }
 
-export function createWagmiConfig(runtime: RuntimeConfig): Config {
+/** `transport` replaces HTTP to the RPC URL (component tests answer JSON-RPC in memory). */
+export function createWagmiConfig(runtime: RuntimeConfig, transport?: Transport): Config {
   const chain = flexGridChain(runtime);
   const connectors: CreateConnectorFn[] = [injected({ shimDisconnect: true })];
   if (runtime.walletConnectProjectId)
@@ -45,7 +46,7 @@ export function createWagmiConfig(runtime: RuntimeConfig): Config {
   return createConfig({
     chains: [chain],
     connectors,
-    transports: { [chain.id]: http(absoluteUrl(runtime.rpcUrl), { batch: true }) },
+    transports: { [chain.id]: transport ?? http(absoluteUrl(runtime.rpcUrl), { batch: true }) },
     pollingInterval: 1_000,
   });
 }

@@ -1,5 +1,9 @@
-// Vitest setup: unmount rendered components between tests.
-import { afterEach } from "vitest";
+// Vitest setup: unmount rendered components and forget wagmi's stored connection between tests.
+import { afterEach, vi } from "vitest";
 import { cleanup } from "@testing-library/react";
 
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+  vi.unstubAllGlobals();
+});

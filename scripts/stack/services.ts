@@ -7,6 +7,7 @@ import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
 import { dsoService } from "./dso";
 import { subgraphService } from "./subgraph";
+import { dappService } from "../../dapp/stackService";
 
 // prettier-ignore
 export const stackServices: StackService[] = [
@@ -16,5 +17,6 @@ export const stackServices: StackService[] = [
   dsoService,
   marketService,
   subgraphService,
+  dappService,
   simulatedDayService,
 ];

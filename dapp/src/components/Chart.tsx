@@ -36,12 +36,17 @@ export default function Chart({ title, categories, series, unit, height = 280 }:
         legend: { top: 24 },
         grid: { left: 56, right: 16, top: 64, bottom: 32 },
         xAxis: { type: "category", data: categories },
-        yAxis: { type: "value", name: unit },
+        // Room for the limit lines too: a target above the data must still show.
+        yAxis: {
+          type: "value",
+          name: unit,
+          max: (extent: { max: number }) => Math.max(extent.max, ...series.map((s) => s.limit ?? -Infinity)),
+        },
         series: series.map((s) => ({
           name: s.name,
           type: s.type ?? "line",
           data: s.values,
-          showSymbol: false,
+          showSymbol: s.values.length < 24, // a few points alone would draw no line
           markLine:
             s.limit === undefined
               ? undefined

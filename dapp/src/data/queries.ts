@@ -188,10 +188,10 @@ export interface KpisView {
   } | null;
 }
 
-export const TOKEN_HOLDER = `query TokenHolder($id: ID!, $holder: Bytes!) {
+export const TOKEN_HOLDER = `query TokenHolder($id: ID!, $holder: String!, $wallet: Bytes!) {
   tokenHolder(id: $id) { balance }
   tokenTransfers(first: 200, where: { or: [{ from: $holder }, { to: $holder }] }, orderBy: timestamp, orderDirection: desc) { id from { id } to { id } value timestamp transactionHash }
-  awardSettlements(first: 200, where: { wallet: $holder }, orderBy: timestamp, orderDirection: desc) { id deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur pod { code } session { sessionId day } timestamp }
+  awardSettlements(first: 200, where: { wallet: $wallet }, orderBy: timestamp, orderDirection: desc) { id deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur pod { code } session { sessionId day } timestamp }
 }`;
 export interface TokenHolderView {
   tokenHolder: { balance: string } | null;

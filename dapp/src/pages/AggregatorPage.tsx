@@ -7,9 +7,10 @@ import { useSubgraph } from "../data/subgraph";
 import { AGGREGATOR_VIEW, type AggregatorView, type PodRow } from "../data/queries";
 import { QueryState } from "../components/States";
 import { DataTable } from "../components/DataTable";
-import { formatKw, formatMicroEur, formatPriceMilli } from "../units";
+import { formatKw, formatMicroEur, formatPriceMilli, periodOf } from "../units";
 import { BaselineForm } from "./aggregator/BaselineForm";
 import { OfferForm } from "./aggregator/OfferForm";
+import { PodForm } from "./aggregator/PodForm";
 
 const podColumns: ColumnDef<PodRow, unknown>[] = [
   { header: "PoD", accessorKey: "code" },
@@ -31,6 +32,7 @@ const podColumns: ColumnDef<PodRow, unknown>[] = [
 ];
 
 type AwardWithSession = AggregatorView["awards"][number];
+type SettlementPeriod = "all" | "day" | "week" | "month";
 const awardColumns: ColumnDef<AwardWithSession, unknown>[] = [
   { header: "Session", accessorFn: (a) => a.session.sessionId },
   { header: "Day", accessorFn: (a) => a.session.day },
@@ -60,7 +62,7 @@ export default function AggregatorPage() {
     { aggregator: address?.toLowerCase() ?? "" },
     { enabled: Boolean(address) },
   );
-  const [settlementPeriod, setSettlementPeriod] = useState<"all" | "day">("all");
+  const [settlementPeriod, setSettlementPeriod] = useState<SettlementPeriod>("all");
   if (!address) return <p className="state state-empty">Connect an aggregator account.</p>;
   return (
     <section aria-labelledby="aggregator-title">
@@ -80,15 +82,19 @@ function AggregatorContent({
   setSettlementPeriod,
 }: {
   view: AggregatorView;
-  settlementPeriod: "all" | "day";
-  setSettlementPeriod: (p: "all" | "day") => void;
+  settlementPeriod: SettlementPeriod;
+  setSettlementPeriod: (p: SettlementPeriod) => void;
 }) {
-  const [day, setDay] = useState<number | undefined>();
+  const [period, setPeriod] = useState<string | undefined>();
   const settled = useMemo(
-    () => view.awards.filter((a) => a.settlement && (settlementPeriod === "all" || a.session.day === day)),
-    [view.awards, settlementPeriod, day],
+    () =>
+      view.awards.filter(
+        (a) => a.settlement && (settlementPeriod === "all" || periodOf(a.session.day, settlementPeriod) === period),
+      ),
+    [view.awards, settlementPeriod, period],
   );
-  const days = [...new Set(view.awards.map((a) => a.session.day))];
+  const periods =
+    settlementPeriod === "all" ? [] : [...new Set(view.awards.map((a) => periodOf(a.session.day, settlementPeriod)))];
   return (
     <>
       <h3>Your PoDs</h3>
@@ -97,6 +103,7 @@ function AggregatorContent({
       ) : (
         <p className="state state-empty">You have registered no PoD yet (flexgrid pod register).</p>
       )}
+      <PodForm pods={view.pods} />
       <div className="forms">
         <BaselineForm pods={view.pods} sessions={view.sessions} />
         <OfferForm pods={view.pods} sessions={view.sessions} />
@@ -115,17 +122,26 @@ function AggregatorContent({
         <select
           id="settlement-period"
           value={settlementPeriod}
-          onChange={(e) => setSettlementPeriod(e.target.value as "all" | "day")}
+          onChange={(e) => {
+            setSettlementPeriod(e.target.value as SettlementPeriod);
+            setPeriod(undefined);
+          }}
         >
           <option value="all">all days</option>
           <option value="day">one day</option>
+          <option value="week">one week</option>
+          <option value="month">one month</option>
         </select>
-        {settlementPeriod === "day" && (
-          <select aria-label="Market day" value={day ?? ""} onChange={(e) => setDay(Number(e.target.value))}>
-            <option value="">choose a day</option>
-            {days.map((d) => (
-              <option key={d} value={d}>
-                day {d}
+        {settlementPeriod !== "all" && (
+          <select
+            aria-label={`Settlement ${settlementPeriod}`}
+            value={period ?? ""}
+            onChange={(e) => setPeriod(e.target.value)}
+          >
+            <option value="">choose a {settlementPeriod}</option>
+            {periods.map((p) => (
+              <option key={p} value={p}>
+                {p}
               </option>
             ))}
           </select>
@@ -136,7 +152,7 @@ function AggregatorContent({
           caption="Settled awards"
           rows={settled}
           columns={awardColumns}
-          exportName={`settlement-${settlementPeriod === "day" ? `day-${day}` : "all"}`}
+          exportName={`settlement-${settlementPeriod === "all" ? "all" : period}`}
         />
       ) : (
         <p className="state state-empty">Nothing settled in this period.</p>

@@ -32,7 +32,7 @@ export default function CustomerPage() {
   const history = useSubgraph<TokenHolderView>(
     "token-holder",
     TOKEN_HOLDER,
-    { id: holder, holder },
+    { id: holder, holder, wallet: holder },
     { enabled: Boolean(address) },
   );
   if (!address)

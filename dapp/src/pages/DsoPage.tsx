@@ -97,11 +97,11 @@ export default function DsoPage() {
           <>
             <Suspense fallback={null}>
               <Chart
-                title="Requested, awarded and validated flexibility per slot"
+                title="Request target (|kW|), awarded and validated flexibility per slot"
                 unit="kW"
                 categories={perSlot.categories}
                 series={[
-                  { name: "requested", type: "bar", values: perSlot.requested },
+                  { name: "target", type: "bar", values: perSlot.requested },
                   { name: "awarded", type: "bar", values: perSlot.awarded },
                   { name: "validated", type: "bar", values: perSlot.validated },
                 ]}
