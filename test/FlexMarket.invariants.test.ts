@@ -109,6 +109,11 @@ const sessionArb = fc.record({
   wait: fc.boolean(),
 });
 
+/** Moves block time forward to `t` (never back: a fixture revert can leave the clock ahead of `time.latest()`). */
+async function advanceTo(t: number | bigint) {
+  if (Number(t) > (await time.latest()) + 1) await time.increaseTo(t);
+}
+
 type Steps = { quantityKw: number; priceMilliEurPerKw: number }[];
 const marginal = (steps: Steps, q: number) => {
   let c = 0;
@@ -139,7 +144,7 @@ describe("FlexMarket invariants (model-checked sequences)", function () {
           const gateClosure = dayStartTime - 3600;
           await f.market.connect(f.marketOperator).createSession(s.kind, day, rt, dayStartTime, now + 10, gateClosure);
           const sessionId = await f.market.sessionCount();
-          await time.increaseTo(now + 10);
+          await advanceTo(now + 10);
           // Requests, then offers (each by its PoD's aggregator), then maybe a re-registration.
           const requests: {
             id: bigint;
@@ -218,7 +223,7 @@ describe("FlexMarket invariants (model-checked sequences)", function () {
             liveIndex[i] = nextIndex++;
             actions += 4;
           }
-          await time.increaseTo(gateClosure);
+          await advanceTo(gateClosure);
           // Awards one per call: the model says whether each must be accepted.
           const booked = new Set<string>();
           const accepted: { offer: (typeof offers)[number]; quantityKw: number; price: number }[] = [];
@@ -282,7 +287,7 @@ describe("FlexMarket invariants (model-checked sequences)", function () {
           // Awards never exceed their offer, the PoD's limit or the request; one per PoD and slot.
           const onChain = await f.market.awardsOf(sessionId);
           expect(onChain.length).to.equal(accepted.length);
-          await time.increaseTo(await f.challenge.challengeDeadline(sessionId));
+          await advanceTo(await f.challenge.challengeDeadline(sessionId));
           // Settlement against the independent ledger.
           const items = accepted.map((a, i) => {
             const powerW = BigInt(finals[i]!.q) * 1000n * (a.offer.direction === Direction.Down ? -1n : 1n);
