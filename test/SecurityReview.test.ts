@@ -151,6 +151,34 @@ describe("Security review (issue 16)", function () {
     });
   });
 
+  describe("liveness", function () {
+    it("finalises a result the DSO oracle left half validated, paying only the validated awards", async function () {
+      const f = await loadFixture(deploySettlementFixture);
+      await postAndSeal(f, RIGHT_AWARDS);
+      await f.market
+        .connect(f.dsoOracle)
+        .postValidations(f.sessionId, [{ awardIndex: 0, verdict: 1, reducedQuantityKw: 0, reasonCode: 0 }]);
+      const sealedAt = (await f.market.clearingOf(f.sessionId)).sealedAt;
+      await expect(f.market.connect(f.stranger).finaliseUnvalidated(f.sessionId))
+        .to.be.revertedWithCustomError(f.market, "FlexMarketValidationDeadlineNotPassed")
+        .withArgs(f.sessionId, sealedAt + 7200n);
+      await time.increaseTo(sealedAt + 7200n);
+      await expect(f.market.connect(f.stranger).finaliseUnvalidated(f.sessionId))
+        .to.emit(f.market, "ValidationLapsed")
+        .withArgs(f.sessionId, RIGHT_AWARDS.length - 1);
+      expect(await f.challenge.isFinal(f.sessionId)).to.equal(true);
+      await expect(
+        f.settlement.connect(f.marketOperator).settle(f.sessionId, DATASET, [
+          { awardIndex: 0, deliveredW: 1_000_000n },
+          { awardIndex: 1, deliveredW: 100_000n },
+        ]),
+      )
+        .to.emit(f.settlement, "SettlementBatchSummary")
+        .withArgs(f.sessionId, 1, 1);
+      expect(await f.token.balanceOf(f.customer1.address)).to.equal(30_000_000n);
+    });
+  });
+
   describe("medium: awards", function () {
     async function curveFixture() {
       const f = await deployOpenSession();

@@ -276,6 +276,8 @@ interface IFlexMarket is IDayAheadCalendar {
     );
     /// @notice The result of the current round can no longer be sealed: `deadline` has passed.
     error FlexMarketSealingDeadlinePassed(SessionId sessionId, uint64 deadline);
+    /// @notice The DSO oracle may still validate until `deadline` (two hours after sealing).
+    error FlexMarketValidationDeadlineNotPassed(SessionId sessionId, uint64 deadline);
     /// @notice A clearing lapses only once its sealing deadline has passed.
     error FlexMarketSealingDeadlineNotPassed(SessionId sessionId, uint64 deadline);
     /// @notice Only the merit-order challenge (`challenge`) voids results.
@@ -383,6 +385,9 @@ interface IFlexMarket is IDayAheadCalendar {
     event ResultVoided(SessionId indexed sessionId, uint8 round, uint32 awardCount);
     /// @notice Nobody sealed the clearing by its deadline: it has no result; its `awardCount` awards are released.
     event ClearingLapsed(SessionId indexed sessionId, uint32 awardCount);
+    /// @notice The DSO oracle did not validate `pendingCount` awards in time: the session was finalised without them
+    /// (their final quantity is 0).
+    event ValidationLapsed(SessionId indexed sessionId, uint32 pendingCount);
     /// @notice The slots of voided awards [fromIndex, toIndex) were freed.
     event VoidedAwardsReleased(SessionId indexed sessionId, uint32 fromIndex, uint32 toIndex);
     /// @notice A corrected result may be posted as round `round` (session back to GateClosed).
@@ -399,6 +404,11 @@ interface IFlexMarket is IDayAheadCalendar {
     /// @notice Sets the merit-order challenge, the only account allowed to void results (admin, once).
     /// @param challenge The MeritOrderChallenge.
     function setChallenge(address challenge) external;
+
+    /// @notice Finalises a sealed result the DSO oracle did not fully validate within two hours of sealing (anyone):
+    /// the liveness fallback for a stalled oracle; unvalidated awards stay Pending and are paid nothing.
+    /// @param sessionId The session (Cleared).
+    function finaliseUnvalidated(SessionId sessionId) external;
 
     /// @notice Voids the current round's result (the merit-order challenge, after a proven violation; session
     /// Cleared or Finalised).

@@ -82,6 +82,8 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
     uint256 private constant REGISTRATION_CACHE_SIZE = 32;
     /// @dev A corrected result must be sealed within this time of its round's reopening.
     uint256 private constant CORRECTION_SEALING_SECONDS = 2 hours;
+    /// @dev The DSO oracle validates within this time of sealing; after it anyone may finalise without it.
+    uint256 private constant VALIDATION_SECONDS = 2 hours;
     /// @dev Awards and validations of round r live from word r << ROUND_SHIFT on, so a new round starts empty.
     uint256 private constant ROUND_SHIFT = 64;
     /// @dev Price steps packed per storage word (quantity 32 bits | price 32 bits each).
@@ -281,6 +283,18 @@ contract FlexMarket is RoleGuarded, IFlexMarket {
         s.pendingValidations = awardCount;
         emit ClearingSealed(sessionId, _inputsHashes[sessionId], awardCount);
         if (awardCount == 0) _finalise(sessionId, s);
+    }
+
+    /// @inheritdoc IFlexMarket
+    function finaliseUnvalidated(SessionId sessionId) external {
+        Session storage s = _existingSession(sessionId);
+        _requirePhase(sessionId, s, SessionStatus.Cleared);
+        uint64 deadline = uint64(_clearings[sessionId].sealedAt + VALIDATION_SECONDS);
+        if (block.timestamp < deadline) revert FlexMarketValidationDeadlineNotPassed(sessionId, deadline);
+        // Unvalidated awards keep verdict Pending: final quantity 0, nothing to pay.
+        emit ValidationLapsed(sessionId, s.pendingValidations);
+        s.pendingValidations = 0;
+        _finalise(sessionId, s);
     }
 
     /// @inheritdoc IFlexMarket

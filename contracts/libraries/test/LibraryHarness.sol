@@ -6,10 +6,35 @@ import {SessionKind, PodId, PomId, SessionId} from "../Types.sol";
 import {SlotTime} from "../SlotTime.sol";
 import {AwardPacking} from "../AwardPacking.sol";
 import {ValidationVerdict} from "../Types.sol";
+import {OfferCurve, PriceStep} from "../OfferCurve.sol";
+import {Remuneration} from "../Remuneration.sol";
+import {IRemunerationScheme} from "../../interfaces/IRemunerationScheme.sol";
 
 /// @title LibraryHarness
 /// @notice Test-only wrapper of the typed ids, SlotTime and AwardPacking.
 contract LibraryHarness {
+    /// @notice OfferCurve.marginalPrice.
+    function marginalPrice(PriceStep[] calldata steps, uint32 quantityKw) external pure returns (uint32) {
+        return OfferCurve.marginalPrice(steps, quantityKw);
+    }
+
+    /// @notice Remuneration.checkParameters.
+    function checkParameters(
+        IRemunerationScheme.Parameters calldata p
+    ) external pure returns (bool valid, uint256 value, uint256 bound) {
+        return Remuneration.checkParameters(p);
+    }
+
+    /// @notice Remuneration.assess.
+    function assess(
+        IRemunerationScheme.Parameters calldata p,
+        int256 awardedPowerW,
+        int256 deliveredW,
+        uint256 paymentMicroEur
+    ) external pure returns (IRemunerationScheme.Assessment memory) {
+        return Remuneration.assess(p, awardedPowerW, deliveredW, paymentMicroEur);
+    }
+
     /// @notice SlotTime.sessionSlots.
     function sessionSlots(SessionKind kind, uint8 realTimeIndex) external pure returns (uint8, uint8, bool) {
         return SlotTime.sessionSlots(kind, realTimeIndex);

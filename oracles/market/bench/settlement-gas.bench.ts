@@ -3,14 +3,7 @@
 // Reference in the same run: a plain transfer of the reward token. `npm run bench -- settlement-gas`.
 import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { DEFAULT_SCHEME } from "../settlement/assessment";
-import {
-  createScheme,
-  deploySettlementFixture,
-  POD,
-  RIGHT_AWARDS,
-  validateAll,
-} from "../../../test/settlement/fixture";
+import { deploySettlementFixture, RIGHT_AWARDS, validateAll } from "../../../test/settlement/fixture";
 
 async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<number> {
   return Number((await (await tx).wait())!.gasUsed);
@@ -25,12 +18,7 @@ async function main(): Promise<void> {
   const seal = await gasOf(f.market.connect(f.marketOperator).sealClearing(f.sessionId));
   await validateAll(f, n);
   await time.increaseTo(await f.challenge.challengeDeadline(f.sessionId));
-  const scheme1 = await createScheme(f.factory, f.aggregator, DEFAULT_SCHEME);
-  const scheme2 = await createScheme(f.factory, f.aggregator2, DEFAULT_SCHEME);
-  await scheme1.connect(f.aggregator).enrolPod(POD.p978, f.customer1.address);
-  await scheme1.connect(f.aggregator).enrolPod(POD.p469, f.customer2.address);
-  await scheme1.connect(f.aggregator).enrolPod(POD.p189, f.customer3.address);
-  await scheme2.connect(f.aggregator2).enrolPod(POD.p796, f.customer3.address);
+  // The fixture enrolled the PoDs before gate closure (the terms in force then settle the session).
   const awards = await f.market.awardsOf(f.sessionId);
   const items = awards.map((a, i) => ({
     awardIndex: i,
@@ -42,6 +30,8 @@ async function main(): Promise<void> {
   const settleRest = await gasOf(
     f.settlement.connect(f.marketOperator).settle(f.sessionId, hre.ethers.id("readings"), items.slice(1)),
   );
+  // Rewards stay locked for the token's hold period: the reference transfer comes after it.
+  await time.increase(Number(await f.token.HOLD_SECONDS()));
   const transfer = await gasOf(f.token.connect(f.customer1).transfer(f.customer2.address, 1n));
 
   const postPerAward = (post + seal) / n;
