@@ -26,6 +26,8 @@ export interface ForecastSlot {
   podsKw: Record<string, number>;
   /** Background loads by load id (kW); loads not named keep their model value. */
   loadsKw?: Record<string, number> | ArrayLike<number>;
+  /** Generator outputs by id or aligned with the model's generators (kW, e.g. PV from irradiance). */
+  generatorsKw?: Record<string, number> | ArrayLike<number>;
 }
 
 /** One line of the alarm list: what is violated, by how much, in which slot. */

@@ -16,6 +16,7 @@ import { GridStudy } from "../core/gridStudy";
 import { sizeRequests, type RequestOptions, type SlotRequestResult } from "../core/requests";
 import { buildSetpoints, signSetpoints, type FinalOutcome } from "../core/setpoints";
 import type { SetpointDispatcher } from "./dispatch";
+import { marketDateOf, type SlotBackground } from "./forecast";
 import { SLOT_MS, SLOTS_PER_SETPOINT } from "../../../protocol";
 import {
   chainColour,
@@ -62,6 +63,11 @@ export interface DsoOracleDeps {
   network: Network;
   /** Background (non-PoD) loads per slot of a day; default: the model's values. */
   backgroundLoadsKw?: (session: ChainSession) => (Record<string, number> | ArrayLike<number>)[] | undefined;
+  /**
+   * The day forecast of the model (loads from typical profiles or certified history, PV from irradiance), per
+   * market day; takes precedence over backgroundLoadsKw. The service passes a DayForecaster's.
+   */
+  forecastDay?: (date: string) => SlotBackground[];
   requestOptions?: RequestOptions;
   log: Logger;
   /** Where failures are reported (default: a book of its own, logged). */
@@ -127,6 +133,23 @@ export class DsoOracle {
     this.study = new GridStudy(deps.network);
     this.log = deps.log;
     this.alarms = deps.alarms ?? new AlarmBook({ source: "dso-oracle", log: deps.log });
+  }
+
+  /** The model's forecast of one market day, computed once per day (it does not change within the day). */
+  private readonly days = new Map<string, SlotBackground[]>();
+  /** The background forecast of a market day, or undefined when the oracle uses the model's static values. */
+  forecastOfDay(date: string): SlotBackground[] | undefined {
+    return this.deps.forecastDay ? this.dayForecast(date) : undefined;
+  }
+
+  private dayForecast(date: string): SlotBackground[] {
+    let day = this.days.get(date);
+    if (!day) {
+      day = this.deps.forecastDay!(date);
+      if (this.days.size > 8) this.days.clear();
+      this.days.set(date, day);
+    }
+    return day;
   }
 
   /** Runs one unit of work; a failure becomes the alarm `key` (resolved when the unit later succeeds). */
@@ -264,7 +287,9 @@ export class DsoOracle {
   // ------------------------------------------------------------------------------------------ session
 
   /** Forecast of a session's slots: chain baselines for the PoDs, the background for the rest of the model. */
-  async forecastOf(session: ChainSession): Promise<{ forecast: ForecastSlot[]; baselines: Map<string, number[]> }> {
+  async forecastOf(
+    session: ChainSession,
+  ): Promise<{ forecast: ForecastSlot[]; baselines: Map<string, number[]>; backgroundKey: string }> {
     const baselines = await readBaselines(this.deps.contracts.registry, session.day, (error) =>
       this.alarms.raise(`baseline:${session.day}:${error.source}`, {
         severity: "warning",
@@ -272,25 +297,34 @@ export class DsoOracle {
         sessionId: session.sessionId,
       }),
     );
-    const background = this.deps.backgroundLoadsKw?.(session);
+    const date = marketDateOf(session.dayStartTime * 1000);
+    const day = this.deps.forecastDay ? this.dayForecast(date) : undefined;
+    const background = day ? undefined : this.deps.backgroundLoadsKw?.(session);
     const forecast: ForecastSlot[] = [];
     for (let slot = session.firstSlot; slot < session.firstSlot + session.slotCount; slot++) {
       const podsKw: Record<string, number> = {};
+      // A PoD without a baseline keeps the DSO's own forecast of it (its profile or refit): see README.
       for (const [pod, values] of baselines) if (this.study.hasPod(pod)) podsKw[pod] = values[slot];
-      forecast.push({ slot, podsKw, ...(background ? { loadsKw: background[slot] } : {}) });
+      const rest = day
+        ? { loadsKw: day[slot].loadsKw, generatorsKw: day[slot].generatorsKw }
+        : background
+          ? { loadsKw: background[slot] }
+          : {};
+      forecast.push({ slot, podsKw, ...rest });
     }
-    return { forecast, baselines };
+    return { forecast, baselines, backgroundKey: day ? date : background ? `custom:${date}` : "model" };
   }
 
   /** Forecast, detection and least-cost requests of a session: pure given the chain state it reads. */
   async planSession(sessionId: bigint): Promise<SessionPlan> {
     const session = await readSession(this.market, sessionId);
     const pods = this.dsoPodsOf(await this.readChainPods());
-    const { forecast } = await this.forecastOf(session);
+    const { forecast, backgroundKey } = await this.forecastOf(session);
     const fingerprint = fingerprintOf({
       window: [session.day, session.firstSlot, session.slotCount],
       pods,
-      forecast,
+      baselines: forecast.map((f) => f.podsKw),
+      background: backgroundKey,
     });
     const cached = this.plans.get(sessionId);
     // Same inputs, same plan: the power flows, sizing LPs and lights of a session are not redone every pass.
