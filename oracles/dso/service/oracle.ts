@@ -96,7 +96,7 @@ export interface StepReport {
 // Another transaction of the same wallet took this nonce: mined ("nonce too low") or pending with the same fee
 // ("replacement transaction underpriced", "already known").
 const isNonceError = (error: unknown) =>
-  /nonce|replacement|already known|underpriced/i.test(String((error as Error)?.message ?? error));
+  /nonce|replacement|replaced|already known|underpriced/i.test(String((error as Error)?.message ?? error));
 
 const fingerprintOf = (value: unknown) =>
   createHash("sha256")
@@ -374,10 +374,21 @@ export class DsoOracle {
     }
     const wanted = p.requests.flatMap((r) => r.requests);
     const missing = wanted.filter((w) => !existing.some((e) => e.slot === w.slot && e.direction === w.direction));
+    // One request per slot and direction: a duplicate (two instances with different wallets, an old bug) would
+    // make the market buy the same relief twice; the later ones are cancelled while the session is open.
+    const seen = new Set<string>();
+    const duplicates = existing.filter((e) => {
+      const key = `${e.slot}|${e.direction}`;
+      if (!seen.has(key)) return !seen.add(key);
+      return true;
+    });
     const maxPrice = (eur: number) => (Number.isFinite(eur) ? Math.round(eur * PRICE_SCALE) : NO_PRICE_CAP);
-    const report = await this.sendAll(
-      nonce,
-      missing.map((r) => (o: { nonce: number }) => {
+    const report = await this.sendAll(nonce, [
+      ...duplicates.map((d) => (o: { nonce: number }) => {
+        this.log.warn({ sessionId, requestId: d.requestId, slot: d.slot }, "cancelling a duplicate DSO request");
+        return this.market.cancelRequest(d.requestId, o);
+      }),
+      ...missing.map((r) => (o: { nonce: number }) => {
         // Absolute target in whole kW, rounded so the need (target − Σ baselines) is at least what was sized.
         const target = r.direction === "down" ? Math.floor(r.targetKw) : Math.ceil(r.targetKw);
         return this.market.submitDsoRequest(
@@ -393,7 +404,7 @@ export class DsoOracle {
           o,
         );
       }),
-    );
+    ]);
     return { ...report, skipped: report.skipped + (wanted.length - missing.length), plan: p };
   }
 
