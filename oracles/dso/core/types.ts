@@ -65,6 +65,11 @@ export interface AwardToValidate {
   /** Magnitude, kW (the direction gives the sign). */
   quantityKw: number;
   by?: "DSO" | "TSO";
+  /**
+   * The award's place in the market's priority order (0 = first: DSO requests before TSO ones, then merit order),
+   * the seeds' "penalty factors": validation cuts the later awards first. Absent: all equal (least total cut).
+   */
+  priority?: number;
 }
 
 export type Verdict = "ok" | "ko" | "partial";

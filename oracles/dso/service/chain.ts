@@ -252,6 +252,8 @@ export interface ChainAward {
   quantityKw: number;
   verdict: Verdict | "pending";
   finalQuantityKw: number;
+  /** The price the market awarded at (milli-EUR/kW), when read from FlexMarket. */
+  priceMilliEurPerKw?: number;
 }
 
 export function parseAward(raw: {
@@ -263,6 +265,7 @@ export function parseAward(raw: {
   quantityKw: bigint;
   verdict: bigint;
   finalQuantityKw: bigint;
+  priceMilliEurPerKw?: bigint;
 }): ChainAward {
   const what = `award ${raw.awardIndex}`;
   const slot = Number(raw.slotIndex);
@@ -276,6 +279,7 @@ export function parseAward(raw: {
     quantityKw: Number(raw.quantityKw),
     verdict: verdictOf(raw.verdict),
     finalQuantityKw: Number(raw.finalQuantityKw),
+    ...(raw.priceMilliEurPerKw !== undefined ? { priceMilliEurPerKw: Number(raw.priceMilliEurPerKw) } : {}),
   };
 }
 

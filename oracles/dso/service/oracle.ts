@@ -318,8 +318,22 @@ export class DsoOracle {
   /** Forecast, detection and least-cost requests of a session: pure given the chain state it reads. */
   async planSession(sessionId: bigint): Promise<SessionPlan> {
     const session = await readSession(this.market, sessionId);
-    const pods = this.dsoPodsOf(await this.readChainPods());
-    const { forecast, backgroundKey } = await this.forecastOf(session);
+    const { forecast, backgroundKey, baselines } = await this.forecastOf(session);
+    // The missing-baseline rule (README): a PoD without a baseline for the day takes no part in its market, so no
+    // request counts on it; the DSO still forecasts it (profile or certified history) in the power flows.
+    const pods = this.dsoPodsOf(await this.readChainPods()).filter((p) => {
+      const has = baselines.has(p.pod);
+      const key = `session:${sessionId}:baseline:${p.pod}`;
+      if (has || !p.prequalified) this.alarms.resolve(key);
+      else
+        this.alarms.raise(key, {
+          severity: "warning",
+          message: `PoD ${p.pod} has no baseline for day ${session.day}: forecast from the DSO's profile, no request counts on it`,
+          sessionId,
+          pod: p.pod,
+        });
+      return has;
+    });
     const fingerprint = fingerprintOf({
       window: [session.day, session.firstSlot, session.slotCount],
       pods,
@@ -538,6 +552,28 @@ export class DsoOracle {
       }
       bySlot.set(a.slot, [...(bySlot.get(a.slot) ?? []), a]);
     }
+    // The market's priority order (DSO requests before TSO ones, then by request, then cheapest first): the seeds'
+    // penalty factors, so validation cuts the later awards first.
+    const kindOf = new Map<bigint, number>();
+    for (const id of new Set(awards.map((a) => a.requestId)))
+      kindOf.set(id, Number((await this.market.request(id)).kind));
+    const order = [...awards].sort(
+      (x, y) =>
+        kindOf.get(x.requestId)! - kindOf.get(y.requestId)! ||
+        Number(x.requestId - y.requestId) ||
+        (x.priceMilliEurPerKw ?? 0) - (y.priceMilliEurPerKw ?? 0) ||
+        x.awardIndex - y.awardIndex,
+    );
+    const priorityOf = new Map(order.map((a, i) => [a.awardIndex, i]));
+    const toValidate = (a: ChainAward): AwardToValidate => ({
+      awardIndex: a.awardIndex,
+      pod: a.pod,
+      slot: a.slot,
+      direction: a.direction,
+      quantityKw: a.quantityKw,
+      by: kindOf.get(a.requestId) === 0 ? "DSO" : "TSO",
+      priority: priorityOf.get(a.awardIndex)!,
+    });
     for (const [slot, slotAwards] of bySlot) {
       // Validation looks at every award of the slot together (a KO'd one still counts), but posts only the pending.
       const f = forecast.find((x) => x.slot === slot);
@@ -690,8 +726,4 @@ function mergeDetections(parts: DetectionResult[]): DetectionResult {
     congestedSlots: parts.flatMap((d) => d.congestedSlots).sort((a, b) => a - b),
     worst,
   };
-}
-
-function toValidate(a: ChainAward): AwardToValidate {
-  return { awardIndex: a.awardIndex, pod: a.pod, slot: a.slot, direction: a.direction, quantityKw: a.quantityKw };
 }
