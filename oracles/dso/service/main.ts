@@ -107,7 +107,7 @@ export interface RunningDsoService {
 
 /** Starts the loop: one pass at a time, the next `intervalMs` after the previous one ended (no pile-up). */
 export async function startDsoService(options: DsoServiceOptions): Promise<RunningDsoService> {
-  const { oracle, contracts, oracleKey, provider } = connectDsoOracle(options);
+  const { oracle, oracleKey, provider } = connectDsoOracle(options);
   const log = options.log;
   let client: MqttClient | undefined;
   let dispatcher: SetpointDispatcher | undefined;
