@@ -35,6 +35,8 @@ export const dsoService: StackService = {
       mqttUrl: ctx.mqttUrl,
       mqttCredentials: readDsoMqttCredentials(ctx),
       databaseUrl: ctx.databaseUrl,
+      // The DSO's network model (MATPOWER .m, pandapower or FlexGrid .json); default: the Tor di Valle demo model.
+      ...(process.env.DSO_NETWORK_FILE ? { networkFile: process.env.DSO_NETWORK_FILE } : {}),
       alarmSink: jsonFileAlarmSink(path.join(ctx.dataDir, "alarms", "dso-oracle.json")),
       log: ctx.log.child({ service: "dso" }),
     });

@@ -125,7 +125,11 @@ export class GridStudy {
       if (!this.podsInModel.has(pod)) throw new DsoInputError(`PoD ${pod} is not in the network model`);
       podsKw[pod] = this.forecastPodKw(forecast, pod) + delta;
     }
-    const powers = elementPowers(this.compiled, { podsKw, loadsKw: forecast.loadsKw });
+    const powers = elementPowers(this.compiled, {
+      podsKw,
+      loadsKw: forecast.loadsKw,
+      generatorsKw: forecast.generatorsKw,
+    });
     this.solves++;
     this.fullSolves++;
     const result = solveCompiled(this.compiled, powers, {
@@ -174,7 +178,10 @@ export class GridStudy {
     const c = this.compiled;
     const podsKw: Record<string, number> = { ...forecast.podsKw };
     for (const [p, delta] of Object.entries(changesKw)) podsKw[p] = this.forecastPodKw(forecast, p) + delta;
-    const injections = nodeInjections(c, elementPowers(c, { podsKw, loadsKw: forecast.loadsKw }));
+    const injections = nodeInjections(
+      c,
+      elementPowers(c, { podsKw, loadsKw: forecast.loadsKw, generatorsKw: forecast.generatorsKw }),
+    );
     this.scratch = {
       base,
       injections,

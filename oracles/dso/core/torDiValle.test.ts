@@ -115,6 +115,33 @@ describe("DSO core on the Tor di Valle field test", function () {
       expect(apply(tso.admittedKw + 1).map((a) => a.element)).to.deep.equal([SPUR]);
     });
 
+    it("follows the market's priority order: of two awards worsening the Mostacciano overload, the later is cut first", async function () {
+      const { study, forecast } = setup();
+      const upAwards = (first: string): AwardToValidate[] =>
+        [
+          { awardIndex: 0, pod: "IT002E61899978", slot: 50, direction: "up" as const, quantityKw: 100 },
+          { awardIndex: 1, pod: "IT002E60974469", slot: 50, direction: "up" as const, quantityKw: 100 },
+        ].map((a) => ({ ...a, priority: a.pod === first ? 0 : 1 }));
+      const admitted: Record<string, number[]> = {};
+      for (const [first, later] of [
+        [0, 1],
+        [1, 0],
+      ]) {
+        const results = await validateAwards(
+          study,
+          [forecast],
+          upAwards(first === 0 ? "IT002E61899978" : "IT002E60974469"),
+        );
+        // An earlier award is cut only once the later one is cut entirely.
+        if (results[first].verdict !== "ok")
+          expect(results[later].verdict, `award ${later} comes later`).to.equal("ko");
+        admitted[`${first}-first`] = results.map((r) => r.admittedKw);
+      }
+      // Each award keeps more when it comes first than when it comes later.
+      expect(admitted["0-first"][0]).to.be.greaterThan(admitted["1-first"][0]);
+      expect(admitted["1-first"][1]).to.be.greaterThan(admitted["0-first"][1]);
+    });
+
     it("admits every award when together they create no violation", async function () {
       const { study, forecast } = setup();
       const results = await validateAwards(study, [forecast], [...dsoAwards, { ...tsoAward, quantityKw: 150 }]);

@@ -26,6 +26,8 @@ export interface ForecastSlot {
   podsKw: Record<string, number>;
   /** Background loads by load id (kW); loads not named keep their model value. */
   loadsKw?: Record<string, number> | ArrayLike<number>;
+  /** Generator outputs by id or aligned with the model's generators (kW, e.g. PV from irradiance). */
+  generatorsKw?: Record<string, number> | ArrayLike<number>;
 }
 
 /** One line of the alarm list: what is violated, by how much, in which slot. */
@@ -63,6 +65,11 @@ export interface AwardToValidate {
   /** Magnitude, kW (the direction gives the sign). */
   quantityKw: number;
   by?: "DSO" | "TSO";
+  /**
+   * The award's place in the market's priority order (0 = first: DSO requests before TSO ones, then merit order),
+   * the seeds' "penalty factors": validation cuts the later awards first. Absent: all equal (least total cut).
+   */
+  priority?: number;
 }
 
 export type Verdict = "ok" | "ko" | "partial";

@@ -1,7 +1,8 @@
 // Technical validation of a clearing result: every award applied to the forecast at once, a power flow per slot,
 // and per award OK / KO / partial. Awards that push an element past its limit (new violations, e.g. a TSO award
-// on another feeder than the DSO's) are cut by the least total amount that removes the violation: an LP on the
-// sensitivities, verified with the full power flow, then tightened by bisection to the whole kW.
+// on another feeder than the DSO's) are cut, following the market's priority order (later awards first, the seeds'
+// penalty factors), by the least amount that removes the violation: an LP on the sensitivities, verified with the
+// full power flow, then tightened by bisection to the whole kW.
 import { LinearProgram, solveLp } from "./lp";
 import { constraintKey, newOrWorse, type Constraint, type GridStudy } from "./gridStudy";
 import { stressSensitivities } from "./sensitivities";
@@ -43,6 +44,10 @@ export async function validateSlotAwards(
   options: ValidationOptions = {},
 ): Promise<AwardValidation[]> {
   const o = { ...defaults, ...options };
+  // Penalty factor per kW cut (seeds D3.3: the assessment follows the market's priority order): ×10 per place
+  // earlier in the order, so an earlier award is cut only when cutting the later ones cannot clear the violation.
+  const ranks = [...new Set(awards.map((a) => a.priority ?? 0))].sort((a, b) => b - a);
+  const penaltyOf = (a: AwardToValidate) => 10 ** Math.min(ranks.indexOf(a.priority ?? 0), 6);
   const violationsCausedBy = (before: Alarm[], after: Alarm[]) => newOrWorse(before, after, o.worseningTolerance);
   for (const a of awards) {
     if (a.slot !== forecast.slot)
@@ -91,7 +96,7 @@ export async function validateSlotAwards(
       });
       if (worstK < 0) continue;
       responsible.set(award.awardIndex, constraints[worstK]);
-      columns.push({ award, col: lp.addColumn(1, 0, award.quantityKw) });
+      columns.push({ award, col: lp.addColumn(penaltyOf(award), 0, award.quantityKw) });
     }
     // stress_k − Σ e_ka (r_a − r_a,current) ≤ 0, or as low as cutting the answerable awards entirely gets it.
     constraints.forEach((_, k) => {
@@ -138,6 +143,32 @@ export async function validateSlotAwards(
     else lo = mid;
   }
   const finalCut = new Map(cuts.map(([i, r]) => [i, Math.min(quantityOf(awards, i), Math.ceil(r * hi - 1e-9))]));
+  if (ranks.length > 1) {
+    // With a priority order the common scale would trim the later awards' cuts too: instead give back what can be
+    // given back to the earliest awards first, each by bisection to the whole kW with the others held.
+    const feasible = (cut: Map<number, number>) =>
+      violationsCausedBy(before, study.solve(forecast, changesOf(awards, cut)).alarms).length === 0;
+    // From every answerable award cut entirely (when that clears the violations), give back in priority order.
+    const allCut = new Map([...responsible.keys()].map((i) => [i, quantityOf(awards, i)]));
+    if (feasible(allCut)) {
+      finalCut.clear();
+      for (const [i, q] of allCut) finalCut.set(i, q);
+    }
+    const byPriority = [...finalCut.keys()].sort(
+      (x, y) => (awardOf(awards, x).priority ?? 0) - (awardOf(awards, y).priority ?? 0),
+    );
+    for (const i of byPriority) {
+      let lo = 0;
+      let hi = finalCut.get(i)!;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (feasible(new Map(finalCut).set(i, mid))) hi = mid;
+        else lo = mid;
+      }
+      if (lo === 0 && feasible(new Map(finalCut).set(i, 0))) hi = 0;
+      finalCut.set(i, hi);
+    }
+  }
 
   return awards.map((a) => {
     const cut = finalCut.get(a.awardIndex) ?? 0;
@@ -148,6 +179,10 @@ export async function validateSlotAwards(
     const reason = reasonOf.get(constraintKey(c))!;
     return { ...base, verdict: admittedKw === 0 ? ("ko" as const) : ("partial" as const), reason };
   });
+}
+
+function awardOf(awards: AwardToValidate[], awardIndex: number): AwardToValidate {
+  return awards.find((a) => a.awardIndex === awardIndex)!;
 }
 
 function quantityOf(awards: AwardToValidate[], awardIndex: number): number {

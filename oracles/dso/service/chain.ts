@@ -253,6 +253,8 @@ export interface ChainAward {
   quantityKw: number;
   verdict: Verdict | "pending";
   finalQuantityKw: number;
+  /** The price the market awarded at (milli-EUR/kW), when read from FlexMarket. */
+  priceMilliEurPerKw?: number;
 }
 
 export function parseAward(raw: {
@@ -264,6 +266,7 @@ export function parseAward(raw: {
   quantityKw: bigint;
   verdict: bigint;
   finalQuantityKw: bigint;
+  priceMilliEurPerKw?: bigint;
 }): ChainAward {
   const what = `award ${raw.awardIndex}`;
   const slot = Number(raw.slotIndex);
@@ -277,6 +280,7 @@ export function parseAward(raw: {
     quantityKw: Number(raw.quantityKw),
     verdict: verdictOf(raw.verdict),
     finalQuantityKw: Number(raw.finalQuantityKw),
+    ...(raw.priceMilliEurPerKw !== undefined ? { priceMilliEurPerKw: Number(raw.priceMilliEurPerKw) } : {}),
   };
 }
 

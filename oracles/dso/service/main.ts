@@ -15,7 +15,8 @@ import {
 import type { Network } from "../../grid/model";
 import { ScdStore } from "../../bal/scd/scdStore";
 import { openSqlClient } from "../../bal/scd/sqlClient";
-import { buildTorDiValleNetwork } from "../../grid";
+import { buildTorDiValleNetwork, loadCaseFile } from "../../grid";
+import { DayForecaster, type ForecasterOptions } from "./forecast";
 import { connectDsoContracts, type DsoContracts } from "./chain";
 import { SetpointDispatcher } from "./dispatch";
 import { DsoOracle } from "./oracle";
@@ -32,8 +33,16 @@ export interface DsoServiceOptions {
    * embedded PGlite store belongs to the BAL's process, so without a URL acks come from MQTT only.
    */
   databaseUrl?: string;
-  /** The DSO's network model; default: the Tor di Valle demo model. */
+  /** The DSO's network model; default: `networkFile`, else the Tor di Valle demo model. */
   network?: Network;
+  /** A network file: MATPOWER (.m), pandapower or FlexGrid JSON (.json); e.g. DSO_NETWORK_FILE in the stack. */
+  networkFile?: string;
+  /**
+   * How the oracle forecasts what is not a baseline: typical profiles and PV by default (for the demo model, scaled
+   * so that the field test's slot gives the model's values), with certified history per PoD when given; `false`
+   * keeps the model's static values.
+   */
+  forecast?: false | ForecasterOptions;
   intervalMs?: number;
   ackTimeoutMs?: number;
   /** Where the alarm list goes after each change (e.g. a JSON file the dApp serves); always logged. */
@@ -50,7 +59,10 @@ export interface DsoConnection {
 
 /** The oracle wired to the chain of the configuration (no loop): what the CLI uses for one step by hand. */
 export function connectDsoOracle(
-  options: Pick<DsoServiceOptions, "config" | "deployment" | "rpcUrl" | "network" | "log" | "alarmSink">,
+  options: Pick<
+    DsoServiceOptions,
+    "config" | "deployment" | "rpcUrl" | "network" | "networkFile" | "forecast" | "log" | "alarmSink"
+  >,
 ): DsoConnection {
   const oracleKey = options.config.keys.dsoOracle;
   if (!oracleKey)
@@ -67,10 +79,20 @@ export function connectDsoOracle(
     },
     wallet,
   );
+  const demo = !options.network && !options.networkFile;
+  const network =
+    options.network ?? (options.networkFile ? loadCaseFile(options.networkFile) : buildTorDiValleNetwork());
+  // The demo model's loads are the field test's measurement (23 June 2021, slot 50), not peaks.
+  const forecastOptions: ForecasterOptions | undefined =
+    options.forecast === false
+      ? undefined
+      : { ...(demo ? { snapshot: { date: "2021-06-23", slot: 50 } } : {}), ...(options.forecast ?? {}) };
+  const forecaster = forecastOptions ? new DayForecaster(network, forecastOptions) : undefined;
   const oracle = new DsoOracle({
     contracts,
     oracleSigner: wallet,
-    network: options.network ?? buildTorDiValleNetwork(),
+    network,
+    ...(forecaster ? { forecastDay: (date: string) => forecaster.forecastDay(date) } : {}),
     log: options.log,
     alarms: new AlarmBook({ source: "dso-oracle", log: options.log, sink: options.alarmSink }),
   });
@@ -85,7 +107,7 @@ export interface RunningDsoService {
 
 /** Starts the loop: one pass at a time, the next `intervalMs` after the previous one ended (no pile-up). */
 export async function startDsoService(options: DsoServiceOptions): Promise<RunningDsoService> {
-  const { oracle, contracts, oracleKey, provider } = connectDsoOracle(options);
+  const { oracle, oracleKey, provider } = connectDsoOracle(options);
   const log = options.log;
   let client: MqttClient | undefined;
   let dispatcher: SetpointDispatcher | undefined;

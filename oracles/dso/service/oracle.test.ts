@@ -241,6 +241,39 @@ describe("DsoOracle service", function () {
     });
   });
 
+  describe("on a chain that mines every few hundred ms (not instantly)", function () {
+    it("two instances racing post nothing twice, and a duplicate request on chain is cancelled", async function () {
+      const p = await platformWithOpenSession();
+      await hre.network.provider.send("evm_setAutomine", [false]);
+      await hre.network.provider.send("evm_setIntervalMining", [300]);
+      try {
+        // Both instances read the chain while the other's transactions are still pending.
+        await Promise.all([p.oracleFor(p.dsoOracle).tick(), p.oracleFor(p.dsoOracle).tick()]);
+        await Promise.all([p.oracleFor(p.dsoOracle).tick(), p.oracleFor(p.dsoOracle).tick()]);
+      } finally {
+        await hre.network.provider.send("evm_setIntervalMining", [0]);
+        await hre.network.provider.send("evm_setAutomine", [true]);
+      }
+      const counts = await eventCount(p);
+      expect(counts.mapped).to.equal(5);
+      expect(counts.requests).to.equal(1);
+      expect(counts.lights).to.equal(2 * 96);
+      // A second wallet (or an old bug) posted the same request again: the next pass cancels the duplicate.
+      const [request] = await readDsoRequests(p.market, p.sessionId);
+      const onChain = await p.market.request(request.requestId);
+      await p.market.connect(p.dsoOracle).submitDsoRequest(p.sessionId, request.pods.map(podIdToBytes32), {
+        slotIndex: request.slot,
+        targetKind: 0,
+        direction: 1,
+        targetPowerKw: request.targetKw,
+        maxPriceMilliEurPerKw: onChain.input.maxPriceMilliEurPerKw,
+      });
+      await p.oracleFor(p.dsoOracle).tick();
+      const active = (await readDsoRequests(p.market, p.sessionId)).filter((r) => r.active);
+      expect(active.map((r) => r.requestId)).to.deep.equal([request.requestId]);
+    });
+  });
+
   describe("prequalify", function () {
     it("rules every pending PoD on chain: the Nanchino spur modulates IT002E60550189 upwards", async function () {
       const p = await platformWithOpenSession(false);

@@ -16,6 +16,7 @@ import { GridStudy } from "../core/gridStudy";
 import { sizeRequests, type RequestOptions, type SlotRequestResult } from "../core/requests";
 import { buildSetpoints, signSetpoints, type FinalOutcome } from "../core/setpoints";
 import type { SetpointDispatcher } from "./dispatch";
+import { marketDateOf, type SlotBackground } from "./forecast";
 import { SLOT_MS, SLOTS_PER_SETPOINT } from "../../../protocol";
 import {
   chainColour,
@@ -62,6 +63,11 @@ export interface DsoOracleDeps {
   network: Network;
   /** Background (non-PoD) loads per slot of a day; default: the model's values. */
   backgroundLoadsKw?: (session: ChainSession) => (Record<string, number> | ArrayLike<number>)[] | undefined;
+  /**
+   * The day forecast of the model (loads from typical profiles or certified history, PV from irradiance), per
+   * market day; takes precedence over backgroundLoadsKw. The service passes a DayForecaster's.
+   */
+  forecastDay?: (date: string) => SlotBackground[];
   requestOptions?: RequestOptions;
   log: Logger;
   /** Where failures are reported (default: a book of its own, logged). */
@@ -90,7 +96,7 @@ export interface StepReport {
 // Another transaction of the same wallet took this nonce: mined ("nonce too low") or pending with the same fee
 // ("replacement transaction underpriced", "already known").
 const isNonceError = (error: unknown) =>
-  /nonce|replacement|already known|underpriced/i.test(String((error as Error)?.message ?? error));
+  /nonce|replacement|replaced|already known|underpriced/i.test(String((error as Error)?.message ?? error));
 
 const fingerprintOf = (value: unknown) =>
   createHash("sha256")
@@ -127,6 +133,23 @@ export class DsoOracle {
     this.study = new GridStudy(deps.network);
     this.log = deps.log;
     this.alarms = deps.alarms ?? new AlarmBook({ source: "dso-oracle", log: deps.log });
+  }
+
+  /** The model's forecast of one market day, computed once per day (it does not change within the day). */
+  private readonly days = new Map<string, SlotBackground[]>();
+  /** The background forecast of a market day, or undefined when the oracle uses the model's static values. */
+  forecastOfDay(date: string): SlotBackground[] | undefined {
+    return this.deps.forecastDay ? this.dayForecast(date) : undefined;
+  }
+
+  private dayForecast(date: string): SlotBackground[] {
+    let day = this.days.get(date);
+    if (!day) {
+      day = this.deps.forecastDay!(date);
+      if (this.days.size > 8) this.days.clear();
+      this.days.set(date, day);
+    }
+    return day;
   }
 
   /** Runs one unit of work; a failure becomes the alarm `key` (resolved when the unit later succeeds). */
@@ -264,7 +287,9 @@ export class DsoOracle {
   // ------------------------------------------------------------------------------------------ session
 
   /** Forecast of a session's slots: chain baselines for the PoDs, the background for the rest of the model. */
-  async forecastOf(session: ChainSession): Promise<{ forecast: ForecastSlot[]; baselines: Map<string, number[]> }> {
+  async forecastOf(
+    session: ChainSession,
+  ): Promise<{ forecast: ForecastSlot[]; baselines: Map<string, number[]>; backgroundKey: string }> {
     const baselines = await readBaselines(this.deps.contracts.registry, session.day, (error) =>
       this.alarms.raise(`baseline:${session.day}:${error.source}`, {
         severity: "warning",
@@ -272,25 +297,48 @@ export class DsoOracle {
         sessionId: session.sessionId,
       }),
     );
-    const background = this.deps.backgroundLoadsKw?.(session);
+    const date = marketDateOf(session.dayStartTime * 1000);
+    const day = this.deps.forecastDay ? this.dayForecast(date) : undefined;
+    const background = day ? undefined : this.deps.backgroundLoadsKw?.(session);
     const forecast: ForecastSlot[] = [];
     for (let slot = session.firstSlot; slot < session.firstSlot + session.slotCount; slot++) {
       const podsKw: Record<string, number> = {};
+      // A PoD without a baseline keeps the DSO's own forecast of it (its profile or refit): see README.
       for (const [pod, values] of baselines) if (this.study.hasPod(pod)) podsKw[pod] = values[slot];
-      forecast.push({ slot, podsKw, ...(background ? { loadsKw: background[slot] } : {}) });
+      const rest = day
+        ? { loadsKw: day[slot].loadsKw, generatorsKw: day[slot].generatorsKw }
+        : background
+          ? { loadsKw: background[slot] }
+          : {};
+      forecast.push({ slot, podsKw, ...rest });
     }
-    return { forecast, baselines };
+    return { forecast, baselines, backgroundKey: day ? date : background ? `custom:${date}` : "model" };
   }
 
   /** Forecast, detection and least-cost requests of a session: pure given the chain state it reads. */
   async planSession(sessionId: bigint): Promise<SessionPlan> {
     const session = await readSession(this.market, sessionId);
-    const pods = this.dsoPodsOf(await this.readChainPods());
-    const { forecast } = await this.forecastOf(session);
+    const { forecast, backgroundKey, baselines } = await this.forecastOf(session);
+    // The missing-baseline rule (README): a PoD without a baseline for the day takes no part in its market, so no
+    // request counts on it; the DSO still forecasts it (profile or certified history) in the power flows.
+    const pods = this.dsoPodsOf(await this.readChainPods()).filter((p) => {
+      const has = baselines.has(p.pod);
+      const key = `session:${sessionId}:baseline:${p.pod}`;
+      if (has || !p.prequalified) this.alarms.resolve(key);
+      else
+        this.alarms.raise(key, {
+          severity: "warning",
+          message: `PoD ${p.pod} has no baseline for day ${session.day}: forecast from the DSO's profile, no request counts on it`,
+          sessionId,
+          pod: p.pod,
+        });
+      return has;
+    });
     const fingerprint = fingerprintOf({
       window: [session.day, session.firstSlot, session.slotCount],
       pods,
-      forecast,
+      baselines: forecast.map((f) => f.podsKw),
+      background: backgroundKey,
     });
     const cached = this.plans.get(sessionId);
     // Same inputs, same plan: the power flows, sizing LPs and lights of a session are not redone every pass.
@@ -340,10 +388,21 @@ export class DsoOracle {
     }
     const wanted = p.requests.flatMap((r) => r.requests);
     const missing = wanted.filter((w) => !existing.some((e) => e.slot === w.slot && e.direction === w.direction));
+    // One request per slot and direction: a duplicate (two instances with different wallets, an old bug) would
+    // make the market buy the same relief twice; the later ones are cancelled while the session is open.
+    const seen = new Set<string>();
+    const duplicates = existing.filter((e) => {
+      const key = `${e.slot}|${e.direction}`;
+      if (!seen.has(key)) return !seen.add(key);
+      return true;
+    });
     const maxPrice = (eur: number) => (Number.isFinite(eur) ? Math.round(eur * PRICE_SCALE) : NO_PRICE_CAP);
-    const report = await this.sendAll(
-      nonce,
-      missing.map((r) => (o: { nonce: number }) => {
+    const report = await this.sendAll(nonce, [
+      ...duplicates.map((d) => (o: { nonce: number }) => {
+        this.log.warn({ sessionId, requestId: d.requestId, slot: d.slot }, "cancelling a duplicate DSO request");
+        return this.market.cancelRequest(d.requestId, o);
+      }),
+      ...missing.map((r) => (o: { nonce: number }) => {
         // Absolute target in whole kW, rounded so the need (target − Σ baselines) is at least what was sized.
         const target = r.direction === "down" ? Math.floor(r.targetKw) : Math.ceil(r.targetKw);
         return this.market.submitDsoRequest(
@@ -359,7 +418,7 @@ export class DsoOracle {
           o,
         );
       }),
-    );
+    ]);
     return { ...report, skipped: report.skipped + (wanted.length - missing.length), plan: p };
   }
 
@@ -493,6 +552,28 @@ export class DsoOracle {
       }
       bySlot.set(a.slot, [...(bySlot.get(a.slot) ?? []), a]);
     }
+    // The market's priority order (DSO requests before TSO ones, then by request, then cheapest first): the seeds'
+    // penalty factors, so validation cuts the later awards first.
+    const kindOf = new Map<bigint, number>();
+    for (const id of new Set(awards.map((a) => a.requestId)))
+      kindOf.set(id, Number((await this.market.request(id)).kind));
+    const order = [...awards].sort(
+      (x, y) =>
+        kindOf.get(x.requestId)! - kindOf.get(y.requestId)! ||
+        Number(x.requestId - y.requestId) ||
+        (x.priceMilliEurPerKw ?? 0) - (y.priceMilliEurPerKw ?? 0) ||
+        x.awardIndex - y.awardIndex,
+    );
+    const priorityOf = new Map(order.map((a, i) => [a.awardIndex, i]));
+    const toValidate = (a: ChainAward): AwardToValidate => ({
+      awardIndex: a.awardIndex,
+      pod: a.pod,
+      slot: a.slot,
+      direction: a.direction,
+      quantityKw: a.quantityKw,
+      by: kindOf.get(a.requestId) === 0 ? "DSO" : "TSO",
+      priority: priorityOf.get(a.awardIndex)!,
+    });
     for (const [slot, slotAwards] of bySlot) {
       // Validation looks at every award of the slot together (a KO'd one still counts), but posts only the pending.
       const f = forecast.find((x) => x.slot === slot);
@@ -645,8 +726,4 @@ function mergeDetections(parts: DetectionResult[]): DetectionResult {
     congestedSlots: parts.flatMap((d) => d.congestedSlots).sort((a, b) => a - b),
     worst,
   };
-}
-
-function toValidate(a: ChainAward): AwardToValidate {
-  return { awardIndex: a.awardIndex, pod: a.pod, slot: a.slot, direction: a.direction, quantityKw: a.quantityKw };
 }

@@ -87,21 +87,39 @@ export class ChainSessionSource implements SessionSource {
     if (current.status === 0n) return null;
     const at: At = { blockTag: await this.gateBlock(sessionId, Number(current.gateClosureTime)) };
     const day = current.day;
+    const withoutBaseline: string[] = [];
+    const pods = await this.pods(day, at, withoutBaseline);
+    // The missing-baseline rule: such a PoD takes no part (no offer of it, in no request's PoD set or need).
+    const inBook = new Set(pods.map((p) => p.pod));
+    const requests = (await this.requests(sessionId, at)).flatMap((r) => {
+      if (r.by !== "DSO" || !r.pods) return [r];
+      const kept = r.pods.filter((p) => inBook.has(p));
+      return kept.length > 0 ? [{ ...r, pods: kept }] : [];
+    });
     const book: BookFile = {
       slots: 96,
-      pods: await this.pods(day, at),
-      offers: await this.offers(sessionId, at),
-      requests: await this.requests(sessionId, at),
+      pods,
+      offers: (await this.offers(sessionId, at)).filter((o) => inBook.has(o.pod)),
+      requests,
       trafficLights: await this.lights(day, at),
       alreadySold: await this.soldEarlier(sessionId, day, at),
     };
     // Perimeters come from the DSO's definitions; a PoD outside every perimeter is its PoM's.
     const perimeters = await this.perimeters(at);
     for (const pod of book.pods) pod.perimeter = perimeters.get(pod.pod) ?? pod.pom;
-    return { sessionId, gateClosureMs: Number(current.gateClosureTime) * 1000, book: parseBook(book) };
+    return {
+      sessionId,
+      gateClosureMs: Number(current.gateClosureTime) * 1000,
+      book: parseBook(book),
+      ...(withoutBaseline.length > 0 ? { withoutBaseline } : {}),
+    };
   }
 
-  private async pods(day: bigint, at: At): Promise<(BookFile["pods"][number] & { pom: string })[]> {
+  private async pods(
+    day: bigint,
+    at: At,
+    withoutBaseline: string[],
+  ): Promise<(BookFile["pods"][number] & { pom: string })[]> {
     const count = Number(await this.registry.registrationCount(at));
     const pods: (BookFile["pods"][number] & { pom: string })[] = [];
     // Registration indexes run 1..count.
@@ -114,13 +132,17 @@ export class ChainSessionSource implements SessionSource {
         at.blockTag,
       );
       const last = baselines.at(-1);
+      if (!last) {
+        withoutBaseline.push(bytes32ToPodId(f.podId as `0x${string}`));
+        continue;
+      }
       pods.push({
         pod: bytes32ToPodId(f.podId as `0x${string}`),
         pom: bytes32ToPodId((await this.registry.pomOf(f.podId, at)) as `0x${string}`) || "unmapped",
         aggregator: f.aggregator,
         maxUp: Number(f.qualifiedUpKw),
         maxDown: Number(f.qualifiedDownKw),
-        baseline: last ? last.args.valuesKw.map(Number) : 0,
+        baseline: last.args.valuesKw.map(Number),
       });
     }
     return pods;

@@ -82,6 +82,13 @@ export class MarketOracle {
     }
     const session = await this.deps.sessions.session(sessionId);
     if (!session) throw new Error("no book for this session");
+    const missing = session.withoutBaseline ?? [];
+    if (missing.length > 0)
+      this.alarms.raise(`session:${sessionId}:baselines`, {
+        severity: "warning",
+        message: `session ${sessionId}: ${missing.join(", ")} committed no baseline for the day and take no part in it`,
+        sessionId,
+      });
     const prepared = await prepareResult(session.book);
     try {
       const txHash = await this.deps.results.post(sessionId, prepared.inputHash, prepared.awards);

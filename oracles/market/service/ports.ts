@@ -8,6 +8,11 @@ export interface ClosedSession {
   sessionId: bigint;
   gateClosureMs: number;
   book: Book;
+  /**
+   * Registered PoDs left out of the book because they committed no baseline for the day: without one a PoD's
+   * delivery (baseline − measured) cannot be settled, so it takes no part in that day's market (see README).
+   */
+  withoutBaseline?: string[];
 }
 
 export interface SessionSource {
