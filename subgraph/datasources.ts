@@ -132,9 +132,38 @@ export const templates: DataSourceSpec[] = [
  * Events deliberately not indexed, with why (a test checks that every event of every watched ABI is handled or
  * listed here, so a new contract event cannot be forgotten silently).
  */
+// Events marked UNFINISHED below came with Market Platform v2 (issue 16) after the subgraph's last schema change: they
+// change a session's or a settlement's state and belong in the read model; until they are indexed the dApp must read
+// those states from the chain.
+const NOT_INDEXED_YET = "UNFINISHED: Market Platform v2 state change, not indexed yet (read it from the chain)";
 export const excludedEvents: Record<string, Record<string, string>> = {
-  RoleRegistry: { RoleAdminChanged: "admin roles are fixed at deployment; no read-model use" },
-  PodRegistry: { CalendarSet: "configuration of the calendar contract; no read-model use" },
+  RoleRegistry: {
+    RoleAdminChanged: "admin roles are fixed at deployment; no read-model use",
+    DefaultAdminDelayChangeScheduled: "the admin handover's timing (AccessControlDefaultAdminRules); no read-model use",
+    DefaultAdminDelayChangeCanceled: "the admin handover's timing (AccessControlDefaultAdminRules); no read-model use",
+    DefaultAdminTransferScheduled: "the admin handover in progress; the RoleGranted that completes it is indexed",
+    DefaultAdminTransferCanceled: "the admin handover in progress; the RoleGranted that completes it is indexed",
+    Paused: NOT_INDEXED_YET,
+    Unpaused: NOT_INDEXED_YET,
+  },
+  PodRegistry: {
+    CalendarSet: "configuration of the calendar contract; no read-model use",
+    SchemeFactorySet: "one-time wiring at deployment; no read-model use",
+    RemunerationSchemeChanged: NOT_INDEXED_YET,
+  },
+  FlexMarket: {
+    ChallengeSet: "one-time wiring at deployment; no read-model use",
+    TrafficLightSet: "one-time wiring at deployment; no read-model use",
+    ResultVoided: NOT_INDEXED_YET,
+    VoidedAwardsReleased: NOT_INDEXED_YET,
+    ClearingReopened: NOT_INDEXED_YET,
+    ClearingLapsed: NOT_INDEXED_YET,
+    ValidationLapsed: NOT_INDEXED_YET,
+  },
+  Settlement: {
+    AwardSkipped: NOT_INDEXED_YET,
+    SettlementBatchSummary: NOT_INDEXED_YET,
+  },
   RewardToken: { Approval: "allowances have no read-model use" },
   RemunerationScheme: {
     SchemeInitialized: "the factory's SchemeCreated carries the same parameters",
