@@ -30,9 +30,9 @@ describe("flexgrid dso (Tor di Valle demo)", function () {
     expect(out).to.match(/slot 50: down \d+ kW on IT002E60974469, IT002E60976796, IT002E61899978/);
   });
 
-  it("validate cuts the TSO award on Nanchino and names the spur, also from an awards file", async function () {
+  it("validate cuts the cleared TSO award on Nanchino and names the spur, also from an awards file", async function () {
     const out = await run("dso", "validate");
-    expect(out).to.match(/award 2 IT002E60550189 slot 50: PARTIAL \d+\/500 kW — slot 50: overload on NAN\/spur-12157/);
+    expect(out).to.match(/award 2 IT002E60550189 slot 50: PARTIAL \d+\/271 kW — slot 50: overload on NAN\/spur-12157/);
     const file = join(mkdtempSync(join(tmpdir(), "dso-")), "awards.json");
     writeFileSync(
       file,

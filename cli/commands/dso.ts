@@ -12,9 +12,9 @@ import { GridStudy } from "../../oracles/dso/core/gridStudy";
 import { sizeRequests } from "../../oracles/dso/core/requests";
 import { buildSetpoints, signSetpoints } from "../../oracles/dso/core/setpoints";
 import { dynamicTrafficLight, feederPerimeters, proposeRedraw } from "../../oracles/dso/core/trafficLights";
-import type { AwardToValidate } from "../../oracles/dso/core/types";
 import { validateAwards } from "../../oracles/dso/core/validation";
 import { torDiValleInputs } from "../../oracles/dso/demo/torDiValle";
+import { clearedScenarioAwards } from "../../scripts/demo/cleared-awards";
 import { readSession } from "../../oracles/dso/service/chain";
 import { SetpointDispatcher } from "../../oracles/dso/service/dispatch";
 import { connectDsoOracle } from "../../oracles/dso/service/main";
@@ -38,12 +38,6 @@ function print(json: boolean | undefined, value: unknown, lines: () => string[])
   else console.log(lines().join("\n"));
 }
 
-/** The field test's clearing: DSO awards on Mostacciano and the TSO's +500 kW on IT002E60550189 (Nanchino). */
-const DEMO_AWARDS: AwardToValidate[] = [
-  { awardIndex: 0, pod: "IT002E61899978", slot: 50, direction: "down", quantityKw: 1000, by: "DSO" },
-  { awardIndex: 1, pod: "IT002E60974469", slot: 50, direction: "down", quantityKw: 402, by: "DSO" },
-  { awardIndex: 2, pod: "IT002E60550189", slot: 50, direction: "up", quantityKw: 500, by: "TSO" },
-];
 
 const awardsFileSchema = z.array(
   z.object({
@@ -159,7 +153,7 @@ export function registerDsoCommands(program: Command): void {
 
   withChain(dso.command("validate"))
     .description("technical validation of awards: OK / KO / partial with the least reduction and its reason")
-    .option("--awards <file>", "awards JSON (demo only; default: the field test's DSO awards and the TSO's +500 kW)")
+    .option("--awards <file>", "awards JSON (demo only; default: what the market's clearing awards on the field test's book)")
     .option("--post", "post the validations on chain (with --session, once the clearing is sealed)")
     .action(async (o: ChainOptions & { awards?: string }) => {
       let validations;
@@ -170,7 +164,7 @@ export function registerDsoCommands(program: Command): void {
         const { network, forecast } = torDiValleInputs();
         const awards = o.awards
           ? parseWith(awardsFileSchema, JSON.parse(readFileSync(o.awards, "utf8")), o.awards)
-          : DEMO_AWARDS;
+          : clearedScenarioAwards();
         validations = await validateAwards(new GridStudy(network), [forecast], awards);
       }
       print(o.json, validations, () =>
@@ -225,10 +219,10 @@ export function registerDsoCommands(program: Command): void {
       const unsigned = buildSetpoints({
         dayStartMs,
         firstSlot: 48,
-        outcomes: [
-          { pod: "IT002E61899978", slot: 50, direction: "down", quantityKw: 1000 },
-          { pod: "IT002E60974469", slot: 50, direction: "down", quantityKw: 402 },
-        ],
+        // The cleared DSO awards of the field test's book (the setpoints the DSO itself dispatches).
+        outcomes: clearedScenarioAwards()
+          .filter((a) => a.by === "DSO")
+          .map(({ pod, slot, direction, quantityKw }) => ({ pod, slot, direction, quantityKw })),
         baselinesKw,
         cosPhi,
         sentMs: dayStartMs + 47 * 15 * 60 * 1000,
