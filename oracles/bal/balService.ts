@@ -92,9 +92,15 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
   } else {
     verifier = inlineVerifier();
   }
-  const keys =
-    opts.keyRegister ??
-    new ChainKeyRegister(opts.addresses.lightNodeRegistry, opts.signer, log.child({ part: "keys" }));
+  let unwatchKeys: (() => Promise<void>) | undefined;
+  let keys: KeyRegister;
+  if (opts.keyRegister) keys = opts.keyRegister;
+  else {
+    const chainKeys = new ChainKeyRegister(opts.addresses.lightNodeRegistry, opts.signer, log.child({ part: "keys" }));
+    // a DSO revocation reaches the ingest as soon as its event is seen, not when the cache expires
+    unwatchKeys = await chainKeys.watch();
+    keys = chainKeys;
+  }
   const pipeline = new IngestPipeline(
     store,
     verifier,
@@ -220,6 +226,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     publishSlot,
     async stop() {
       if (pubTimer) clearTimeout(pubTimer);
+      await unwatchKeys?.().catch(() => undefined);
       await external?.close();
       await broker?.close();
       await pipeline.idle();
