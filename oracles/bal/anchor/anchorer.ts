@@ -8,6 +8,7 @@
 import type { ContractTransactionResponse, Provider, TransactionReceipt } from "ethers";
 import type { Logger } from "../../../protocol";
 import type { IMeasurementAnchor } from "../../../typechain-types/contracts/interfaces/IMeasurementAnchor";
+import { unqueued, type SendQueue } from "../chain/sendQueue";
 import { buildBatchProofBlob } from "../scd/proofBlob";
 import type { BatchRow, BatchTreeBuilder, ScdStore } from "../scd/scdStore";
 
@@ -68,6 +69,8 @@ export class Anchorer {
     opts: Partial<AnchorerOptions> & Pick<AnchorerOptions, "maxBatch" | "intervalMs">,
     /** builds a batch's tree and proofs; the service passes its worker pool's, so hashing stays off the main thread */
     private readonly buildTree: BatchTreeBuilder = buildBatchProofBlob,
+    /** serialises sends with the other users of the wallet (the key register) */
+    private readonly sendQueue: SendQueue = unqueued,
   ) {
     this.opts = { ...DEFAULT_ANCHOR_OPTIONS, ...opts };
   }
@@ -154,7 +157,9 @@ export class Anchorer {
     let tx: { hash: string; nonce: number; maxFeePerGas?: bigint | null; maxPriorityFeePerGas?: bigint | null; gasPrice?: bigint | null };
     if (previous && previous.blockNumber === null) tx = previous;
     else {
-      const sent: ContractTransactionResponse = await this.anchor.anchorBatch(root, batch.fromMs, batch.toMs, batch.count);
+      const sent: ContractTransactionResponse = await this.sendQueue(() =>
+        this.anchor.anchorBatch(root, batch.fromMs, batch.toMs, batch.count),
+      );
       await this.store.recordSubmission(batch.id, sent.hash, sent.nonce);
       tx = sent;
     }
@@ -228,7 +233,9 @@ export class Anchorer {
               maxPriorityFeePerGas: max(bump(latest.maxPriorityFeePerGas), fees.maxPriorityFeePerGas),
             }
           : { nonce: latest.nonce, gasPrice: max(bump(latest.gasPrice), fees.gasPrice) };
-      const replacement = await this.anchor.anchorBatch(batch.root, batch.fromMs, batch.toMs, batch.count, overrides);
+      const replacement = await this.sendQueue(() =>
+        this.anchor.anchorBatch(batch.root, batch.fromMs, batch.toMs, batch.count, overrides),
+      );
       await this.store.recordSubmission(batch.id, replacement.hash, replacement.nonce);
       this.stats.replaced++;
       this.log.warn(

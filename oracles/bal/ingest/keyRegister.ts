@@ -6,6 +6,7 @@ import { bytes32ToPodId, podIdToBytes32, publicKeyXY, type Logger } from "../../
 import { ILightNodeRegistry__factory } from "../../../typechain-types/factories/contracts/interfaces/ILightNodeRegistry__factory";
 import type { ILightNodeRegistry } from "../../../typechain-types/contracts/interfaces/ILightNodeRegistry";
 import { keyHashOf } from "../chain/keyRegister";
+import { unqueued, type SendQueue } from "../chain/sendQueue";
 
 export type KeyCheck =
   { ok: true; registered?: boolean } | { ok: false; reason: "unknown-key" | "key-not-valid-at-time"; detail: string };
@@ -102,6 +103,8 @@ export class ChainKeyRegister implements KeyRegister {
       refetchAfterMs: 1_000,
       tofu: true,
     },
+    /** serialises sends with the other users of the wallet (the anchorer) */
+    private readonly sendQueue: SendQueue = unqueued,
   ) {
     this._registry = ILightNodeRegistry__factory.connect(registryAddress, signer);
   }
@@ -204,7 +207,7 @@ export class ChainKeyRegister implements KeyRegister {
     const p = (async () => {
       const { x, y } = publicKeyXY(publicKey);
       try {
-        const tx = await this._registry.registerKey(podIdToBytes32(pod), x, y);
+        const tx = await this.sendQueue(() => this._registry.registerKey(podIdToBytes32(pod), x, y));
         await tx.wait();
         this.log.info(
           { pod, keyHash: keyHashOf(publicKey), tx: tx.hash },
