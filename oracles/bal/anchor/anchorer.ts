@@ -136,7 +136,10 @@ export class Anchorer {
         const from = Math.max(0, Math.min(b.checkpointBlock ?? head, (b.blockNumber ?? head) - 1, head));
         await this.store.reopenBatch(b.id, from);
         this.stats.reorged++;
-        this.log.warn({ batch: b.id, root: b.root, block: b.blockNumber }, "anchored root gone (reorg): anchoring again");
+        this.log.warn(
+          { batch: b.id, root: b.root, block: b.blockNumber },
+          "anchored root gone (reorg): anchoring again",
+        );
         continue;
       }
       const receipt = b.txHash && b.txHash !== "0x" ? await this.provider.getTransactionReceipt(b.txHash) : null;
@@ -154,7 +157,13 @@ export class Anchorer {
     // a transaction sent before a restart may still be in the mempool: wait for it (or replace it) rather than
     // sending a second one with another nonce
     const previous = batch.submittedTx ? await this.provider.getTransaction(batch.submittedTx) : null;
-    let tx: { hash: string; nonce: number; maxFeePerGas?: bigint | null; maxPriorityFeePerGas?: bigint | null; gasPrice?: bigint | null };
+    let tx: {
+      hash: string;
+      nonce: number;
+      maxFeePerGas?: bigint | null;
+      maxPriorityFeePerGas?: bigint | null;
+      gasPrice?: bigint | null;
+    };
     if (previous && previous.blockNumber === null) tx = previous;
     else {
       const sent: ContractTransactionResponse = await this.sendQueue(() =>
@@ -204,7 +213,13 @@ export class Anchorer {
    */
   private async waitOrReplace(
     batch: BatchRow,
-    first: { hash: string; nonce: number; maxFeePerGas?: bigint | null; maxPriorityFeePerGas?: bigint | null; gasPrice?: bigint | null },
+    first: {
+      hash: string;
+      nonce: number;
+      maxFeePerGas?: bigint | null;
+      maxPriorityFeePerGas?: bigint | null;
+      gasPrice?: bigint | null;
+    },
   ): Promise<TransactionReceipt | undefined> {
     const hashes = [first.hash];
     let latest = first;

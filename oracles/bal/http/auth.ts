@@ -16,8 +16,7 @@ import { IRoleRegistry__factory } from "../../../typechain-types/factories/contr
 
 /** Who is asking: a signed-in wallet or a configured service. */
 export type Principal =
-  | { kind: "wallet"; address: Hex }
-  | { kind: "service"; name: string; allPods: boolean; address?: Hex };
+  { kind: "wallet"; address: Hex } | { kind: "service"; name: string; allPods: boolean; address?: Hex };
 
 /** The roles the chain gives an address (the BAL asks at every request; the chain is the source of truth). */
 export interface PodAccess {
@@ -123,12 +122,15 @@ export class Auth {
   async signIn(
     body: unknown,
     host: string | undefined,
-  ): Promise<{ ok: true; token: string; address: Hex; expiresMs: number } | { ok: false; status: number; error: string }> {
+  ): Promise<
+    { ok: true; token: string; address: Hex; expiresMs: number } | { ok: false; status: number; error: string }
+  > {
     const parsedBody = verifyBodySchema.safeParse(body);
     if (!parsedBody.success) return { ok: false, status: 400, error: "expected { message, signature }" };
     const { message, signature } = parsedBody.data;
     const siwe = parseSiweMessage(message);
-    if (!siwe.address || !siwe.nonce || !siwe.domain) return { ok: false, status: 400, error: "not an EIP-4361 message" };
+    if (!siwe.address || !siwe.nonce || !siwe.domain)
+      return { ok: false, status: 400, error: "not an EIP-4361 message" };
     const now = this._clock();
     const nonceExpires = this._nonces.get(siwe.nonce);
     if (nonceExpires === undefined || nonceExpires < now)
