@@ -103,7 +103,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     verifier = inlineVerifier();
   }
   // the anchorer and the key register send from one wallet: one send at a time, or their nonces collide
-  const sendQueue = createSendQueue();
+  const sendQueue = createSendQueue(() => opts.signer.getNonce("pending"));
   let unwatchKeys: (() => Promise<void>) | undefined;
   let keys: KeyRegister;
   if (opts.keyRegister) keys = opts.keyRegister;

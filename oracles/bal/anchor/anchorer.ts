@@ -8,7 +8,7 @@
 import type { ContractTransactionResponse, Provider, TransactionReceipt } from "ethers";
 import type { Logger } from "../../../protocol";
 import type { IMeasurementAnchor } from "../../../typechain-types/contracts/interfaces/IMeasurementAnchor";
-import { createSendQueue, type SendQueue } from "../chain/sendQueue";
+import { unqueued, type SendQueue } from "../chain/sendQueue";
 import { buildBatchProofBlob } from "../scd/proofBlob";
 import type { BatchRow, BatchTreeBuilder, ScdStore } from "../scd/scdStore";
 
@@ -70,7 +70,7 @@ export class Anchorer {
     /** builds a batch's tree and proofs; the service passes its worker pool's, so hashing stays off the main thread */
     private readonly buildTree: BatchTreeBuilder = buildBatchProofBlob,
     /** serialises sends with the other users of the wallet (the key register) */
-    private readonly sendQueue: SendQueue = createSendQueue(),
+    private readonly sendQueue: SendQueue = unqueued,
   ) {
     this.opts = { ...DEFAULT_ANCHOR_OPTIONS, ...opts };
   }
@@ -166,8 +166,8 @@ export class Anchorer {
     };
     if (previous && previous.blockNumber === null) tx = previous;
     else {
-      const sent: ContractTransactionResponse = await this.sendQueue(() =>
-        this.anchor.anchorBatch(root, batch.fromMs, batch.toMs, batch.count),
+      const sent: ContractTransactionResponse = await this.sendQueue((nonce) =>
+        this.anchor.anchorBatch(root, batch.fromMs, batch.toMs, batch.count, nonce === undefined ? {} : { nonce }),
       );
       await this.store.recordSubmission(batch.id, sent.hash, sent.nonce);
       tx = sent;

@@ -207,7 +207,9 @@ export class ChainKeyRegister implements KeyRegister {
     const p = (async () => {
       const { x, y } = publicKeyXY(publicKey);
       try {
-        const tx = await this.sendQueue(() => this._registry.registerKey(podIdToBytes32(pod), x, y));
+        const tx = await this.sendQueue((nonce) =>
+          this._registry.registerKey(podIdToBytes32(pod), x, y, nonce === undefined ? {} : { nonce }),
+        );
         await tx.wait();
         this.log.info(
           { pod, keyHash: keyHashOf(publicKey), tx: tx.hash },
