@@ -23,21 +23,23 @@ describe("ChainKeyRegister", function () {
       tofu: false,
     });
     const unwatch = await keys.watch();
+    // the chain's clock (other tests in this process mine thousands of blocks ahead of the wall clock)
+    const chainNowMs = async () => (await chain.hre.ethers.provider.getBlock("latest"))!.timestamp * 1000 + 1000;
     try {
-      const now = Date.now();
+      const now = await chainNowMs();
       expect(await keys.check(POD, key.publicKey, now - 1000, now)).to.deep.equal({ ok: true });
       await (await chain.registry.connect(chain.dso).revokeKey(podIdToBytes32(POD), podIdToBytes32("stolen"))).wait();
       await waitFor(
         "the revocation to reach the BAL",
         async () => {
-          const r = await keys.check(POD, key.publicKey, now - 1000, Date.now());
+          const r = await keys.check(POD, key.publicKey, now - 1000, await chainNowMs());
           return !r.ok ? r : undefined;
         },
         15_000,
         200,
       );
       // backdated before the revocation, arriving after it: refused too
-      const late = await keys.check(POD, key.publicKey, now - 60_000, Date.now());
+      const late = await keys.check(POD, key.publicKey, now - 60_000, await chainNowMs());
       expect(late).to.include({ ok: false, reason: "key-not-valid-at-time" });
     } finally {
       await unwatch();
