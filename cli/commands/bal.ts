@@ -19,15 +19,20 @@ interface VerifyOptions {
 
 async function loadCertificate(target: string, balUrl: string): Promise<Certificate> {
   if (existsSync(target)) return parseWith(certificateSchema, JSON.parse(readFileSync(target, "utf8")), target);
-  if (!/^(\d+|0x[0-9a-fA-F]{64})$/.test(target))
-    throw new FlexGridError(`${target} is neither a file nor a reading id (number or packet hash)`, "VERIFY_INPUT");
-  const res = await fetch(`${balUrl}/readings/${target}`).catch((error: Error) => {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(target))
+    throw new FlexGridError(`${target} is neither a file nor a reading's packet hash`, "VERIFY_INPUT");
+  // the BAL serves readings to signed-in parties only: a session or service token in BAL_TOKEN
+  const token = process.env.BAL_TOKEN;
+  const init = token ? { headers: { authorization: `Bearer ${token}` } } : undefined;
+  const res = await fetch(`${balUrl}/readings/${target}`, init).catch((error: Error) => {
     throw new FlexGridError(
       `cannot reach the BAL at ${balUrl} to fetch reading ${target}: ${error.message}`,
       "BAL_UNREACHABLE",
     );
   });
-  if (res.status === 404) throw new FlexGridError(`the BAL has no reading ${target}`, "NOT_FOUND");
+  if (res.status === 401)
+    throw new FlexGridError(`the BAL needs a sign-in: set BAL_TOKEN (a session or service token)`, "BAL_AUTH");
+  if (res.status === 404) throw new FlexGridError(`the BAL has no reading ${target} you may read`, "NOT_FOUND");
   if (!res.ok) throw new FlexGridError(`the BAL answered HTTP ${res.status} for reading ${target}`, "BAL_ERROR");
   return parseWith(certificateSchema, await res.json(), `reading ${target} from ${balUrl}`);
 }
@@ -38,7 +43,7 @@ export function registerBalCommands(program: Command): void {
     .description(describeCommand("verify"))
     .argument(
       "<reading>",
-      "a reading id or packet hash (fetched from the BAL), or a certificate file (GET /readings/:id saved as JSON)",
+      "a reading's packet hash (fetched from the BAL with BAL_TOKEN), or a certificate file (GET /readings/:hash saved as JSON)",
     )
     .option("--bal-url <url>", "where to fetch a reading by id (default http://127.0.0.1:$BAL_PORT)")
     .option("--rpc-url <url>", "chain to verify against (default $RPC_URL or the local node)")

@@ -49,7 +49,11 @@ describe("Light Node delivery (application-level acknowledgement)", function () 
     const credentials = new CredentialStore();
     const password = credentials.add(POD, { role: "node", pod: POD });
     const acks = new AckPublisher((topic, payload) => broker.publish(topic, payload), silent);
-    broker = await startEmbeddedBroker({ credentials, ingest: ingestWithAcks(pipeline, acks), onAclViolation: () => {} });
+    broker = await startEmbeddedBroker({
+      credentials,
+      ingest: ingestWithAcks(pipeline, acks),
+      onAclViolation: () => {},
+    });
     sim = new MeterSimulator({ peakW: 3_000_000 });
     await sim.start();
     node = new LightNode(

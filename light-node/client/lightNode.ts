@@ -213,7 +213,10 @@ export class LightNode {
     });
     this._timers.push(setInterval(() => void this.readOnce(), this.config.readIntervalMs));
     this._timers.push(
-      setInterval(() => this.resendOverdue(), Math.max(100, Math.min(this.config.ackTimeoutMs, this.config.retryDelayMs) / 2)),
+      setInterval(
+        () => this.resendOverdue(),
+        Math.max(100, Math.min(this.config.ackTimeoutMs, this.config.retryDelayMs) / 2),
+      ),
     );
     this._timers.push(setInterval(() => void this.probeLinks(), this.config.probeIntervalMs));
     void this.readOnce();
@@ -428,7 +431,10 @@ export class LightNode {
       f.retries++;
       f.resendAtMs =
         this._clock() + Math.min(this.config.retryMaxMs, this.config.retryDelayMs * 2 ** Math.min(f.retries - 1, 16));
-      this._log.warn({ hash: ack.hash, reason: ack.reason, retries: f.retries }, "the BAL asked to send a packet again");
+      this._log.warn(
+        { hash: ack.hash, reason: ack.reason, retries: f.retries },
+        "the BAL asked to send a packet again",
+      );
       return;
     }
     if (ack.status === "refused") {
@@ -457,7 +463,10 @@ export class LightNode {
       refusedMs: this._clock(),
     };
     this.stats.refused++;
-    this._log.error({ index, reason: record.reason, detail: record.detail }, "the BAL refused a packet: kept for an operator");
+    this._log.error(
+      { index, reason: record.reason, detail: record.detail },
+      "the BAL refused a packet: kept for an operator",
+    );
     const fd = openSync(this._refusedFile, "a");
     try {
       appendFileSync(fd, JSON.stringify(record) + "\n");

@@ -67,6 +67,7 @@ describe("BAL crash (SIGKILL mid-batch) and restart", function () {
       BAL_PORT: String(balPort),
       BAL_BATCH_MAX: "7",
       BAL_ANCHOR_INTERVAL_MS: "50",
+      BAL_TX_TIMEOUT_MS: "5000",
       LOG_LEVEL: "silent",
       MQTT_URL: "",
       DATABASE_URL: "",

@@ -29,8 +29,12 @@ import { buildBatchTree } from "../../protocol";
 import { deployBalContracts } from "./testing/chain";
 import { waitFor } from "./testing/wait";
 import { createLogger } from "../../protocol";
+import { sha256Hex } from "./http/auth";
 
 const PODS = ["IT002E61899978", "IT002E60976796"];
+// a DSO-side service's bearer token: the personal-data routes need one (see http/auth.ts)
+const SERVICE_TOKEN = "integration-test-dso-console-token";
+const asDso = { headers: { authorization: `Bearer ${SERVICE_TOKEN}` } };
 const silent = createLogger("test", "silent");
 
 describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", function () {
@@ -53,6 +57,7 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
       signer: chain.bal,
       credentials,
       broker: { port: brokerPort },
+      http: { services: [{ name: "test-dso-console", tokenSha256: sha256Hex(SERVICE_TOKEN), allPods: true }] },
       anchor: { maxBatch: 40, intervalMs: 300 },
       workers: 1,
       publication: { enabled: false },
@@ -100,8 +105,8 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function certificate(id: number | string) {
-    const res = await fetch(`${bal.httpUrl}/readings/${id}`);
+  async function certificate(id: string) {
+    const res = await fetch(`${bal.httpUrl}/readings/${id}`, asDso);
     expect(res.status).to.equal(200);
     return certificateSchema.parse(await res.json());
   }
@@ -115,7 +120,7 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     const registry = chain.registry;
     for (const pod of PODS) expect(await registry.hasActiveKey(podIdToBytes32(pod))).to.equal(true);
     for (const p of anchored.slice(0, 6)) {
-      const cert = await certificate(p.id);
+      const cert = await certificate(p.hash);
       expect(cert.batch?.status).to.equal("anchored");
       const packet = cert.packet as SignedPacket<"measurement">;
       expect(await chain.anchor.verifyReading(cert.batch!.root, packet.hash, cert.proof!)).to.equal(true);
@@ -141,7 +146,7 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
       const anchored = (await bal.store.packetsOfPod(PODS[0]!, 0, Date.now() + 60_000)).find(
         (p) => p.batch?.status === "anchored",
       )!;
-      cert = await certificate(anchored.id);
+      cert = await certificate(anchored.hash);
     });
     const verify = (c: Certificate) => verifyCertificate(c, chain.hre.ethers.provider, chain.anchorAddress);
 
@@ -206,7 +211,7 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     let raw: mqtt.MqttClient;
     const pod = PODS[0]!;
     const rejected = async () =>
-      (await (await fetch(`${bal.httpUrl}/rejections`)).json()) as { counts: Record<string, number> };
+      (await (await fetch(`${bal.httpUrl}/rejections`, asDso)).json()) as { counts: Record<string, number> };
     const base = (sequence: number): Measurement => ({
       pod,
       timestampMs: Date.now(),
@@ -401,7 +406,7 @@ describe("BAL end to end (Hardhat in-process chain, embedded broker, PGlite)", f
     await bal.store.setLightNodeStatus({ pod: "IT002E60499620", online: false, lastSeenMs: 0 });
     const slot = Math.floor(Date.now() / 900_000) * 900_000;
     await bal.publishSlot(slot);
-    const res = (await (await fetch(`${bal.httpUrl}/publications/${slot}`)).json()) as {
+    const res = (await (await fetch(`${bal.httpUrl}/publications/${slot}`, asDso)).json()) as {
       pods: { pod: string; gap: boolean; payload: { readings: number } }[];
     };
     const byPod = new Map(res.pods.map((p) => [p.pod, p]));

@@ -11,7 +11,9 @@ import { AckPublisher, ingestWithAcks, type PublishFn } from "./broker/ackPublis
 import { CredentialStore } from "./broker/credentials";
 import { startEmbeddedBroker, type EmbeddedBroker } from "./broker/embeddedBroker";
 import { startMqttIngest } from "./broker/mqttIngest";
+import { createSendQueue } from "./chain/sendQueue";
 import { createBalApi } from "./http/api";
+import { Auth, ChainPodAccess, type PodAccess, type ServiceCredential } from "./http/auth";
 import { ChainKeyRegister, type KeyRegister } from "./ingest/keyRegister";
 import { DEFAULT_LIMITS, IngestPipeline, type IngestLimits } from "./ingest/ingestPipeline";
 import { inlineVerifier, WorkerVerifyPool, type Verifier } from "./ingest/verifyPool";
@@ -28,7 +30,8 @@ export interface BalServiceOptions {
   /** in-memory PGlite (tests) */
   inMemoryDb?: boolean;
   chainId: number;
-  addresses: { lightNodeRegistry: string; measurementAnchor: string };
+  /** roleRegistry and podRegistry give the HTTP API its roles (DSO, aggregator, customer); without them only services read */
+  addresses: { lightNodeRegistry: string; measurementAnchor: string; roleRegistry?: string; podRegistry?: string };
   /** wallet holding BAL_ANCHOR */
   signer: Signer;
   /** external broker (Mosquitto); unset = embedded aedes */
@@ -42,7 +45,14 @@ export interface BalServiceOptions {
   };
   broker?: { host?: string; port?: number };
   credentials?: CredentialStore;
-  http?: { host?: string; port?: number };
+  http?: {
+    host?: string;
+    port?: number;
+    /** services' bearer tokens (SHA-256 hashes), see http/auth.ts */
+    services?: ServiceCredential[];
+    /** the EIP-4361 domain sign-in messages must name (default: the request's Host header) */
+    siweDomain?: string;
+  };
   anchor?: Partial<AnchorerOptions>;
   limits?: Partial<IngestLimits>;
   /** verification worker threads; 0 = verify on the main thread */
@@ -92,9 +102,23 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
   } else {
     verifier = inlineVerifier();
   }
-  const keys =
-    opts.keyRegister ??
-    new ChainKeyRegister(opts.addresses.lightNodeRegistry, opts.signer, log.child({ part: "keys" }));
+  // the anchorer and the key register send from one wallet: one send at a time, or their nonces collide
+  const sendQueue = createSendQueue(() => opts.signer.getNonce("pending"));
+  let unwatchKeys: (() => Promise<void>) | undefined;
+  let keys: KeyRegister;
+  if (opts.keyRegister) keys = opts.keyRegister;
+  else {
+    const chainKeys = new ChainKeyRegister(
+      opts.addresses.lightNodeRegistry,
+      opts.signer,
+      log.child({ part: "keys" }),
+      undefined,
+      sendQueue,
+    );
+    // a DSO revocation reaches the ingest as soon as its event is seen, not when the cache expires
+    unwatchKeys = await chainKeys.watch();
+    keys = chainKeys;
+  }
   const pipeline = new IngestPipeline(
     store,
     verifier,
@@ -112,6 +136,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     log.child({ part: "anchor" }),
     { maxBatch: 10_000, intervalMs: 5_000, ...opts.anchor },
     buildTree,
+    sendQueue,
   );
   pipeline.onStored = (rows) => anchorer.notify(rows.length);
 
@@ -192,7 +217,19 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
   };
   if (opts.publication?.enabled !== false) schedulePublication();
 
+  const access: PodAccess =
+    opts.addresses.roleRegistry && opts.addresses.podRegistry
+      ? new ChainPodAccess(opts.addresses.roleRegistry, opts.addresses.podRegistry, opts.signer)
+      : { isDso: async () => false, mayReadPod: async () => false };
+  const auth = new Auth({
+    access,
+    chainId: opts.chainId,
+    domain: opts.http?.siweDomain,
+    services: opts.http?.services,
+    clock,
+  });
   const app = createBalApi({
+    auth,
     store,
     chainId: opts.chainId,
     measurementAnchor: opts.addresses.measurementAnchor,
@@ -220,6 +257,7 @@ export async function startBalService(opts: BalServiceOptions): Promise<BalServi
     publishSlot,
     async stop() {
       if (pubTimer) clearTimeout(pubTimer);
+      await unwatchKeys?.().catch(() => undefined);
       await external?.close();
       await broker?.close();
       await pipeline.idle();

@@ -1,10 +1,13 @@
 // BAL service options from the environment (RPC_URL, MQTT_URL, DATABASE_URL, BAL_ANCHOR_PRIVATE_KEY, NETWORK,
 // MQTT_PORT, BAL_PORT, FLEXGRID_DATA_DIR; BAL_BATCH_MAX, BAL_ANCHOR_INTERVAL_MS, BAL_CONFIRMATIONS, BAL_TX_TIMEOUT_MS,
 // BAL_SHARE_GROUP, BAL_CLIENT_ID; BAL_DATABASE=pglite to force PGlite, see scd/databaseChoice.ts).
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { z } from "zod";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { ConfigError, contractAddress, createLogger, loadConfig, loadDeployment } from "../../protocol";
 import type { BalServiceOptions } from "./balService";
+import { serviceCredentialSchema } from "./http/auth";
 
 /** Builds the service options from the environment. */
 export function balOptionsFromEnv(env: Record<string, string | undefined> = process.env): BalServiceOptions {
@@ -21,13 +24,22 @@ export function balOptionsFromEnv(env: Record<string, string | undefined> = proc
     addresses: {
       lightNodeRegistry: contractAddress(deployment, "LightNodeRegistry"),
       measurementAnchor: contractAddress(deployment, "MeasurementAnchor"),
+      roleRegistry: deployment.contracts.RoleRegistry?.address,
+      podRegistry: deployment.contracts.PodRegistry?.address,
     },
     signer: new Wallet(config.keys.balAnchor, provider),
     mqtt: config.mqttUrl
       ? { url: config.mqttUrl, shareGroup: env.BAL_SHARE_GROUP, clientId: env.BAL_CLIENT_ID }
       : undefined,
     broker: { port: config.ports.mqtt },
-    http: { port: config.ports.bal },
+    http: {
+      port: config.ports.bal,
+      siweDomain: env.BAL_SIWE_DOMAIN,
+      // [{ name, tokenSha256, allPods?, address? }]: the services' bearer tokens, hashed
+      services: env.BAL_SERVICE_TOKENS_FILE
+        ? z.array(serviceCredentialSchema).parse(JSON.parse(readFileSync(env.BAL_SERVICE_TOKENS_FILE, "utf8")))
+        : undefined,
+    },
     anchor: {
       maxBatch: Number(env.BAL_BATCH_MAX ?? 10_000),
       intervalMs: Number(env.BAL_ANCHOR_INTERVAL_MS ?? 5_000),

@@ -81,7 +81,9 @@ describe("Anchorer", function () {
         if (prop !== "queryFilter") return Reflect.get(target, prop, receiver);
         return (filter: unknown, from?: number, to?: number) => {
           if (from === undefined || to === undefined || to - from >= 1000)
-            return Promise.reject(new Error(`query returned more than 10000 results / range too large (${from}..${to})`));
+            return Promise.reject(
+              new Error(`query returned more than 10000 results / range too large (${from}..${to})`),
+            );
           ranges.push([from, to]);
           return target.queryFilter(filter as Parameters<typeof target.queryFilter>[0], from, to);
         };

@@ -8,6 +8,7 @@
 import type { ContractTransactionResponse, Provider, TransactionReceipt } from "ethers";
 import type { Logger } from "../../../protocol";
 import type { IMeasurementAnchor } from "../../../typechain-types/contracts/interfaces/IMeasurementAnchor";
+import { unqueued, type SendQueue } from "../chain/sendQueue";
 import { buildBatchProofBlob } from "../scd/proofBlob";
 import type { BatchRow, BatchTreeBuilder, ScdStore } from "../scd/scdStore";
 
@@ -68,6 +69,8 @@ export class Anchorer {
     opts: Partial<AnchorerOptions> & Pick<AnchorerOptions, "maxBatch" | "intervalMs">,
     /** builds a batch's tree and proofs; the service passes its worker pool's, so hashing stays off the main thread */
     private readonly buildTree: BatchTreeBuilder = buildBatchProofBlob,
+    /** serialises sends with the other users of the wallet (the key register) */
+    private readonly sendQueue: SendQueue = unqueued,
   ) {
     this.opts = { ...DEFAULT_ANCHOR_OPTIONS, ...opts };
   }
@@ -133,7 +136,10 @@ export class Anchorer {
         const from = Math.max(0, Math.min(b.checkpointBlock ?? head, (b.blockNumber ?? head) - 1, head));
         await this.store.reopenBatch(b.id, from);
         this.stats.reorged++;
-        this.log.warn({ batch: b.id, root: b.root, block: b.blockNumber }, "anchored root gone (reorg): anchoring again");
+        this.log.warn(
+          { batch: b.id, root: b.root, block: b.blockNumber },
+          "anchored root gone (reorg): anchoring again",
+        );
         continue;
       }
       const receipt = b.txHash && b.txHash !== "0x" ? await this.provider.getTransactionReceipt(b.txHash) : null;
@@ -151,10 +157,18 @@ export class Anchorer {
     // a transaction sent before a restart may still be in the mempool: wait for it (or replace it) rather than
     // sending a second one with another nonce
     const previous = batch.submittedTx ? await this.provider.getTransaction(batch.submittedTx) : null;
-    let tx: { hash: string; nonce: number; maxFeePerGas?: bigint | null; maxPriorityFeePerGas?: bigint | null; gasPrice?: bigint | null };
+    let tx: {
+      hash: string;
+      nonce: number;
+      maxFeePerGas?: bigint | null;
+      maxPriorityFeePerGas?: bigint | null;
+      gasPrice?: bigint | null;
+    };
     if (previous && previous.blockNumber === null) tx = previous;
     else {
-      const sent: ContractTransactionResponse = await this.anchor.anchorBatch(root, batch.fromMs, batch.toMs, batch.count);
+      const sent: ContractTransactionResponse = await this.sendQueue((nonce) =>
+        this.anchor.anchorBatch(root, batch.fromMs, batch.toMs, batch.count, nonce === undefined ? {} : { nonce }),
+      );
       await this.store.recordSubmission(batch.id, sent.hash, sent.nonce);
       tx = sent;
     }
@@ -199,7 +213,13 @@ export class Anchorer {
    */
   private async waitOrReplace(
     batch: BatchRow,
-    first: { hash: string; nonce: number; maxFeePerGas?: bigint | null; maxPriorityFeePerGas?: bigint | null; gasPrice?: bigint | null },
+    first: {
+      hash: string;
+      nonce: number;
+      maxFeePerGas?: bigint | null;
+      maxPriorityFeePerGas?: bigint | null;
+      gasPrice?: bigint | null;
+    },
   ): Promise<TransactionReceipt | undefined> {
     const hashes = [first.hash];
     let latest = first;
@@ -228,7 +248,9 @@ export class Anchorer {
               maxPriorityFeePerGas: max(bump(latest.maxPriorityFeePerGas), fees.maxPriorityFeePerGas),
             }
           : { nonce: latest.nonce, gasPrice: max(bump(latest.gasPrice), fees.gasPrice) };
-      const replacement = await this.anchor.anchorBatch(batch.root, batch.fromMs, batch.toMs, batch.count, overrides);
+      const replacement = await this.sendQueue(() =>
+        this.anchor.anchorBatch(batch.root, batch.fromMs, batch.toMs, batch.count, overrides),
+      );
       await this.store.recordSubmission(batch.id, replacement.hash, replacement.nonce);
       this.stats.replaced++;
       this.log.warn(

@@ -1,9 +1,12 @@
 // The BAL's HTTP API (express): a reading with its proof, a PoD's data export (CSV/JSON by day, week, month),
-// the 15-min publications, Light Node status, anomalies, rejection counts and batches.
+// the 15-min publications, Light Node status, anomalies, rejection counts and batches. Personal data (GDPR: a
+// PoD's readings) only to a signed-in party allowed to read that PoD (see auth.ts); readings are addressed by their
+// packet hash, never by a sequential id. Public: /health, /stats (counters), /batches (roots, on chain anyway).
 import express, { type Request, type Response, type NextFunction } from "express";
 import { z } from "zod";
 import { gridIdSchema, parseWith, ValidationError } from "../../../protocol";
 import { certificateOf } from "../certificate";
+import type { Auth, Principal } from "./auth";
 import type { ScdStore, StoredPacketWithBatch } from "../scd/scdStore";
 
 export interface BalApiContext {
@@ -13,6 +16,8 @@ export interface BalApiContext {
   lightNodeRegistry: string;
   /** live counters of the service */
   stats(): unknown;
+  /** sign-in and roles; every personal-data route requires it */
+  auth: Auth;
 }
 
 const exportQuerySchema = z.object({
@@ -93,6 +98,14 @@ export function createBalApi(ctx: BalApiContext): express.Express {
     (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) =>
       fn(req, res).catch(next);
 
+  const auth = ctx.auth;
+  const signedIn = auth.requireSignIn();
+  const principal = (res: Response) => res.locals.principal as Principal;
+  const forbidden = (res: Response, what: string) =>
+    void res.status(403).json({ error: `not allowed to read ${what}` });
+  app.disable("x-powered-by");
+  app.use("/auth", auth.router());
+
   app.get("/health", (_req, res) => void res.json({ ok: true }));
   app.get(
     "/stats",
@@ -101,20 +114,25 @@ export function createBalApi(ctx: BalApiContext): express.Express {
 
   app.get(
     "/readings/:id",
+    signedIn,
     wrap(async (req, res) => {
       const id = String(req.params.id);
-      if (!/^(\d+|0x[0-9a-fA-F]{64})$/.test(id))
-        throw new ValidationError("reading id", [`${id}: a number or a 32-byte packet hash`]);
-      const p = await ctx.store.packet(id.startsWith("0x") ? id.toLowerCase() : Number(id));
-      if (!p) return void res.status(404).json({ error: `no reading ${id}` });
+      // the packet hash only: a sequential id would let anyone walk every PoD's readings
+      if (!/^0x[0-9a-fA-F]{64}$/.test(id)) throw new ValidationError("reading id", [`${id}: a 32-byte packet hash`]);
+      const p = await ctx.store.packet(id.toLowerCase());
+      // the same answer for "not there" and "not yours": a refusal must not confirm that a reading exists
+      if (!p || !(await auth.mayReadPod(principal(res), p.pod)))
+        return void res.status(404).json({ error: `no reading ${id} you may read` });
       res.json(certificateOf(p, where));
     }),
   );
 
   app.get(
     "/pods/:pod/export",
+    signedIn,
     wrap(async (req, res) => {
       const pod = parseWith(gridIdSchema, req.params.pod, "PoD id");
+      if (!(await auth.mayReadPod(principal(res), pod))) return forbidden(res, `PoD ${pod}`);
       const q = parseWith(exportQuerySchema, req.query, "export query");
       const { fromMs, toMs } = periodRange(q.period, q.date);
       const rows = await ctx.store.packetsOfPod(pod, fromMs, toMs, [q.kind]);
@@ -131,31 +149,49 @@ export function createBalApi(ctx: BalApiContext): express.Express {
 
   app.get(
     "/publications/:slotStartMs",
+    signedIn,
     wrap(async (req, res) => {
       const slot = Number(req.params.slotStartMs);
       if (!Number.isSafeInteger(slot)) throw new ValidationError("slot", ["slotStartMs must be an integer (ms)"]);
-      res.json({ slotStartMs: slot, pods: await ctx.store.publications(slot) });
+      const all = await ctx.store.publications(slot);
+      const p = principal(res);
+      // the DSO sees every PoD's summary, anyone else only those of the PoDs it may read
+      const pods = (await auth.mayReadAll(p))
+        ? all
+        : (await Promise.all(all.map(async (row) => ((await auth.mayReadPod(p, row.pod)) ? row : undefined)))).filter(
+            (row) => row !== undefined,
+          );
+      res.json({ slotStartMs: slot, pods });
     }),
   );
 
   app.get(
     "/light-nodes",
-    wrap(async (_req, res) => void res.json(await ctx.store.lightNodes())),
+    signedIn,
+    wrap(async (_req, res) => {
+      if (!(await auth.mayReadAll(principal(res)))) return forbidden(res, "every Light Node's status (DSO only)");
+      res.json(await ctx.store.lightNodes());
+    }),
   );
   app.get(
     "/anomalies",
+    signedIn,
     wrap(async (req, res) => {
       const pod = req.query.pod === undefined ? undefined : parseWith(gridIdSchema, req.query.pod, "PoD id");
+      const p = principal(res);
+      if (pod === undefined ? !(await auth.mayReadAll(p)) : !(await auth.mayReadPod(p, pod)))
+        return forbidden(res, pod === undefined ? "every PoD's anomalies (DSO only; add ?pod=)" : `PoD ${pod}`);
       const limit = Math.min(1000, Number(req.query.limit ?? 100) || 100);
       res.json(await ctx.store.anomalies({ pod, limit }));
     }),
   );
   app.get(
     "/rejections",
-    wrap(
-      async (_req, res) =>
-        void res.json({ counts: await ctx.store.rejectionCounts(), recent: await ctx.store.recentRejections(100) }),
-    ),
+    signedIn,
+    wrap(async (_req, res) => {
+      if (!(await auth.mayReadAll(principal(res)))) return forbidden(res, "the rejections (DSO only)");
+      res.json({ counts: await ctx.store.rejectionCounts(), recent: await ctx.store.recentRejections(100) });
+    }),
   );
   app.get(
     "/batches",

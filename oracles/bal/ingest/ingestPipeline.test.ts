@@ -26,7 +26,8 @@ describe("IngestPipeline", () => {
     exportedEnergyWh: 0,
     meterStatus: 0,
   });
-  const payload = (m: Measurement, privateKey = key.privateKey) => JSON.stringify(signPacket("measurement", m, privateKey));
+  const payload = (m: Measurement, privateKey = key.privateKey) =>
+    JSON.stringify(signPacket("measurement", m, privateKey));
   let pipeline: IngestPipeline;
   const submit = (p: string) => pipeline.submit(topics.measurements(POD), p);
 
@@ -90,7 +91,10 @@ describe("IngestPipeline", () => {
 
   it("tells a retryable refusal from a final one", async () => {
     const rogue = generateLightNodeKey();
-    const unknown = (await submit(payload(reading(1), rogue.privateKey))) as Extract<IngestOutcome, { accepted: false }>;
+    const unknown = (await submit(payload(reading(1), rogue.privateKey))) as Extract<
+      IngestOutcome,
+      { accepted: false }
+    >;
     expect(unknown).to.include({ accepted: false, reason: "unknown-key", retryable: true });
     const future = (await submit(payload(reading(2, now + 3600_000)))) as Extract<IngestOutcome, { accepted: false }>;
     expect(future).to.include({ reason: "timestamp-in-future", retryable: true });

@@ -298,7 +298,9 @@ export class IngestPipeline {
     if (behind.length > 0) {
       const stored = await this.store.storedHashes(behind.map((b) => b.packet.hash));
       const gaps = behind.filter((b) => !stored.has(b.packet.hash));
-      const around = await this.store.neighbourTimes(gaps.map((b) => ({ pod: b.packet.pod, seq: b.packet.data.sequence })));
+      const around = await this.store.neighbourTimes(
+        gaps.map((b) => ({ pod: b.packet.pod, seq: b.packet.data.sequence })),
+      );
       for (const b of behind) {
         const { pod, sequence, timestampMs } = b.packet.data;
         if (stored.has(b.packet.hash)) {
@@ -307,7 +309,10 @@ export class IngestPipeline {
         }
         const n = around.get(`${pod}\u0000${sequence}`);
         if (n?.taken) rejectAt(b.i, "replay", `sequence ${sequence} of ${pod} already used by another packet`, pod);
-        else if (n && ((n.beforeTs !== null && timestampMs < n.beforeTs) || (n.afterTs !== null && timestampMs > n.afterTs)))
+        else if (
+          n &&
+          ((n.beforeTs !== null && timestampMs < n.beforeTs) || (n.afterTs !== null && timestampMs > n.afterTs))
+        )
           rejectAt(
             b.i,
             "time-not-monotonic",
@@ -375,9 +380,7 @@ export class IngestPipeline {
     await this.flushRejections();
     if (inserted.size > 0) this.onStored?.(rows.filter((r) => inserted.has(r.hash)));
     items.forEach((item, i) =>
-      item.resolve(
-        outcomes[i] ?? { accepted: false, reason: "malformed", detail: "not processed", retryable: false },
-      ),
+      item.resolve(outcomes[i] ?? { accepted: false, reason: "malformed", detail: "not processed", retryable: false }),
     );
   }
 

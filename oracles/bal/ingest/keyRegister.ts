@@ -2,10 +2,11 @@
 // LightNodeRegistry on chain (cached) and registers a PoD's first key on first use (TOFU, BAL_ANCHOR role).
 import type { Signer } from "ethers";
 import type { Hex } from "viem";
-import { podIdToBytes32, publicKeyXY, type Logger } from "../../../protocol";
+import { bytes32ToPodId, podIdToBytes32, publicKeyXY, type Logger } from "../../../protocol";
 import { ILightNodeRegistry__factory } from "../../../typechain-types/factories/contracts/interfaces/ILightNodeRegistry__factory";
 import type { ILightNodeRegistry } from "../../../typechain-types/contracts/interfaces/ILightNodeRegistry";
 import { keyHashOf } from "../chain/keyRegister";
+import { unqueued, type SendQueue } from "../chain/sendQueue";
 
 export type KeyCheck =
   { ok: true; registered?: boolean } | { ok: false; reason: "unknown-key" | "key-not-valid-at-time"; detail: string };
@@ -84,9 +85,9 @@ export class InMemoryKeyRegister implements KeyRegister {
 }
 
 /**
- * LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up.
- * UNFINISHED: a DSO revocation reaches the BAL only when the cache expires (30 s by default); listening to
- * LightNodeKeyRevoked/Rotated events and calling `invalidate(pod)` would make it immediate.
+ * LightNodeRegistry on chain, cached per PoD (`ttlMs`), refetched when an unknown key shows up. `watch()` follows the
+ * registry's events: a DSO revocation (or a rotation, a registration) drops that PoD's cached history as soon as the
+ * event is seen, so the revoked key is refused from the next flush on, not when the cache expires.
  */
 export class ChainKeyRegister implements KeyRegister {
   private readonly _registry: ILightNodeRegistry;
@@ -102,6 +103,8 @@ export class ChainKeyRegister implements KeyRegister {
       refetchAfterMs: 1_000,
       tofu: true,
     },
+    /** serialises sends with the other users of the wallet (the anchorer) */
+    private readonly sendQueue: SendQueue = unqueued,
   ) {
     this._registry = ILightNodeRegistry__factory.connect(registryAddress, signer);
   }
@@ -125,6 +128,46 @@ export class ChainKeyRegister implements KeyRegister {
       if (after) return after;
     }
     return { ok: false, reason: "unknown-key", detail: `key ${keyHash} is not registered for ${pod}` };
+  }
+
+  /**
+   * Follows LightNodeKeyRevoked/Rotated/Registered (polling the registry's logs from the current head, every
+   * `pollMs`, in ranges of at most `maxRange` blocks) and drops the PoD's cached history on each; returns the unwatch.
+   */
+  async watch(pollMs = 1000, maxRange = 2000): Promise<() => Promise<void>> {
+    const provider = this._registry.runner?.provider;
+    if (!provider) throw new Error("the registry needs a provider to be watched");
+    let next = (await provider.getBlockNumber()) + 1;
+    const topics = [
+      this._registry.interface.getEvent("LightNodeKeyRevoked").topicHash,
+      this._registry.interface.getEvent("LightNodeKeyRotated").topicHash,
+      this._registry.interface.getEvent("LightNodeKeyRegistered").topicHash,
+    ];
+    const address = await this._registry.getAddress();
+    let polling: Promise<void> | undefined;
+    const poll = async () => {
+      const head = await provider.getBlockNumber();
+      while (next <= head) {
+        const to = Math.min(head, next + maxRange - 1);
+        const logs = await provider.getLogs({ address, topics: [topics], fromBlock: next, toBlock: to });
+        for (const l of logs) {
+          const pod = bytes32ToPodId(l.topics[1] as Hex);
+          this.invalidate(pod);
+          if (l.topics[0] === topics[0]) this.log.warn({ pod }, "key revoked on chain: cache dropped");
+        }
+        next = to + 1;
+      }
+    };
+    const timer = setInterval(() => {
+      polling ??= poll()
+        .catch((error: Error) => this.log.warn({ err: error.message }, "key register watch failed; retrying"))
+        .finally(() => (polling = undefined));
+    }, pollMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await polling;
+    };
   }
 
   /** Drops the cache (e.g. after a revocation event). */
@@ -164,7 +207,9 @@ export class ChainKeyRegister implements KeyRegister {
     const p = (async () => {
       const { x, y } = publicKeyXY(publicKey);
       try {
-        const tx = await this._registry.registerKey(podIdToBytes32(pod), x, y);
+        const tx = await this.sendQueue((nonce) =>
+          this._registry.registerKey(podIdToBytes32(pod), x, y, nonce === undefined ? {} : { nonce }),
+        );
         await tx.wait();
         this.log.info(
           { pod, keyHash: keyHashOf(publicKey), tx: tx.hash },
