@@ -38,7 +38,6 @@ function print(json: boolean | undefined, value: unknown, lines: () => string[])
   else console.log(lines().join("\n"));
 }
 
-
 const awardsFileSchema = z.array(
   z.object({
     awardIndex: z.number().int().min(0),
@@ -153,7 +152,10 @@ export function registerDsoCommands(program: Command): void {
 
   withChain(dso.command("validate"))
     .description("technical validation of awards: OK / KO / partial with the least reduction and its reason")
-    .option("--awards <file>", "awards JSON (demo only; default: what the market's clearing awards on the field test's book)")
+    .option(
+      "--awards <file>",
+      "awards JSON (demo only; default: what the market's clearing awards on the field test's book)",
+    )
     .option("--post", "post the validations on chain (with --session, once the clearing is sealed)")
     .action(async (o: ChainOptions & { awards?: string }) => {
       let validations;

@@ -7,7 +7,7 @@ import { balStackService, lightNodesStackService } from "./bal";
 import { demoPodsService } from "./demo-pods";
 import { dsoService } from "./dso";
 import { subgraphService } from "./subgraph";
-import { dappService } from "../../dapp/stackService";
+import { dappService } from "./dapp";
 
 // prettier-ignore
 export const stackServices: StackService[] = [

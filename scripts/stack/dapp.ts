@@ -1,7 +1,7 @@
-// Stack service for `npm start`: serves the dApp in front of the chain, the subgraph and the BAL (one line in
-// scripts/stack/services.ts, after subgraphService and balStackService). Builds dapp/dist first when it is missing.
-import type { StackService } from "../scripts/stack/types";
-import { startDapp } from "./serve";
+// Stack service for `npm start`: serves the dApp (dapp/serve.ts) in front of the chain, the subgraph and the BAL,
+// building dapp/dist first when it is missing or was built from other sources.
+import type { StackService } from "./types";
+import { startDapp } from "../../dapp/serve";
 
 export const dappService: StackService = {
   name: "dApp",
