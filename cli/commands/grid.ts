@@ -4,6 +4,13 @@ import { Option, type Command } from "commander";
 import { describeCommand } from "./index";
 import { formatDay, progressBar, slotInjections, solveDay } from "./gridDay";
 import { loadDayProfile } from "./gridDayProfile";
+import { existsSync } from "node:fs";
+import { z } from "zod";
+import { loadCaseFile } from "../../oracles/grid/importers/load";
+import type { Network } from "../../oracles/grid/model";
+import { GridImportError } from "../../oracles/grid/errors";
+import { mapPodsToPoms } from "../../oracles/grid/mapping";
+import { solvePowerFlow, type PowerFlowResult } from "../../oracles/grid/powerflow";
 
 /** The synthetic networks, by name, for when no file of that name exists (each module required only when asked for). */
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -26,6 +33,43 @@ type Start = "flat" | "case";
 const START_OPTION = new Option("--start <flat|case>", "Newton starting point: the case's stored voltages, or flat")
   .choices(["flat", "case"])
   .default("case");
+const CASE_ARGUMENT = "case file (case.m or case.json), or a built-in network: rome, tor-di-valle";
+
+interface SolveFlags {
+  vmin: string;
+  vmax: string;
+  tolerance: string;
+  start: Start;
+}
+
+/** The power-flow options `grid solve` and `grid day` share. */
+function withSolveOptions(command: Command): Command {
+  return command
+    .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
+    .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
+    .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
+    .addOption(START_OPTION);
+}
+
+const positivePu = (flag: string) =>
+  z.coerce
+    .number({ error: `${flag} must be a number` })
+    .finite()
+    .positive(`${flag} must be above 0`);
+const solveFlagsSchema = z
+  .object({ vmin: positivePu("--vmin"), vmax: positivePu("--vmax"), tolerance: positivePu("--tolerance") })
+  .refine((f) => f.vmin < f.vmax, "--vmin must be below --vmax");
+
+/** The solve options from the command line's flags, refused with the flag's name when they make no sense. */
+function solveOptionsOf(flags: SolveFlags) {
+  const parsed = solveFlagsSchema.safeParse(flags);
+  if (!parsed.success) throw new GridImportError(parsed.error.issues.map((i) => i.message).join("; "));
+  return {
+    voltageLimits: { minPu: parsed.data.vmin, maxPu: parsed.data.vmax },
+    tolerancePu: parsed.data.tolerance,
+    start: flags.start,
+  };
+}
 
 /** A case file, or the name of a built-in synthetic network (`rome`, `tor-di-valle`) when no such file exists. */
 function loadCase(caseArgument: string): Network {
@@ -33,12 +77,6 @@ function loadCase(caseArgument: string): Network {
   if (builtIn && !existsSync(caseArgument)) return builtIn();
   return loadCaseFile(caseArgument);
 }
-import { existsSync } from "node:fs";
-import { loadCaseFile } from "../../oracles/grid/importers/load";
-import type { Network } from "../../oracles/grid/model";
-import { GridImportError } from "../../oracles/grid/errors";
-import { mapPodsToPoms } from "../../oracles/grid/mapping";
-import { solvePowerFlow, type PowerFlowResult } from "../../oracles/grid/powerflow";
 
 function table(headers: string[], rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map(String));
@@ -122,76 +160,53 @@ export function formatPowerFlow(name: string, result: PowerFlowResult): string {
 
 export function registerGridCommands(program: Command): void {
   const grid = program.command("grid").description(describeCommand("grid"));
-  grid
+  const solve = grid
     .command("solve")
     .description(
       "solve a case file (.m MATPOWER, .json FlexGrid or pandapower) with Newton–Raphson and print the results",
     )
-    .argument("<case>", "case file (case.m or case.json), or a built-in network: rome, tor-di-valle")
-    .option("--json", "print the full result as JSON")
-    .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
-    .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
-    .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
-    .addOption(START_OPTION)
-    .action(
-      (casePath: string, opts: { json?: boolean; vmin: string; vmax: string; tolerance: string; start: Start }) => {
-        const network = loadCase(casePath);
-        const result = solvePowerFlow(network, {
-          voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
-          tolerancePu: Number(opts.tolerance),
-          start: opts.start,
-        });
-        if (opts.json) {
-          const { state: _state, ...printable } = result;
-          console.log(JSON.stringify({ case: network.name, ...printable }, null, 2));
-        } else console.log(formatPowerFlow(network.name, result));
-      },
-    );
-  grid
+    .argument("<case>", CASE_ARGUMENT)
+    .option("--json", "print the full result as JSON");
+  withSolveOptions(solve).action((casePath: string, opts: SolveFlags & { json?: boolean }) => {
+    const solveOptions = solveOptionsOf(opts);
+    const network = loadCase(casePath);
+    const result = solvePowerFlow(network, solveOptions);
+    if (opts.json) {
+      const { state: _state, ...printable } = result;
+      console.log(JSON.stringify({ case: network.name, ...printable }, null, 2));
+    } else console.log(formatPowerFlow(network.name, result));
+  });
+  const day = grid
     .command("day")
     .description(
       "solve the 96 quarter-hour slots of a day (warm-started) and print each slot's losses, lowest voltage and overloads",
     )
-    .argument("<case>", "case file (case.m or case.json), or a built-in network: rome, tor-di-valle")
+    .argument("<case>", CASE_ARGUMENT)
     .option(
       "--profile <file>",
       "96 load multipliers or 96 kW per load id (.json: [..] | {multipliers} | {loadsKw}; .csv: slot,multiplier | slot,<load ids>); default: the typical profiles of --date",
     )
     .option("--date <yyyy-mm-dd>", "day of the typical profiles when no --profile is given", "2021-06-23")
-    .option("--json", "print the day as JSON")
-    .option("--vmin <pu>", "lower voltage limit for buses without their own", "0.9")
-    .option("--vmax <pu>", "upper voltage limit for buses without their own", "1.1")
-    .option("--tolerance <pu>", "largest accepted P/Q mismatch, pu of the system base", "1e-8")
-    .addOption(START_OPTION)
-    .action(
-      (
-        casePath: string,
-        opts: {
-          profile?: string;
-          date: string;
-          json?: boolean;
-          vmin: string;
-          vmax: string;
-          tolerance: string;
-          start: Start;
-        },
-      ) => {
-        if (!opts.profile && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date))
-          throw new GridImportError(`--date ${opts.date} is not a yyyy-mm-dd date`);
-        const network = loadCase(casePath);
-        const profile = opts.profile ? loadDayProfile(opts.profile) : undefined;
-        const slots = slotInjections(network, profile, opts.date, opts.profile);
-        const bar = progressBar("power flows");
-        const day = solveDay(network, slots, opts.profile ?? `typical profiles of ${opts.date}`, {
-          voltageLimits: { minPu: Number(opts.vmin), maxPu: Number(opts.vmax) },
-          tolerancePu: Number(opts.tolerance),
-          firstStart: opts.start,
-          onSlot: (done, total) => bar.update(done, total),
-        });
-        bar.done();
-        console.log(opts.json ? JSON.stringify(day, null, 2) : formatDay(day));
-      },
-    );
+    .option("--json", "print the day as JSON");
+  withSolveOptions(day).action(
+    (casePath: string, opts: SolveFlags & { profile?: string; date: string; json?: boolean }) => {
+      if (!opts.profile && !/^\d{4}-\d{2}-\d{2}$/.test(opts.date))
+        throw new GridImportError(`--date ${opts.date} is not a yyyy-mm-dd date`);
+      const { voltageLimits, tolerancePu, start } = solveOptionsOf(opts);
+      const network = loadCase(casePath);
+      const profile = opts.profile ? loadDayProfile(opts.profile) : undefined;
+      const slots = slotInjections(network, profile, opts.date, opts.profile);
+      const bar = progressBar("power flows");
+      const report = solveDay(network, slots, opts.profile ?? `typical profiles of ${opts.date}`, {
+        voltageLimits,
+        tolerancePu,
+        firstStart: start,
+        onSlot: (done, total) => bar.update(done, total),
+      });
+      bar.done();
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatDay(report));
+    },
+  );
   grid
     .command("map")
     .description(

@@ -2,7 +2,7 @@
 // else a PostgreSQL server answering locally (PGHOST/PGPORT, default 127.0.0.1:5432; database flexgrid_bal, created
 // if missing). PGlite only when neither is there or BAL_DATABASE=pglite: PGlite does not fsync, so a reading it
 // acknowledged can be lost on a power cut (a process crash is fine: the OS still has the pages).
-import net from "node:net";
+import { tcpAnswers } from "../../../core/net";
 
 export interface DatabaseChoice {
   /** undefined = PGlite in the data dir */
@@ -11,20 +11,6 @@ export interface DatabaseChoice {
 }
 
 export const LOCAL_DATABASE_NAME = "flexgrid_bal";
-
-/** Whether something accepts TCP connections at host:port. */
-export function tcpAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(timeoutMs, () => done(false));
-    sock.once("connect", () => done(true));
-    sock.once("error", () => done(false));
-  });
-}
 
 /** Decides the SCD's database from the environment (and a probe of the local PostgreSQL port). */
 export async function chooseDatabase(

@@ -1,17 +1,9 @@
 // Test helper: is a real service (Mosquitto, PostgreSQL) listening? Real-service variants run only when it is.
-import net from "node:net";
+import { tcpAnswers } from "../../../core/net";
 
+/** Whether a real service answers at host:port (a short timeout: the suites probe before every variant). */
 export function reachable(host: string, port: number, timeoutMs = 300): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host, port });
-    const done = (ok: boolean) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(timeoutMs, () => done(false));
-    sock.once("connect", () => done(true));
-    sock.once("error", () => done(false));
-  });
+  return tcpAnswers(host, port, timeoutMs);
 }
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
