@@ -319,10 +319,19 @@ describe("dApp end to end (local stack + Chromium)", function () {
       await waitUntil(
         "an anchored reading at the BAL",
         async () => {
-          const response = await fetch(`${stack.balUrl}/readings/1`);
+          // The BAL answers personal data only to a signed-in party or a service: the stack's operator token.
+          const today = new Date().toISOString().slice(0, 10);
+          const response = await fetch(
+            `${stack.balUrl}/pods/IT002E61899978/export?period=day&date=${today}&format=json`,
+            {
+              headers: { authorization: `Bearer ${stack.balToken()}` },
+            },
+          );
           if (!response.ok) return false;
-          certificate = (await response.json()) as Record<string, unknown>;
-          return (certificate.batch as { status?: string } | null)?.status === "anchored";
+          const { readings } = (await response.json()) as { readings: Record<string, unknown>[] };
+          const anchored = readings.find((r) => (r.batch as { status?: string } | null)?.status === "anchored");
+          if (anchored) certificate = anchored;
+          return anchored !== undefined;
         },
         120_000,
       );

@@ -29,6 +29,8 @@ export interface E2eStack {
   balUrl: string;
   dappUrl: string;
   deployment: DappDeployment;
+  /** The BAL API's operator service token (reads every PoD), as the stack wrote it to its data dir. */
+  balToken(): string;
   /** The stack's log so far (for a failing test's message). */
   log(): string;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ async function reuseRunningStack(): Promise<E2eStack> {
     ...urls,
     dappUrl: dapp.url,
     deployment,
+    balToken: () => process.env.BAL_TOKEN ?? "",
     log: () => "(reused stack: see its own log)",
     stop: () => dapp.stop(),
   };
@@ -124,6 +127,7 @@ export async function startE2eStack(options: { simulatedDay?: boolean } = {}): P
     ...urls,
     dappUrl: dapp.url,
     deployment,
+    balToken: () => readFileSync(path.join(dataDir, "bal", "operator-token"), "utf8").trim(),
     log: () => output,
     async stop() {
       await dapp?.stop();

@@ -14,7 +14,7 @@ export function formatKw(kw: number): string {
 }
 
 /** milli-EUR per kW (chain) → "€0.125/kW". */
-export function formatPriceMilli(priceMilliEurPerKw: number | bigint): string {
+export function formatPriceMilli(priceMilliEurPerKw: number | bigint | string): string {
   return `${eur.format(Number(priceMilliEurPerKw) / 1000)}/kW`;
 }
 

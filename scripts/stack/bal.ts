@@ -12,6 +12,21 @@ import { startBalService } from "../../oracles/bal/balService";
 import { MeterSimulator } from "../../light-node/meter-simulator/meterSimulator";
 import { LightNode } from "../../light-node/client/lightNode";
 import type { StackContext, StackService } from "./types";
+import { randomBytes } from "node:crypto";
+import { serviceCredentialSchema, sha256Hex, type ServiceCredential } from "../../oracles/bal/http/auth";
+
+/**
+ * The BAL API's service tokens: those of BAL_SERVICE_TOKENS_FILE when set, else one for the local operator (reads
+ * every PoD), kept in <data dir>/bal/operator-token with owner-only permissions for the CLI (`BAL_TOKEN`) and tests.
+ */
+function operatorServiceTokens(balDir: string): ServiceCredential[] {
+  if (process.env.BAL_SERVICE_TOKENS_FILE)
+    return serviceCredentialSchema.array().parse(JSON.parse(readFileSync(process.env.BAL_SERVICE_TOKENS_FILE, "utf8")));
+  const tokenFile = path.join(balDir, "operator-token");
+  if (!existsSync(tokenFile)) writeFileSync(tokenFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+  const token = readFileSync(tokenFile, "utf8").trim();
+  return [{ name: "local-operator", tokenSha256: sha256Hex(token), allPods: true }];
+}
 
 interface DeviceCredentials {
   username: string;
@@ -50,6 +65,7 @@ export const balStackService: StackService = {
     ensureCredentials(credentials, path.join(balDir, "dso-mqtt.json"), "dso", { role: "dso" });
     credentials.save(credentialsFile);
 
+    const services = operatorServiceTokens(balDir);
     const { provider } = ctx;
     const key = ctx.config.keys.balAnchor;
     const signer = key ? new Wallet(key, provider) : await provider.getSigner(ctx.deployment.accounts.balAnchor!);
@@ -60,12 +76,15 @@ export const balStackService: StackService = {
       addresses: {
         lightNodeRegistry: contractAddress(ctx.deployment, "LightNodeRegistry"),
         measurementAnchor: contractAddress(ctx.deployment, "MeasurementAnchor"),
+        // The HTTP API's roles (DSO, a PoD's aggregator, its customer) come from these two.
+        roleRegistry: contractAddress(ctx.deployment, "RoleRegistry"),
+        podRegistry: contractAddress(ctx.deployment, "PodRegistry"),
       },
       signer,
       credentials,
       mqtt: ctx.config.mqttUrl ? { url: ctx.config.mqttUrl } : undefined,
       broker: { port: ctx.config.ports.mqtt },
-      http: { port: ctx.config.ports.bal },
+      http: { port: ctx.config.ports.bal, services },
       log: ctx.log.child({ service: "bal" }),
     });
     ctx.mqttUrl = bal.brokerUrl;

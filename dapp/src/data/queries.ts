@@ -43,10 +43,11 @@ export interface OfferRow {
   lastSlot: number;
   energyKwh: number;
   maxQuantityKw: number;
-  minPriceMilliEurPerKw: number;
+  /** A BigInt in the subgraph: a decimal string. */
+  minPriceMilliEurPerKw: string;
   pod: { code: string };
   aggregator: { id: string };
-  steps: { index: number; quantityKw: number; priceMilliEurPerKw: number }[];
+  steps: { index: number; quantityKw: number; priceMilliEurPerKw: string }[];
 }
 const OFFER_FIELDS = `id offerId kind direction status firstSlot lastSlot energyKwh maxQuantityKw minPriceMilliEurPerKw pod { code } aggregator { id } steps(orderBy: index) { index quantityKw priceMilliEurPerKw }`;
 
@@ -55,7 +56,7 @@ export interface AwardRow {
   awardIndex: number;
   slotIndex: number;
   quantityKw: number;
-  priceMilliEurPerKw: number;
+  priceMilliEurPerKw: string;
   verdict: string;
   finalQuantityKw: number | null;
   reasonCode: number | null;
@@ -67,10 +68,10 @@ export interface AwardRow {
     effectivenessBps: string;
     rewardMicroEur: string;
     penaltyMicroEur: string;
-    wallet: string;
+    wallet: { id: string };
   } | null;
 }
-const AWARD_FIELDS = `id awardIndex slotIndex quantityKw priceMilliEurPerKw verdict finalQuantityKw reasonCode pod { code } offer { offerId aggregator { id } } request { requestId kind } settlement { deliveredW effectivenessBps rewardMicroEur penaltyMicroEur wallet }`;
+const AWARD_FIELDS = `id awardIndex slotIndex quantityKw priceMilliEurPerKw verdict finalQuantityKw reasonCode pod { code } offer { offerId aggregator { id } } request { requestId kind } settlement { deliveredW effectivenessBps rewardMicroEur penaltyMicroEur wallet { id } }`;
 
 export const SESSION_BOOK = `query SessionBook($id: ID!) {
   session(id: $id) { ${SESSION_FIELDS}
@@ -117,7 +118,7 @@ export const REQUESTS = `query Requests($kind: RequestKind!) {
 }`;
 export interface RequestsView {
   requests: (RequestRow & {
-    awards: { quantityKw: number; priceMilliEurPerKw: number; verdict: string; finalQuantityKw: number | null }[];
+    awards: { quantityKw: number; priceMilliEurPerKw: string; verdict: string; finalQuantityKw: number | null }[];
   })[];
 }
 
@@ -188,7 +189,7 @@ export interface KpisView {
   } | null;
 }
 
-export const TOKEN_HOLDER = `query TokenHolder($id: ID!, $holder: String!, $wallet: Bytes!) {
+export const TOKEN_HOLDER = `query TokenHolder($id: ID!, $holder: String!, $wallet: String!) {
   tokenHolder(id: $id) { balance }
   tokenTransfers(first: 200, where: { or: [{ from: $holder }, { to: $holder }] }, orderBy: timestamp, orderDirection: desc) { id from { id } to { id } value timestamp transactionHash }
   awardSettlements(first: 200, where: { wallet: $wallet }, orderBy: timestamp, orderDirection: desc) { id deliveredW effectivenessBps rewardMicroEur penaltyMicroEur mintedMicroEur burnedMicroEur pod { code } session { sessionId day } timestamp }
