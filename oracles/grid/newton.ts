@@ -250,6 +250,8 @@ export function solveSubnetwork(
     iterations++;
   }
   const converged = maxMismatch < options.tolerancePu;
+  // A Jacobian factorised on the way to no solution is no guide to the next solve: never reuse it.
+  if (!converged) validFactorisation.delete(sub);
   for (let i = 0; i < n; i++) {
     state.vm[nodes[i]] = w.vm[i];
     state.va[nodes[i]] = w.va[i];
