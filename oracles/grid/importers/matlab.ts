@@ -142,8 +142,6 @@ function stripComment(line: string): string {
   return line;
 }
 
-const NUMBER_ROW = /^[\s,;]*(?:[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|Inf|inf|NaN|nan)[\s,;]*)*$/;
-
 function statements(text: string): Statement[] {
   const lines = text.split(/\r?\n/);
   const out: Statement[] = [];
@@ -604,31 +602,63 @@ function concatenate(parts: Matrix[], direction: "horizontal" | "vertical", at: 
   return { rows, cols, data };
 }
 
-/** Reads a matrix literal made only of numbers quickly (the bulk of a large case file). */
+/**
+ * Reads a matrix literal made only of numbers quickly (the bulk of a large case file): one pass over the characters,
+ * rows ended by ';', cells split on blanks and commas. Anything else (a name, an operator, a malformed number) makes
+ * it answer undefined, and the interpreter's general path reads (or refuses) the literal.
+ */
 function fastNumericMatrix(body: string): Matrix | undefined {
-  if (!NUMBER_ROW.test(body)) return undefined;
-  const rows: number[][] = [];
-  for (const chunk of body.split(";")) {
-    const cells = chunk
-      .trim()
-      .split(/[\s,]+/)
-      .filter(Boolean);
-    if (cells.length === 0) continue;
-    rows.push(
-      cells.map((c) => {
-        const sign = c.startsWith("-") ? -1 : 1;
-        const bare = c.replace(/^[-+]/, "").toLowerCase();
-        return bare === "inf" ? sign * Infinity : bare === "nan" ? NaN : Number(c);
-      }),
-    );
+  const values: number[] = [];
+  let cols = -1;
+  let rowCount = 0;
+  let inRow = 0;
+  const endRow = () => {
+    if (inRow === 0) return;
+    if (cols < 0) cols = inRow;
+    else if (inRow !== cols)
+      throw new GridImportError(`matrix row ${rowCount + 1} has ${inRow} columns, row 1 has ${cols}`);
+    rowCount++;
+    inRow = 0;
+  };
+  const n = body.length;
+  let i = 0;
+  while (i < n) {
+    const ch = body.charCodeAt(i);
+    if (ch === 59 /* ; */) {
+      endRow();
+      i++;
+      continue;
+    }
+    if (ch === 32 || ch === 9 || ch === 10 || ch === 13 || ch === 44 /* blank or , */) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let plain = true; // only digits, '.', 'e', 'E', '+', '-'
+    for (; j < n; j++) {
+      const c = body.charCodeAt(j);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59) break;
+      if (!((c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45)) plain = false;
+    }
+    const token = body.slice(i, j);
+    let value: number;
+    if (plain) {
+      value = Number(token);
+      if (Number.isNaN(value)) return undefined;
+    } else {
+      const sign = token.startsWith("-") ? -1 : 1;
+      const bare = token.replace(/^[-+]/, "").toLowerCase();
+      if (bare === "inf") value = sign * Infinity;
+      else if (bare === "nan") value = NaN;
+      else return undefined;
+    }
+    values.push(value);
+    inRow++;
+    i = j;
   }
-  if (rows.length === 0) return { rows: 0, cols: 0, data: new Float64Array(0) };
-  const cols = rows[0].length;
-  const bad = rows.findIndex((r) => r.length !== cols);
-  if (bad >= 0) throw new GridImportError(`matrix row ${bad + 1} has ${rows[bad].length} columns, row 1 has ${cols}`);
-  const data = new Float64Array(rows.length * cols);
-  rows.forEach((r, i) => data.set(r, i * cols));
-  return { rows: rows.length, cols, data };
+  endRow();
+  if (rowCount === 0) return { rows: 0, cols: 0, data: new Float64Array(0) };
+  return { rows: rowCount, cols, data: Float64Array.from(values) };
 }
 
 /**
