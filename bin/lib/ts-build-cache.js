@@ -79,7 +79,7 @@ function installTypeScriptLoader() {
   require.extensions[".ts"] = function loadTypeScript(module, filename) {
     module._compile(builtJavaScript(filename), filename);
   };
-  // ts-node's child processes (mocha, hardhat) read this; plain `node` children inherit our loader through -r.
+  // Children that load TypeScript through ts-node (mocha, hardhat) transpile only, as this loader does.
   process.env.TS_NODE_TRANSPILE_ONLY = "true";
 }
 
