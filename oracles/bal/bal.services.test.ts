@@ -112,12 +112,15 @@ describe("BAL on Mosquitto and PostgreSQL (when reachable)", function () {
     const publisher = await mqtt.connectAsync(TEST_MQTT_URL, { reconnectPeriod: 0 });
     try {
       const perPod = 100;
+      // A node's readings move forward in time (the BAL refuses a timestamp that does not): one second apart, as
+      // a node catching up on its backlog sends them.
+      const firstMs = Date.now() - perPod * 1000;
       for (const pod of pods) {
         const key = generateLightNodeKey();
         for (let seq = 1; seq <= perPod; seq++) {
           const data: Measurement = {
             pod,
-            timestampMs: Date.now(),
+            timestampMs: firstMs + seq * 1000,
             sequence: seq,
             activePowerW: seq,
             reactivePowerVar: 0,
@@ -134,10 +137,16 @@ describe("BAL on Mosquitto and PostgreSQL (when reachable)", function () {
       }
       const mine = async (b: BalService) =>
         (await Promise.all(pods.map((p) => b.store.packetsOfPod(p, 0, Date.now() + 60_000)))).flat().map((r) => r.hash);
-      const [a, b] = await waitFor("every reading stored by one instance or the other", async () => {
-        const sets = await Promise.all(instances.map(mine));
-        return sets[0]!.length + sets[1]!.length >= pods.length * perPod ? sets : undefined;
-      });
+      // Up to a minute: each instance registers the node's key on chain before it stores (both race to do it, and
+      // the loser's readings are answered "retry" until it sees the key), which took 14-25 s here.
+      const [a, b] = await waitFor(
+        "every reading stored by one instance or the other",
+        async () => {
+          const sets = await Promise.all(instances.map(mine));
+          return sets[0]!.length + sets[1]!.length >= pods.length * perPod ? sets : undefined;
+        },
+        60_000,
+      );
       expect(a!.length + b!.length).to.equal(pods.length * perPod);
       expect(a!.filter((h) => b!.includes(h))).to.deep.equal([]);
       expect(a!.length, "instance 1 got a share").to.be.above(0);
