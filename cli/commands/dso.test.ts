@@ -1,24 +1,12 @@
 // Runs `flexgrid dso …` on the Tor di Valle demo through commander and checks what the operator reads.
 import { expect } from "chai";
-import { Command } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerDsoCommands } from "./dso";
+import { runCommands } from "./runCommands";
 
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("flexgrid").exitOverride();
-  registerDsoCommands(program);
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-  try {
-    await program.parseAsync(["node", "flexgrid", ...args]);
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+const run = (...args: string[]) => runCommands(registerDsoCommands, ...args);
 
 describe("flexgrid dso (Tor di Valle demo)", function () {
   it("detect prints the Mostacciano overload as the seeds' alarm list does", async function () {

@@ -1,24 +1,12 @@
 // Runs `flexgrid grid solve` and `grid map` through commander and checks what they print.
 import { expect } from "chai";
-import { Command } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerGridCommands } from "./grid";
+import { runCommands } from "./runCommands";
 
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("flexgrid").exitOverride();
-  registerGridCommands(program);
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-  try {
-    await program.parseAsync(["node", "flexgrid", ...args]);
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+const run = (...args: string[]) => runCommands(registerGridCommands, ...args);
 
 const cases = join(__dirname, "..", "..", "oracles", "grid", "cases");
 

@@ -1,28 +1,16 @@
 // `flexgrid grid day`: 96 slots from a profile (JSON or CSV, multipliers or kW per load), each refusal naming what
 // is wrong, and the physics checked against MATPOWER's published case33bw losses (202.67 kW at the case's loads).
 import { expect } from "chai";
-import { Command } from "commander";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerGridCommands } from "./grid";
+import { runCommands } from "./runCommands";
 import { parseDayProfile } from "./gridDayProfile";
 
 const CASE33 = join(__dirname, "..", "..", "oracles", "grid", "cases", "case33bw.m");
 
-async function run(...args: string[]): Promise<string> {
-  const program = new Command("flexgrid").exitOverride();
-  registerGridCommands(program);
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...parts: unknown[]) => lines.push(parts.join(" "));
-  try {
-    await program.parseAsync(["node", "flexgrid", ...args]);
-  } finally {
-    console.log = original;
-  }
-  return lines.join("\n");
-}
+const run = (...args: string[]) => runCommands(registerGridCommands, ...args);
 
 function file(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "grid-day-")), name);
