@@ -1,5 +1,6 @@
 // The typed configuration of every FlexGrid process, read from the environment once at start-up. Unset URLs mean
 // "use the embedded default" (in-process chain, aedes broker, PGlite); a bad value fails with the variable's name.
+import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors";
@@ -57,11 +58,41 @@ export interface FlexGridConfig {
   };
 }
 
+/** The variables that hold secrets: each may instead be read from the file named by `<NAME>_FILE` (as container
+ * secrets and systemd credentials are mounted), so that a key never has to sit in an environment a `ps e` shows. */
+export const SECRET_VARIABLES = [
+  "DEPLOYER_PRIVATE_KEY",
+  "DSO_ORACLE_PRIVATE_KEY",
+  "MARKET_OPERATOR_PRIVATE_KEY",
+  "BAL_ANCHOR_PRIVATE_KEY",
+  "DATABASE_URL",
+  "MQTT_URL",
+] as const;
+
+/** Reads a secret from a file, refusing one that its group or others can read or write: a key file left
+ * world-readable is a leaked key, and failing at start-up is the only moment the operator is watching. */
+export function readSecretFile(variable: string, file: string): string {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch (error) {
+    throw new ConfigError(`${variable}_FILE`, `${file}: ${(error as Error).message}`);
+  }
+  if (process.platform !== "win32" && (mode & 0o077) !== 0)
+    throw new ConfigError(
+      `${variable}_FILE`,
+      `${file} is readable by group or others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`,
+    );
+  return readFileSync(file, "utf8").trim();
+}
+
 /** Reads and checks every FlexGrid variable; throws a ConfigError naming the first bad one. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): FlexGridConfig {
   const values = {} as Record<string, unknown>;
   for (const [name, schema] of Object.entries(variables)) {
-    const raw = env[name];
+    const file = (SECRET_VARIABLES as readonly string[]).includes(name) ? env[`${name}_FILE`] : undefined;
+    if (file && env[name]) throw new ConfigError(name, `set either ${name} or ${name}_FILE, not both`);
+    const raw = file ? readSecretFile(name, file) : env[name];
     const result = (schema as z.ZodType).safeParse(raw === "" ? undefined : raw);
     if (!result.success)
       throw new ConfigError(name, `${JSON.stringify(raw)}: ${result.error.issues.map((i) => i.message).join("; ")}`);

@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   buildBatchTree,
@@ -104,4 +107,51 @@ describe("loadConfig", () => {
       expect(() => loadConfig({ [variable]: value })).to.throw(ConfigError, variable);
     });
   }
+
+  describe("secrets from files (<NAME>_FILE)", () => {
+    const key = "0x" + "ab".repeat(32);
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), "flexgrid-secret-"));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+    const secretFile = (mode: number, content = `${key}\n`) => {
+      const file = path.join(dir, "key");
+      writeFileSync(file, content, { mode });
+      chmodSync(file, mode);
+      return file;
+    };
+
+    it("reads a key from an owner-only file, trimming the newline", () => {
+      const config = loadConfig({ BAL_ANCHOR_PRIVATE_KEY_FILE: secretFile(0o600) });
+      expect(config.keys.balAnchor).to.equal(key);
+    });
+
+    it("refuses a key file that group or others can read, saying how to fix it", () => {
+      expect(() => loadConfig({ BAL_ANCHOR_PRIVATE_KEY_FILE: secretFile(0o644) })).to.throw(
+        ConfigError,
+        /BAL_ANCHOR_PRIVATE_KEY_FILE.*mode 644.*chmod 600/,
+      );
+    });
+
+    it("refuses a missing file by the variable's name", () => {
+      expect(() => loadConfig({ DEPLOYER_PRIVATE_KEY_FILE: path.join(dir, "absent") })).to.throw(
+        ConfigError,
+        /DEPLOYER_PRIVATE_KEY_FILE/,
+      );
+    });
+
+    it("refuses both the variable and its file, as neither would be sure to win", () => {
+      expect(() =>
+        loadConfig({ BAL_ANCHOR_PRIVATE_KEY: key, BAL_ANCHOR_PRIVATE_KEY_FILE: secretFile(0o600) }),
+      ).to.throw(ConfigError, /either/);
+    });
+
+    it("validates what the file holds like the variable itself", () => {
+      expect(() => loadConfig({ BAL_ANCHOR_PRIVATE_KEY_FILE: secretFile(0o600, "0x1234") })).to.throw(
+        ConfigError,
+        /BAL_ANCHOR_PRIVATE_KEY/,
+      );
+    });
+  });
 });
