@@ -7,6 +7,9 @@ import {
   configBoundary,
   flexgridCaseBoundary,
   matpowerCaseBoundary,
+  pandapowerCaseBoundary,
+  profileCsvBoundary,
+  scadaCsvBoundary,
   setpointBoundary,
   topicBoundary,
 } from "./boundaries";
@@ -41,6 +44,9 @@ describe(`hostile input at every boundary (${runs} inputs each)`, function () {
       "the FlexGrid JSON importer refuses broken models by field, never crashes",
       () => flexgridCaseBoundary as Boundary<never>,
     ],
+    ["the pandapower importer refuses broken networks, never crashes", () => pandapowerCaseBoundary as Boundary<never>],
+    ["calibration refuses a broken SCADA CSV by row", () => scadaCsvBoundary as Boundary<never>],
+    ["`grid day` refuses a broken profile CSV by line and column", () => profileCsvBoundary as Boundary<never>],
     ["the configuration refuses bad environment values by name", () => configBoundary as Boundary<never>],
   ];
   for (const [title, make] of cases)

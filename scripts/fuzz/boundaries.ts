@@ -23,6 +23,8 @@ import {
 } from "../../protocol";
 import { verifyRaw } from "../../oracles/bal/ingest/verifyWorkerMain";
 import { parseCase } from "../../oracles/grid/importers/load";
+import { parseScadaCsv } from "../../oracles/grid/calibration";
+import { parseDayProfile } from "../../cli/commands/gridDayProfile";
 import { mutatedJson, mutatedText, type Boundary } from "./harness";
 
 const root = path.resolve(__dirname, "../..");
@@ -209,9 +211,40 @@ export const matpowerCaseBoundary = caseBoundary(
   "case file (MATPOWER .m) → grid importer",
   "oracles/grid/cases/case33bw.m",
 );
+export const pandapowerCaseBoundary = caseBoundary(
+  "case file (pandapower JSON) → grid importer",
+  "oracles/grid/cases/pandapower/mv_oberrhein.json",
+);
 export const flexgridCaseBoundary = caseBoundary(
   "case file (FlexGrid JSON) → grid importer",
   "oracles/grid/cases/tor-di-valle.json",
+);
+
+// ---- CSV files an operator hands the CLI: SCADA values for calibration, a day's load profile ----
+
+function textBoundary(name: string, valid: string, parse: (text: string) => unknown): Boundary<string> {
+  return {
+    name,
+    inputs: fc.oneof({ weight: 1, arbitrary: fc.constant(valid) }, { weight: 9, arbitrary: mutatedText(valid) }),
+    probe(input) {
+      parse(input); // a FlexGridError names the line and column
+      return { outcome: "accepted" };
+    },
+  };
+}
+
+export const scadaCsvBoundary = textBoundary(
+  "SCADA CSV → calibration",
+  "kind,element,value,sigma\ncurrent,F1/head,259.54,2.5\ncurrent,F2/head,120.1,2.5\nvoltage,HV,1.02,0.005\n",
+  parseScadaCsv,
+);
+export const profileCsvBoundary = textBoundary(
+  "day profile CSV → grid day",
+  [
+    "slot,L1,L2",
+    ...Array.from({ length: 96 }, (_, i) => `${i},${(100 + i).toFixed(1)},${(50 - i / 4).toFixed(2)}`),
+  ].join("\n"),
+  (text) => parseDayProfile(text, "profile.csv"),
 );
 
 // ---- the environment every process reads at start-up ----

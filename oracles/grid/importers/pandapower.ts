@@ -29,11 +29,22 @@ function table(net: Record<string, unknown>, name: string): Row[] {
   if (value === undefined || value === null) return [];
   if (typeof value === "object" && !Array.isArray(value) && "_object" in (value as Row)) {
     const inner = (value as Row)._object;
-    value = typeof inner === "string" ? JSON.parse(inner) : inner;
+    try {
+      value = typeof inner === "string" ? JSON.parse(inner) : inner;
+    } catch (error) {
+      // pandas stores each table as JSON inside the file's JSON: a broken one is the file's fault, named as such
+      throw new GridImportError(
+        `pandapower table "${name}" holds a DataFrame that is not valid JSON: ${(error as Error).message}`,
+      );
+    }
   }
   if (Array.isArray(value)) return value.map((row, i) => ({ index: i, ...(row as Row) }));
   if (typeof value === "object" && value !== null && "columns" in value && "data" in value) {
     const frame = value as { columns: string[]; index?: number[]; data: unknown[][] };
+    if (!Array.isArray(frame.columns) || !Array.isArray(frame.data) || !frame.data.every(Array.isArray))
+      throw new GridImportError(
+        `pandapower table "${name}": a split DataFrame needs arrays "columns" and "data" (rows)`,
+      );
     return frame.data.map((cells, i) => {
       const row: Row = { index: frame.index?.[i] ?? i };
       frame.columns.forEach((column, c) => (row[column] = cells[c]));
