@@ -18,6 +18,13 @@ export const testSuites: TestSuite[] = [
   },
   { name: "dApp components (vitest)", command: ["npm", "run", "test:unit", "-w", "dapp"] },
   { name: "dApp end to end (chromium)", command: ["npm", "run", "test:e2e", "-w", "dapp"] },
+  {
+    // solhint:recommended's security rules (reentrancy, tx.origin, low-level calls, inline assembly, send results…)
+    // as errors, plus the project's own: static analysis that runs here (slither needs PyPI, which is unreachable).
+    name: "contracts static analysis (solhint)",
+    command: [node, require.resolve("solhint/solhint"), "--disc", "--max-warnings", "0", "contracts/**/*.sol"],
+    countsTests: false,
+  },
   { name: "contracts (hardhat)", command: [node, require.resolve("hardhat/internal/cli/cli"), "test"] },
   { name: "typescript units (mocha)", command: [node, require.resolve("mocha/bin/mocha.js")] },
   {
