@@ -2,7 +2,7 @@
 // is not installed here, so its structure is checked by this test (and by `docker compose config` where it is).
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fromRlp, type Hex } from "viem";
@@ -176,6 +176,42 @@ describe("Besu QBFT genesis (scripts/deploy/besuQbft.ts)", () => {
       for (const i of [1, 2, 3, 4]) expect(statSync(path.join(out, `besu/node${i}/key`)).mode & 0o077).to.equal(0);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("systemd units (deploy/systemd)", () => {
+  const unitsDir = path.join(root, "deploy/systemd");
+  const units = readdirSync(unitsDir).filter((f) => f.endsWith(".service"));
+
+  it("has a unit per service, each running `node bin/flexgrid.js <service> run` with secrets as credentials", () => {
+    expect(units.sort()).to.deep.equal(
+      ["aggregator", "bal", "dso", "market", "tso"].map((s) => `flexgrid-${s}.service`),
+    );
+    for (const unit of units) {
+      const text = readFileSync(path.join(unitsDir, unit), "utf8");
+      const service = unit.replace(/^flexgrid-|\.service$/g, "");
+      expect(text, unit).to.include(`ExecStart=/usr/bin/node bin/flexgrid.js ${service} run`);
+      expect(text, unit).to.match(/^KillSignal=SIGTERM$/m);
+      // a key never sits in the unit or its environment: LoadCredential + <NAME>_FILE
+      expect(text, unit).not.to.match(/0x[0-9a-fA-F]{64}/);
+      for (const [, variable] of text.matchAll(/^Environment=([A-Z_]+)_FILE=%d\//gm))
+        expect(text, `${unit}: ${variable}`).to.match(
+          new RegExp(`^LoadCredential=${variable!.toLowerCase().replace(/_/g, "-")}:`, "m"),
+        );
+    }
+  });
+
+  it("passes `systemd-analyze verify` without a warning where systemd is installed", function () {
+    const probe = spawnSync("systemd-analyze", ["--version"], { encoding: "utf8" });
+    if (probe.status !== 0) this.skip();
+    for (const unit of units) {
+      const result = spawnSync("systemd-analyze", ["verify", path.join(unitsDir, unit)], { encoding: "utf8" });
+      // it exits 0 on a line it ignores, so its output is the verdict
+      const warnings = `${result.stdout}${result.stderr}`
+        .split("\n")
+        .filter((line) => line.includes(unit) && !/Command .* is not executable|not found/.test(line));
+      expect(warnings, unit).to.deep.equal([]);
     }
   });
 });
